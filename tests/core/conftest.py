@@ -25,7 +25,7 @@ class FakeActor:
     workshops: frozenset[str] = field(default_factory=frozenset)
 
     def can_act_in(self, workshop_id: str) -> bool:
-        return Role.HQ_ADMIN in self.roles and not self.workshops or workshop_id in self.workshops
+        return (Role.HQ_ADMIN in self.roles and not self.workshops) or workshop_id in self.workshops
 
 
 INSPECTOR = FakeActor("p-li", {Role.INSPECTOR}, frozenset({"ws-a"}))

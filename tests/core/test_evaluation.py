@@ -1,4 +1,4 @@
-"""Answer evaluation: readings, choices, dates, N/A, show_if, repeats, progress and finish blockers."""
+"""Answer evaluation: readings, choices, dates, N/A, show_if, repeats, progress, blockers."""
 
 from __future__ import annotations
 
