@@ -1,0 +1,49 @@
+"""Photos on disk, named by the sha256 of their bytes, written atomically; never a caller's path."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from inspect_app.store.atomic_storage import fsync_dir, write_atomically
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def check_sha(sha256: str) -> str:
+    if not _SHA256.match(sha256):
+        raise ValueError(f"not a sha256 hex digest: {sha256!r}")
+    return sha256
+
+
+class PhotoFiles:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        return self.root / f"{check_sha(sha256)}.jpg"
+
+    def thumb_path(self, sha256: str) -> Path:
+        return self.root / f"{check_sha(sha256)}.thumb.jpg"
+
+    def has(self, sha256: str) -> bool:
+        return self.path(sha256).exists()
+
+    def put(self, sha256: str, data: bytes, thumb: bytes | None = None) -> None:
+        """Store a photo (and its thumbnail); the bytes must hash to ``sha256``."""
+        if hashlib.sha256(data).hexdigest() != check_sha(sha256):
+            raise ValueError("photo bytes do not match their sha256")
+        if thumb is not None:
+            write_atomically(self.thumb_path(sha256), thumb)
+        if not self.has(sha256):
+            write_atomically(self.path(sha256), data)
+
+    def read(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
+
+    def delete(self, sha256: str) -> None:
+        """Remove the full-size photo, keeping the thumbnail for lists."""
+        self.path(sha256).unlink(missing_ok=True)
+        fsync_dir(self.root)
