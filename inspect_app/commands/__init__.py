@@ -1,0 +1,1 @@
+"""Sub-commands of ``inspect-app``; each module exposes ``register(subparsers)``."""

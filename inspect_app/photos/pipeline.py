@@ -1,0 +1,154 @@
+"""The photo pipeline: any photo in, a stored JPEG out.
+
+EXIF orientation applied, at most 1600 px on the long edge, JPEG quality 80, every piece of
+metadata (GPS included) dropped, a 320 px thumbnail, named by the sha256 of the JPEG bytes.
+JPEG draft mode lets libjpeg decode a 12 MP photo at 1/2, 1/4 or 1/8 scale, so it is never fully
+decoded. Bad input raises ``PhotoError`` with a message for the person and a stable ``code``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, UnidentifiedImageError
+
+#: Larger images are refused before decoding (a decompression bomb guard).
+MAX_PIXELS = 60_000_000
+ACCEPTED_UPLOADS = frozenset({"JPEG", "PNG", "WEBP"})
+_ORIENTATION = 0x0112
+# EXIF orientation -> the transpose that makes the picture upright (as ImageOps.exif_transpose).
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif")
+
+
+class PhotoError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    sha256: str
+    jpeg: bytes
+    thumb: bytes
+    width: int
+    height: int
+
+
+def _is_heif(data: bytes) -> bool:
+    return data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS
+
+
+def _open(data: bytes, max_pixels: int) -> Image.Image:
+    if not data:
+        raise PhotoError("empty", "The file is empty.")
+    if _is_heif(data):
+        raise PhotoError(
+            "unsupported_format",
+            "This build cannot read HEIC/HEIF photos. Set the camera to 'Most compatible' (JPEG) "
+            "or pick a JPEG or PNG.",
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        ValueError,
+        SyntaxError,
+    ) as exc:
+        if isinstance(exc, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
+            raise PhotoError("too_large", "The image is too large to process.") from exc
+        raise PhotoError("not_image", "This file is not a photo the app can read.") from exc
+    width, height = image.size
+    if width < 1 or height < 1:
+        raise PhotoError("not_image", "The image has no pixels.")
+    if width * height > max_pixels:
+        raise PhotoError(
+            "too_large",
+            f"The image is {width}x{height} pixels, more than the {max_pixels // 1_000_000} "
+            "megapixels the app accepts.",
+        )
+    if getattr(image, "is_animated", False) and getattr(image, "n_frames", 1) > 1:
+        raise PhotoError("animated", "Animated images are not supported; pick a still photo.")
+    return image
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """8-bit RGB whatever came in: CMYK, 16-bit greyscale, palette or alpha (on white)."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit samples: scale to 8 bit rather than clipping at 255.
+        image = image.point(lambda v: v / 256).convert("L")
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if image.mode in ("RGBA", "LA", "PA"):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB") if image.mode != "RGB" else image
+
+
+def _encode(image: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def process_photo(
+    data: bytes, *, max_edge: int = 1600, quality: int = 80, thumb_edge: int = 320
+) -> ProcessedPhoto:
+    image = _open(data, MAX_PIXELS)
+    try:
+        orientation = image.getexif().get(_ORIENTATION, 1)
+        if image.format == "JPEG":
+            # Draft to the smallest DCT scale that still covers max_edge on the long side.
+            scale = max(image.size) / max_edge
+            if scale > 1:
+                image.draft("RGB", (int(image.size[0] / scale), int(image.size[1] / scale)))
+        image.load()
+        image = _to_rgb(image)
+        if orientation in _TRANSPOSE:
+            image = image.transpose(_TRANSPOSE[orientation])
+        image.thumbnail((max_edge, max_edge), Image.Resampling.LANCZOS)
+        jpeg = _encode(image, quality)
+        thumb_image = image.copy()
+        thumb_image.thumbnail((thumb_edge, thumb_edge), Image.Resampling.LANCZOS)
+        thumb = _encode(thumb_image, 75)
+    except PhotoError:
+        raise
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        if "truncated" in str(exc).lower():
+            raise PhotoError("truncated", "The photo file is incomplete (cut off).") from exc
+        raise PhotoError("not_image", "This file is not a photo the app can read.") from exc
+    return ProcessedPhoto(hashlib.sha256(jpeg).hexdigest(), jpeg, thumb, *image.size)
+
+
+def verify_image_bytes(data: bytes, max_pixels: int = MAX_PIXELS) -> str:
+    """The format ("JPEG", "PNG", "WEBP") of a complete, still image within ``max_pixels``."""
+    image = _open(data, max_pixels)
+    if image.format not in ACCEPTED_UPLOADS:
+        raise PhotoError("unsupported_format", f"{image.format} images are not accepted.")
+    fmt = image.format
+    try:
+        image.verify()
+        with Image.open(io.BytesIO(data)) as again:
+            again.load()
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise PhotoError("truncated", "The image file is incomplete or damaged.") from exc
+    return fmt
