@@ -1,0 +1,205 @@
+"""Walking an inspection on the device: start, answer, photos, repeated units, resume, submit.
+
+Every change is committed durably to the local store before the call returns. Submitting turns
+each failure into a hazard and queues the inspection and the hazards' ``create`` commands in the
+outbox, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from inspect_app.core.checklist import Checklist, Grade, Risk
+from inspect_app.core.evaluation import Failure, failures, finish_blockers
+from inspect_app.core.hazard import Hazard
+from inspect_app.core.inspection import Answer, Finding, Inspection, Position
+from inspect_app.core.workflow import Command, CommandType, decide
+from inspect_app.photos import ProcessedPhoto, process_photo
+from inspect_app.services.clock import today
+from inspect_app.services.outbox import queue_command, queue_inspection
+from inspect_app.services.workspace import Workspace
+
+
+class InspectionError(Exception):
+    """A request the inspection cannot take; the message is for the person."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    inspection: Inspection
+    hazards: list[Hazard]
+
+
+class InspectionService:
+    def __init__(self, workspace: Workspace) -> None:
+        self.ws = workspace
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get(self, inspection_id: str) -> Inspection:
+        header = self.ws.store.get_inspection(inspection_id)
+        if header is None:
+            raise InspectionError(f"no inspection {inspection_id}")
+        answers = list(self.ws.store.answers(inspection_id).values())
+        return Inspection.from_dict({**header, "answers": answers})
+
+    def headers(self) -> list[dict]:
+        """Inspection headers (no answers), newest first."""
+        return sorted(self.ws.store.list_inspections(), key=lambda h: h["started_at"], reverse=True)
+
+    def checklist_of(self, inspection: Inspection) -> Checklist:
+        return self.ws.catalog.get(inspection.checklist_id, inspection.checklist_version)
+
+    # -- walking -------------------------------------------------------------------------------
+
+    def start(
+        self,
+        checklist: Checklist,
+        workshop_id: str,
+        area_id: str | None = None,
+        asset_id: str | None = None,
+    ) -> Inspection:
+        if checklist.asset_type and not asset_id:
+            raise InspectionError("pick the equipment this checklist is run against")
+        inspection = Inspection(
+            id=str(uuid.uuid4()),
+            checklist_id=checklist.id,
+            checklist_version=checklist.version,
+            checklist_hash=checklist.content_hash,
+            workshop_id=workshop_id,
+            area_id=area_id,
+            asset_id=asset_id,
+            inspector_id=self.ws.user.id,
+            started_at=self.ws.now(),
+        )
+        self.ws.store.save_inspection(inspection.header_dict())
+        return inspection
+
+    def answer(self, inspection: Inspection, answer: Answer) -> Inspection:
+        """Save one answer (and move the resume position to it)."""
+        stamped = replace(answer, answered_at=self.ws.now())
+        updated = inspection.with_answer(stamped)
+        self.ws.store.save_answer(inspection.id, stamped.key, stamped.to_dict())
+        return updated
+
+    def set_finding(
+        self, inspection: Inspection, item_id: str, tag: str | None, finding: Finding
+    ) -> Inspection:
+        current = inspection.answer(item_id, tag)
+        if current is None:
+            raise InspectionError("answer the item before describing the finding")
+        return self.answer(inspection, replace(current, finding=finding))
+
+    def add_instance(self, inspection: Inspection, section_id: str, tag: str) -> Inspection:
+        tag = tag.strip()
+        if not tag:
+            raise InspectionError("enter the tag number of this unit")
+        try:
+            updated = inspection.with_instance(section_id, tag)
+        except ValueError as exc:
+            raise InspectionError(str(exc)) from exc
+        self.ws.store.save_inspection(updated.header_dict())
+        return updated
+
+    def move_to(self, inspection: Inspection, position: Position) -> Inspection:
+        updated = inspection.with_position(position)
+        self.ws.store.save_inspection(updated.header_dict())
+        return updated
+
+    def process_photo(self, data: bytes) -> ProcessedPhoto:
+        """Run the photo pipeline and keep the result on disk; CPU-bound: call off the UI loop."""
+        photo = process_photo(data)
+        self.ws.store.photos.put(photo.sha256, photo.jpeg, photo.thumb)
+        return photo
+
+    def attach_photo(
+        self, inspection: Inspection, item_id: str, tag: str | None, data: bytes
+    ) -> Inspection:
+        photo = self.process_photo(data)
+        current = inspection.answer(item_id, tag) or Answer(item_id, tag=tag)
+        if photo.sha256 in current.photos:
+            return inspection
+        return self.answer(inspection, replace(current, photos=(*current.photos, photo.sha256)))
+
+    def remove_photo(
+        self, inspection: Inspection, item_id: str, tag: str | None, sha256: str
+    ) -> Inspection:
+        current = inspection.answer(item_id, tag)
+        if current is None:
+            return inspection
+        photos = tuple(p for p in current.photos if p != sha256)
+        return self.answer(inspection, replace(current, photos=photos))
+
+    # -- finishing -----------------------------------------------------------------------------
+
+    def submit(self, inspection: Inspection, signed_by: str) -> Submission:
+        """Finish: turn failures into hazards and queue everything for HQ in one transaction."""
+        if not signed_by.strip():
+            raise InspectionError("sign with your name to submit")
+        checklist = self.checklist_of(inspection)
+        day = today(self.ws.clock)
+        if finish_blockers(checklist, inspection, day):
+            raise InspectionError("the inspection is not complete")
+        submitted = inspection.submitted(self.ws.now(), signed_by.strip())
+        with self.ws.command_lock, self.ws.store.transaction() as tx:
+            tx.put_inspection(submitted.header_dict())
+            queue_inspection(tx, submitted.id)
+            seq = self.ws.next_command_seq()
+            hazards = []
+            for failure in failures(checklist, submitted, day):
+                command = self._create_command(checklist, submitted, failure, seq)
+                decision = decide(None, command, self.ws.user, submitted.submitted_at or "")
+                if decision.hazard is None or not decision.applied:
+                    raise InspectionError(f"cannot register the finding: {decision.message}")
+                queue_command(tx, command, decision)
+                hazards.append(decision.hazard)
+                seq += 1
+        return Submission(submitted, hazards)
+
+    def _create_command(
+        self, checklist: Checklist, inspection: Inspection, failure: Failure, seq: int
+    ) -> Command:
+        item, answer = failure.slot.item, failure.answer
+        on_fail = item.on_fail
+        finding = answer.finding or Finding()
+        lang = "zh" if self.ws.store.get_meta("language") == "zh" else "en"
+        prompt = item.prompt.get(lang)
+        description = finding.description.strip() or prompt
+        if failure.slot.tag:
+            description = f"[{failure.slot.tag}] {description}"
+        if answer.note.strip():
+            description = f"{description} — {answer.note.strip()}"
+        deadline = today(self.ws.clock) + timedelta(days=on_fail.deadline_days if on_fail else 7)
+        fix = on_fail.suggested_fix if on_fail else None
+        payload = {
+            "workshop_id": inspection.workshop_id,
+            "area_id": inspection.area_id,
+            "asset_id": inspection.asset_id,
+            "inspection_id": inspection.id,
+            "checklist_id": checklist.id,
+            "item_id": item.id,
+            "instance_tag": failure.slot.tag,
+            "category": checklist.category.value,
+            "description": description,
+            "grade": (finding.grade or (on_fail.grade if on_fail else Grade.GENERAL)).value,
+            "risk": (finding.risk or (on_fail.risk if on_fail else Risk.YELLOW)).value,
+            "reference": item.reference,
+            "suggested_fix": fix.get(lang) if fix else None,
+            "major_rule": on_fail.major_rule if on_fail else None,
+            "photos": list(answer.photos),
+            "found_by": inspection.inspector_id,
+            "found_at": inspection.submitted_at,
+            "deadline": deadline.isoformat(),
+        }
+        return Command(
+            id=str(uuid.uuid4()),
+            device_id=self.ws.device_id,
+            seq=seq,
+            hazard_id=str(uuid.uuid4()),
+            type=CommandType.CREATE,
+            actor=self.ws.user.id,
+            observed_at=inspection.submitted_at or self.ws.now(),
+            payload=payload,
+        )

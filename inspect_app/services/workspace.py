@@ -1,0 +1,68 @@
+"""One device's working context: store, master data, clock, identity and the signed-in person."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+from inspect_app.core.site import Person
+from inspect_app.services.catalog import Catalog
+from inspect_app.services.clock import Clock, system_clock, timestamp
+from inspect_app.store import LocalStore
+
+DEVICE_ID = "device_id"
+USER_ID = "user_id"
+COMMAND_SEQ = "command_seq"
+
+
+class NotSignedInError(Exception):
+    """No person is chosen on this device yet."""
+
+
+@dataclass
+class Workspace:
+    store: LocalStore
+    catalog: Catalog
+    clock: Clock = system_clock
+    #: Serialises command creation so per-device command seqs stay contiguous across threads.
+    command_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def device_id(self) -> str:
+        """HQ's id for this device once enrolled; a local UUID until then."""
+        device_id = self.store.get_meta(DEVICE_ID)
+        if device_id is None:
+            device_id = f"local-{uuid.uuid4()}"
+            self.store.set_meta(DEVICE_ID, device_id)
+        return str(device_id)
+
+    @property
+    def user(self) -> Person:
+        user_id = self.store.get_meta(USER_ID)
+        person = self.catalog.person(user_id) if user_id else None
+        if person is None:
+            raise NotSignedInError("choose who you are in Settings first")
+        return person
+
+    @property
+    def user_or_none(self) -> Person | None:
+        try:
+            return self.user
+        except NotSignedInError:
+            return None
+
+    def sign_in(self, person_id: str) -> Person:
+        person = self.catalog.person(person_id)
+        if person is None:
+            raise KeyError(f"no person {person_id!r} in the site data")
+        self.store.set_meta(USER_ID, person_id)
+        return person
+
+    def now(self) -> str:
+        return timestamp(self.clock)
+
+    def next_command_seq(self) -> int:
+        """The seq the next command gets; call with ``command_lock`` held, commit it in the same
+        transaction that queues the command."""
+        return int(self.store.get_meta(COMMAND_SEQ, 0)) + 1

@@ -1,0 +1,69 @@
+"""The device's link to HQ: enrolment, the saved connection settings, and one sync on demand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inspect_app.services.workspace import DEVICE_ID, USER_ID, Workspace
+from inspect_app.sync.engine import SyncEngine, SyncReport
+from inspect_app.sync.progress import ProgressCallback, ignore_progress
+from inspect_app.sync.transport import RequestRejected, SyncError, Transport
+
+SERVER_URL = "server_url"
+TOKEN = "token"
+CA_FILE = "ca_file"
+
+
+@dataclass(frozen=True)
+class Connection:
+    server_url: str
+    token: str
+    ca_file: str | None = None
+
+    def transport(self, **kwargs: object) -> Transport:
+        return Transport(self.server_url, self.token, ca_file=self.ca_file, **kwargs)  # type: ignore[arg-type]
+
+
+def connection(workspace: Workspace) -> Connection | None:
+    """The saved connection, or None when the device is not enrolled."""
+    url = workspace.store.get_meta(SERVER_URL)
+    token = workspace.store.get_meta(TOKEN)
+    if not url or not token:
+        return None
+    return Connection(url, token, workspace.store.get_meta(CA_FILE))
+
+
+def enroll(
+    workspace: Workspace, server_url: str, code: str, ca_file: str | None = None
+) -> Connection:
+    """Trade a one-time enrolment code for this device's id and token, and save them."""
+    server_url = server_url.strip().rstrip("/")
+    if not server_url.startswith(("http://", "https://")):
+        raise SyncError("the server address must start with https:// (or http:// on a test rig)")
+    transport = Transport(server_url, ca_file=ca_file)
+    try:
+        response = transport.request("POST", "/v1/devices/enroll", json={"code": code.strip()})
+    except RequestRejected as exc:
+        raise SyncError(f"the enrolment code was not accepted: {exc}") from exc
+    finally:
+        transport.close()
+    answer = response.json()
+    with workspace.store.transaction() as tx:
+        tx.set_meta(SERVER_URL, server_url)
+        tx.set_meta(TOKEN, answer["token"])
+        tx.set_meta(DEVICE_ID, answer["device_id"])
+        tx.set_meta(CA_FILE, ca_file)
+        if answer.get("person_id"):
+            tx.set_meta(USER_ID, answer["person_id"])
+    return Connection(server_url, answer["token"], ca_file)
+
+
+def sync_once(workspace: Workspace, on_progress: ProgressCallback = ignore_progress) -> SyncReport:
+    saved = connection(workspace)
+    if saved is None:
+        raise SyncError("this device is not enrolled with HQ yet")
+    transport = saved.transport()
+    try:
+        return SyncEngine(workspace, transport, on_progress).run()
+    finally:
+        transport.close()

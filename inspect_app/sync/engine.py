@@ -1,0 +1,221 @@
+"""One sync run: upload missing photos, push the outbox in seq order, pull from the saved cursor.
+
+Order matters: photos first so commands never wait on ``missing_blobs`` in the common case;
+push before pull so HQ's answer to our own commands comes back in the same run. Every step is
+safe to interrupt: the outbox entry leaves the store only when HQ's result for it has been read,
+and the cursor moves in the same transaction that applies the pulled events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from inspect_app.core.hazard import Hazard
+from inspect_app.core.workflow import Command, decide, referenced_photos
+from inspect_app.services.inspections import InspectionService
+from inspect_app.services.outbox import COMMAND, INSPECTION
+from inspect_app.services.workspace import Workspace
+from inspect_app.sync.progress import Phase, ProgressCallback, SyncProgress, ignore_progress
+from inspect_app.sync.transport import RequestRejected, SyncError, Transport
+
+PULL_CURSOR = "pull_cursor"
+LAST_SYNC_AT = "last_sync_at"
+LAST_SYNC_ERROR = "last_sync_error"
+BATCH_SIZE = 100
+PULL_LIMIT = 500
+#: How many times one batch may come back with missing_blobs before the run gives up.
+MAX_BLOB_ROUNDS = 3
+
+
+@dataclass
+class SyncReport:
+    photos_uploaded: int = 0
+    photos_present: int = 0
+    bytes_sent: int = 0
+    results: dict[str, str] = field(default_factory=dict)  # command/inspection id -> status
+    events_pulled: int = 0
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        workspace: Workspace,
+        transport: Transport,
+        on_progress: ProgressCallback = ignore_progress,
+    ) -> None:
+        self.ws = workspace
+        self.transport = transport
+        self.on_progress = on_progress
+        self.progress = SyncProgress()
+        self.inspections = InspectionService(workspace)
+        self._acked: set[int] = set()
+
+    def _report(self, **changes: object) -> None:
+        self.progress = self.progress.but(**changes)
+        self.on_progress(self.progress)
+
+    def run(self) -> SyncReport:
+        report = SyncReport()
+        try:
+            entries = self.ws.store.pending_outbox()
+            self._upload_photos(self._photos_of(entries), report)
+            self._push(entries, report)
+            self._pull(report)
+        except SyncError as exc:
+            self.ws.store.set_meta(LAST_SYNC_ERROR, str(exc))
+            self._report(phase=Phase.FAILED, error=str(exc))
+            raise
+        with self.ws.store.transaction() as tx:
+            tx.set_meta(LAST_SYNC_AT, self.ws.now())
+            tx.set_meta(LAST_SYNC_ERROR, None)
+        self._report(phase=Phase.DONE)
+        return report
+
+    # -- photos --------------------------------------------------------------------------------
+
+    def _photos_of(self, entries: Iterable[dict[str, Any]]) -> list[str]:
+        shas: dict[str, None] = {}
+        for entry in entries:
+            if entry["kind"] == COMMAND:
+                shas.update(dict.fromkeys(referenced_photos(Command.from_dict(entry["command"]))))
+            elif entry["kind"] == INSPECTION:
+                inspection = self.inspections.get(entry["inspection_id"])
+                for answer in inspection.answers.values():
+                    shas.update(dict.fromkeys(answer.photos))
+        return [sha for sha in shas if self.ws.store.photos.has(sha)]
+
+    def _upload_photos(self, shas: list[str], report: SyncReport) -> None:
+        sizes = {sha: self.ws.store.photos.path(sha).stat().st_size for sha in shas}
+        self._report(
+            phase=Phase.PHOTOS,
+            photos_total=self.progress.photos_total + len(shas),
+            bytes_total=self.progress.bytes_total + sum(sizes.values()),
+        )
+        for sha in shas:
+            head = self.transport.request("HEAD", f"/v1/blobs/{sha}", ok=frozenset({200, 404}))
+            if head.status_code == 200:
+                report.photos_present += 1
+                sent = 0
+            else:
+                data = self.ws.store.photos.read(sha)
+                self.transport.request(
+                    "PUT",
+                    f"/v1/blobs/{sha}",
+                    ok=frozenset({200, 201}),
+                    data=data,
+                    headers={"Content-Type": "image/jpeg"},
+                )
+                report.photos_uploaded += 1
+                sent = len(data)
+            report.bytes_sent += sent
+            self._report(
+                photos_done=self.progress.photos_done + 1,
+                bytes_sent=self.progress.bytes_sent + sizes[sha],
+            )
+
+    # -- push ----------------------------------------------------------------------------------
+
+    def _wire_item(self, entry: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        if entry["kind"] == COMMAND:
+            command = {**entry["command"], "device_id": self.ws.device_id}
+            return "commands", command
+        return "inspections", self.inspections.get(entry["inspection_id"]).to_dict()
+
+    def _push(self, entries: list[dict[str, Any]], report: SyncReport) -> None:
+        self._report(phase=Phase.PUSH, commands_total=len(entries), commands_done=0)
+        for start in range(0, len(entries), BATCH_SIZE):
+            batch = entries[start : start + BATCH_SIZE]
+            for _ in range(MAX_BLOB_ROUNDS):
+                missing = self._push_batch(batch, report)
+                if not missing:
+                    break
+                self._upload_photos(missing, report)
+                batch = [e for e in batch if e["seq"] not in self._acked]
+            else:
+                raise SyncError("HQ keeps asking for photos this device no longer has")
+
+    def _push_batch(self, batch: list[dict[str, Any]], report: SyncReport) -> list[str]:
+        """Push one batch; ack what HQ answered; return blobs HQ asked for (empty when done)."""
+        body: dict[str, Any] = {"device_id": self.ws.device_id, "commands": [], "inspections": []}
+        seq_of: dict[str, int] = {}
+        for entry in batch:
+            key, item = self._wire_item(entry)
+            body[key].append(item)
+            seq_of[item["id"]] = entry["seq"]
+        try:
+            response = self.transport.request("POST", "/v1/sync/push", json=body)
+        except RequestRejected as exc:
+            if exc.status == 409:
+                raise SyncError(f"HQ and this device disagree on the command order: {exc}") from exc
+            raise
+        results = response.json()
+        done: list[int] = []
+        missing: list[str] = []
+        for result in [*results.get("inspections", []), *results.get("commands", [])]:
+            seq = seq_of.get(result["id"])
+            if seq is None:
+                continue
+            if result["status"] == "missing_blobs":
+                missing.extend(result.get("missing_blobs") or [])
+                continue
+            report.results[result["id"]] = result["status"]
+            done.append(seq)
+        if done:
+            self.ws.store.ack_outbox(done)
+            self._acked.update(done)
+            self._report(commands_done=self.progress.commands_done + len(done))
+        return missing
+
+    # -- pull ----------------------------------------------------------------------------------
+
+    def _pull(self, report: SyncReport) -> None:
+        self._report(phase=Phase.PULL)
+        while True:
+            since = int(self.ws.store.get_meta(PULL_CURSOR, 0))
+            response = self.transport.request(
+                "GET", "/v1/sync/pull", params={"since": since, "limit": PULL_LIMIT}
+            )
+            page = response.json()
+            self._apply_pull(page, report)
+            if not page.get("has_more"):
+                return
+
+    def _apply_pull(self, page: dict[str, Any], report: SyncReport) -> None:
+        hazards = [Hazard.from_dict(h) for h in page.get("hazards", [])]
+        pending = self._pending_commands_by_hazard()
+        with self.ws.store.transaction() as tx:
+            for hazard in hazards:
+                tx.put_hazard(self._rebase(hazard, pending.get(hazard.id, [])).to_dict())
+            for event in page.get("events", []):
+                if event.get("hazard_id"):
+                    tx.add_event({**event, "pending": False})
+                if event.get("result") == "rejected_conflict":
+                    report.conflicts.append(event)
+            if page.get("checklists") or page.get("site"):
+                tx.set_meta(
+                    "master_data", {"checklists": page.get("checklists"), "site": page.get("site")}
+                )
+            tx.set_meta(PULL_CURSOR, page["next_since"])
+        report.events_pulled += len(page.get("events", []))
+        self._report(events_received=report.events_pulled)
+
+    def _pending_commands_by_hazard(self) -> dict[str, list[Command]]:
+        pending: dict[str, list[Command]] = {}
+        for entry in self.ws.store.pending_outbox():
+            if entry["kind"] == COMMAND:
+                command = Command.from_dict(entry["command"])
+                pending.setdefault(command.hazard_id, []).append(command)
+        return pending
+
+    def _rebase(self, hazard: Hazard, pending: list[Command]) -> Hazard:
+        """HQ's state with this device's not-yet-pushed commands replayed on top, so the person
+        keeps seeing their own unsent actions."""
+        for command in pending:
+            actor = self.ws.catalog.person(command.actor)
+            decision = decide(hazard, command, actor, command.observed_at)
+            if decision.applied and decision.hazard is not None:
+                hazard = decision.hazard
+        return hazard

@@ -1,0 +1,130 @@
+"""HTTP to HQ: one keep-alive session, timeouts, retries with exponential backoff and jitter.
+
+A retried request is byte-for-byte the same request (same command ids, same seqs), which is what
+makes retrying safe: HQ answers a replay with the stored result.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+class SyncError(Exception):
+    """Sync failed; ``str()`` is the reason in plain words for the person."""
+
+
+class AuthError(SyncError):
+    """The token was refused: the device was revoked or belongs to someone else."""
+
+
+class RequestRejected(SyncError):
+    """HQ refused the request itself (4xx other than auth); retrying will not help."""
+
+    def __init__(self, status: int, message: str, body: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 6
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        """Full jitter: a random wait up to the exponential cap, so devices do not stampede."""
+        return rng.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
+
+
+def _detail(response: requests.Response) -> tuple[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200] or response.reason, None
+    if isinstance(body, dict):
+        detail = body.get("detail") or body.get("message") or body
+        return (detail if isinstance(detail, str) else str(detail)), body
+    return str(body), body
+
+
+class Transport:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 30.0,
+        ca_file: str | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = requests.Session()
+        # Certificates are always verified; a plant may pin its own CA file.
+        self.session.verify = ca_file or True
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+        self.timeout = (connect_timeout, read_timeout)
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+
+    def close(self) -> None:
+        self.session.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        ok: frozenset[int] = frozenset({200}),
+        **kwargs: Any,
+    ) -> requests.Response:
+        """Send with retries on network faults and 429/5xx; return a response whose status is in
+        ``ok``; raise AuthError or RequestRejected for other answers."""
+        last_error = "no attempt made"
+        for attempt in range(self.retry.attempts):
+            if attempt:
+                self._sleep(self.retry.delay(attempt, self._rng))
+            try:
+                response = self.session.request(
+                    method, self.base_url + path, timeout=self.timeout, **kwargs
+                )
+            except requests.exceptions.SSLError as exc:
+                raise SyncError(f"HQ's certificate is not trusted: {exc}") from exc
+            except requests.RequestException as exc:
+                last_error = _network_reason(exc)
+                continue
+            if response.status_code in ok:
+                return response
+            message, body = _detail(response)
+            if response.status_code in RETRYABLE_STATUS:
+                last_error = f"HQ answered {response.status_code}: {message}"
+                continue
+            if response.status_code == 401:
+                raise AuthError("HQ no longer accepts this device; enrol it again")
+            if response.status_code == 403:
+                raise AuthError(f"HQ refused this device: {message}")
+            raise RequestRejected(response.status_code, message, body)
+        raise SyncError(f"could not reach HQ after {self.retry.attempts} tries: {last_error}")
+
+
+def _network_reason(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "HQ did not answer (connection timed out)"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return "HQ took too long to answer"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return "no connection to HQ"
+    return str(exc)
