@@ -1,0 +1,1 @@
+"""Loading checklist and site YAML into core models, with FILE:LINE:COL errors."""
