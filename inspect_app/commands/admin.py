@@ -1,0 +1,66 @@
+"""``inspect-app admin``: HQ accounts, enrolment codes, devices and master data from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from inspect_app.server.hq import HQError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    admin = subparsers.add_parser("admin", help="manage HQ users, devices and master data")
+    admin.add_argument("--data", type=Path, default=Path("hq-data"))
+    admin.add_argument("--db", default=None)
+    admin.add_argument("--blobs", default=None)
+    actions = admin.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
+    user = actions.add_parser("create-user", help="create or reset an HQ web login")
+    user.add_argument("username")
+    user.add_argument("--admin", action="store_true", help="may manage devices and codes")
+    user.add_argument("--person", default=None, help="the site person this login is")
+    code = actions.add_parser("make-code", help="one-time enrolment code for a person")
+    code.add_argument("person_id")
+    revoke = actions.add_parser("revoke-device", help="revoke a device's token")
+    revoke.add_argument("device_id")
+    actions.add_parser("list-devices", help="devices with their last sync time")
+    site = actions.add_parser("publish-site", help="replace a plant's site file")
+    site.add_argument("file", type=Path)
+    checklist = actions.add_parser("publish-checklist", help="publish a checklist version")
+    checklist.add_argument("file", type=Path)
+    admin.set_defaults(handler=_admin)
+
+
+def _admin(args: argparse.Namespace) -> int:
+    from inspect_app.commands.serve import admin_password, settings_from
+    from inspect_app.server.app import bootstrap
+
+    try:
+        hq, accounts = bootstrap(settings_from(args))
+        match args.admin_command:
+            case "create-user":
+                accounts.create_user(
+                    args.username, admin_password(), is_admin=args.admin, person_id=args.person
+                )
+                print(f"user '{args.username}' saved")
+            case "make-code":
+                code, expires = hq.make_code(args.person_id, "cli")
+                print(f"{code}  (for {args.person_id}, valid until {expires})")
+            case "revoke-device":
+                hq.revoke_device(args.device_id)
+                print(f"revoked {args.device_id}")
+            case "list-devices":
+                for d in hq.list_devices():
+                    state = (
+                        "revoked" if d["revoked"] else f"last sync {d['last_sync_at'] or 'never'}"
+                    )
+                    print(f"{d['id']}  {d['person_id']:<10} {state}")
+            case "publish-site":
+                print(f"published site of {hq.publish_site(args.file.read_text('utf-8'))}")
+            case "publish-checklist":
+                checklist_id, version = hq.publish_checklist(args.file.read_text("utf-8"))
+                print(f"published {checklist_id} v{version}")
+    except (HQError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0

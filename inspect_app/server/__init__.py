@@ -1,0 +1,1 @@
+"""The HQ server: sync endpoint, accounts, devices, HQ pages; SQLite/PostgreSQL, disk/S3."""

