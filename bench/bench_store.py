@@ -37,22 +37,49 @@ EVENTS_PER_HAZARD = 5
 
 
 def answer(n: int) -> dict:
-    return {"item_id": f"item-{n % 40}", "tag": None, "value": "pass", "note": "",
-            "photos": [], "finding": None, "answered_at": "2026-03-01T09:00:00+08:00"}
+    return {
+        "item_id": f"item-{n % 40}",
+        "tag": None,
+        "value": "pass",
+        "note": "",
+        "photos": [],
+        "finding": None,
+        "answered_at": "2026-03-01T09:00:00+08:00",
+    }
 
 
 def hazard(n: int) -> dict:
-    return {"id": f"hz-{n:05d}", "workshop_id": f"ws-{n % 6}", "description": "Gauge in red zone",
-            "grade": "general", "risk": "yellow", "found_by": "p-li",
-            "found_at": "2026-03-01T09:00:00+08:00", "deadline": "2026-03-08", "status": "closed",
-            "version": 5, "photos": ["a" * 64], "after_photos": ["b" * 64], "extensions": []}
+    return {
+        "id": f"hz-{n:05d}",
+        "workshop_id": f"ws-{n % 6}",
+        "description": "Gauge in red zone",
+        "grade": "general",
+        "risk": "yellow",
+        "found_by": "p-li",
+        "found_at": "2026-03-01T09:00:00+08:00",
+        "deadline": "2026-03-08",
+        "status": "closed",
+        "version": 5,
+        "photos": ["a" * 64],
+        "after_photos": ["b" * 64],
+        "extensions": [],
+    }
 
 
 def event(h: int, e: int) -> dict:
-    return {"id": f"ev-{h:05d}-{e}", "hazard_id": f"hz-{h:05d}", "type": "comment",
-            "actor": "p-wang", "device_id": "dev-1", "observed_at": "2026-03-02T10:00:00+08:00",
-            "result": "applied", "status_from": "open", "status_to": "open",
-            "payload": {"text": "checked"}, "server_seq": h * 5 + e}
+    return {
+        "id": f"ev-{h:05d}-{e}",
+        "hazard_id": f"hz-{h:05d}",
+        "type": "comment",
+        "actor": "p-wang",
+        "device_id": "dev-1",
+        "observed_at": "2026-03-02T10:00:00+08:00",
+        "result": "applied",
+        "status_from": "open",
+        "status_to": "open",
+        "payload": {"text": "checked"},
+        "server_seq": h * 5 + e,
+    }
 
 
 def table(docs: list[tuple[str, dict]], name: str) -> dict:
@@ -67,11 +94,20 @@ def build_store(root: Path) -> None:
     index = []
     for i in range(INSPECTIONS):
         inspection_id = f"insp-{i:05d}"
-        index.append((inspection_id, {"id": inspection_id, "status": "submitted",
-                                      "started_at": "2026-03-01T09:00:00+08:00"}))
+        index.append(
+            (
+                inspection_id,
+                {
+                    "id": inspection_id,
+                    "status": "submitted",
+                    "started_at": "2026-03-01T09:00:00+08:00",
+                },
+            )
+        )
         answers = [(f"item-{n}", answer(n)) for n in range(ANSWERS_PER_INSPECTION)]
         (root / "inspections" / f"{inspection_id}.json").write_bytes(
-            encode_json(table(answers, "answers")))
+            encode_json(table(answers, "answers"))
+        )
     (root / "inspections" / "index.json").write_bytes(encode_json(table(index, "inspections")))
     hazards: dict[str, list] = defaultdict(list)
     events: dict[str, list] = defaultdict(list)
@@ -87,13 +123,20 @@ def build_store(root: Path) -> None:
 
 
 def build_stock(path: Path) -> None:
-    answers = [{"inspection_id": f"insp-{i:05d}", "key": f"item-{n}", **answer(n)}
-               for i in range(INSPECTIONS) for n in range(ANSWERS_PER_INSPECTION)]
+    answers = [
+        {"inspection_id": f"insp-{i:05d}", "key": f"item-{n}", **answer(n)}
+        for i in range(INSPECTIONS)
+        for n in range(ANSWERS_PER_INSPECTION)
+    ]
     data = {
         "answers": {str(i + 1): doc for i, doc in enumerate(answers)},
         "hazards": {str(h + 1): hazard(h) for h in range(HAZARDS)},
-        "events": {str(n + 1): event(h, e) for n, (h, e) in enumerate(
-            (h, e) for h in range(HAZARDS) for e in range(EVENTS_PER_HAZARD))},
+        "events": {
+            str(n + 1): event(h, e)
+            for n, (h, e) in enumerate(
+                (h, e) for h in range(HAZARDS) for e in range(EVENTS_PER_HAZARD)
+            )
+        },
     }
     path.write_text(json.dumps(data))
 
@@ -115,8 +158,9 @@ def open_in_fresh_process(root: Path) -> float:
         "from inspect_app.store import LocalStore; s=LocalStore.open(Path(sys.argv[1])); "
         "s.get_meta('x'); print((time.perf_counter()-t)*1000); s.close()"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(root)], capture_output=True, text=True, check=True
+    )
     return float(out.stdout)
 
 
@@ -137,8 +181,13 @@ def main() -> None:
     opens = [open_in_fresh_process(workdir / "store") for _ in range(5)]
     store = LocalStore.open(workdir / "store")
     answer_saves = [
-        time_ms(lambda: store.save_answer(f"insp-{rng.randrange(INSPECTIONS):05d}",
-                                          f"item-{rng.randrange(40)}", answer(rng.randrange(99))))
+        time_ms(
+            lambda: store.save_answer(
+                f"insp-{rng.randrange(INSPECTIONS):05d}",
+                f"item-{rng.randrange(40)}",
+                answer(rng.randrange(99)),
+            )
+        )
         for _ in range(args.saves)
     ]
 
@@ -157,9 +206,12 @@ def main() -> None:
     stock_open = time_ms(lambda: len(answers_table))
     item = Query()
     stock_saves = [
-        time_ms(lambda: answers_table.upsert(
-            {"inspection_id": "insp-00042", "key": "item-3", **answer(rng.randrange(99))},
-            (item.inspection_id == "insp-00042") & (item.key == "item-3")))
+        time_ms(
+            lambda: answers_table.upsert(
+                {"inspection_id": "insp-00042", "key": "item-3", **answer(rng.randrange(99))},
+                (item.inspection_id == "insp-00042") & (item.key == "item-3"),
+            )
+        )
         for _ in range(args.stock_saves)
     ]
     stock.close()
@@ -178,8 +230,10 @@ def main() -> None:
     print(f"{'stock TinyDB first read (open)':<52} {stock_open:9.1f}")
     load_median = statistics.median(load_ms)
     print(f"{'load + validate all shipped checklists (median)':<52} {load_median:9.1f}")
-    print(f"\nspeed-up of an answer save over stock TinyDB: {s50 / p50:.0f}x at p50, "
-          f"{s95 / p95:.0f}x at p95")
+    print(
+        f"\nspeed-up of an answer save over stock TinyDB: {s50 / p50:.0f}x at p50, "
+        f"{s95 / p95:.0f}x at p95"
+    )
 
 
 if __name__ == "__main__":
