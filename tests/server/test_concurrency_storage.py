@@ -1,0 +1,117 @@
+"""Pulls while four devices push never skip or repeat an event (SQLite and PostgreSQL); blobs in a
+real S3 gateway; an existing database upgraded in place."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from inspect_app.server.app import Settings, create_app
+from inspect_app.server.database import make_engine, upgrade
+from inspect_app.server.testing import SeaweedS3
+from tests.server.conftest import Hq, hazard_payload, jpeg, start_hq
+
+BATCHES = 15
+PER_BATCH = 10
+
+
+def test_pulls_during_concurrent_pushes_see_every_event_once(hq: Hq) -> None:
+    pushers = [hq.enroll(p) for p in ("p-li", "p-zhao", "p-wang", "p-chen")]
+    reader = hq.enroll("p-chen")
+    start = reader.pull()["next_since"]
+    errors: list[str] = []
+    done = threading.Event()
+
+    def push_all(device) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(BATCHES):
+            batch = [
+                device.command(
+                    str(uuid.uuid4()), "create", None, hazard_payload(found_by=device.person_id)
+                )
+                for _ in range(PER_BATCH)
+            ]
+            answer = device.push(batch)
+            if answer.status_code != 200:
+                errors.append(answer.text)
+
+    seen: list[int] = []
+
+    def pull_all() -> None:
+        since = start
+        for _ in range(10_000):
+            finished = done.is_set()
+            page = reader.pull(since, limit=37)
+            seen.extend(e["server_seq"] for e in page["events"])
+            since = page["next_since"]
+            if finished and not page["has_more"]:
+                return
+
+    threads = [threading.Thread(target=push_all, args=(d,)) for d in pushers]
+    puller = threading.Thread(target=pull_all)
+    puller.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    done.set()
+    puller.join(timeout=300)
+    assert errors == []
+    total = len(pushers) * BATCHES * PER_BATCH
+    assert len(seen) == total
+    assert seen == list(range(start + 1, start + total + 1))
+
+
+def test_blobs_in_s3(seaweed: SeaweedS3, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "any")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "any")
+    bucket = f"hq-{uuid.uuid4().hex[:8]}"
+    server, hq = start_hq(tmp_path / "hq", blobs_url=f"s3://{bucket}?endpoint={seaweed.endpoint}")
+    try:
+        one, two = hq.enroll("p-li"), hq.enroll("p-zhao")
+        photo = jpeg("teal", (300, 200))
+        sha = hashlib.sha256(photo).hexdigest()
+        assert one.put_blob(sha, photo + b"x").status_code == 422
+        codes: list[int] = []
+        barrier = threading.Barrier(2)
+
+        def upload(device) -> None:  # type: ignore[no-untyped-def]
+            barrier.wait(timeout=10)
+            codes.append(device.put_blob(sha, photo).status_code)
+
+        threads = [threading.Thread(target=upload, args=(d,)) for d in (one, two)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(codes) in ([200, 201], [201, 201])
+        store = hq.app.state.hq.blobs
+        listing = store.client.list_objects_v2(Bucket=bucket)
+        assert [o["Key"] for o in listing.get("Contents", [])] == [sha]
+        assert store.get(sha) == photo
+        command = one.command(str(uuid.uuid4()), "create", None, hazard_payload(photos=[sha]))
+        assert one.push([command]).json()["commands"][0]["status"] == "applied"
+    finally:
+        server.stop()
+
+
+def test_existing_database_is_upgraded_in_place(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hq.sqlite3'}"
+    engine = make_engine(url)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO devices (id, person_id, token_hash, created_at, last_seq)"
+                " VALUES ('dev-old', 'p-li', 'h', '2026-01-01', 7)"
+            )
+        )
+    engine.dispose()
+    app = create_app(Settings(data_dir=tmp_path, db_url=url))
+    devices = app.state.hq.list_devices()
+    assert [(d["id"], d["last_seq"], d["label"]) for d in devices] == [("dev-old", 7, "")]
+    with app.state.hq.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
