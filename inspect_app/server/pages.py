@@ -55,16 +55,16 @@ def page(title: str, body: str, user: str | None = None) -> HTMLResponse:
 
 def bar_chart(values: list[tuple[str, float | None, str]], max_value: float = 100.0) -> str:
     """Horizontal bars as inline SVG: (label, value or None, caption)."""
-    row_h, width, label_w = 28, 560, 170
+    row_h, width, label_w = 30, 500, 210
     rows = []
     for i, (label, value, caption) in enumerate(values):
         y = i * row_h
         bar = 0 if value is None else (width - label_w - 90) * value / max_value
         colour = "#2e7d32" if value is not None and value >= 100 else "#0d3b66"
         rows.append(
-            f'<text x="0" y="{y + 18}" font-size="13">{escape(label)}</text>'
-            f'<rect x="{label_w}" y="{y + 6}" width="{bar:.1f}" height="16" fill="{colour}"/>'
-            f'<text x="{label_w + bar + 6:.1f}" y="{y + 18}" font-size="13">'
+            f'<text x="0" y="{y + 20}" font-size="15">{escape(label[:22])}</text>'
+            f'<rect x="{label_w}" y="{y + 7}" width="{bar:.1f}" height="18" fill="{colour}"/>'
+            f'<text x="{label_w + bar + 6:.1f}" y="{y + 18}" font-size="15">'
             f"{escape(caption)}</text>"
         )
     height = max(row_h, row_h * len(values))

@@ -1,0 +1,81 @@
+"""The HQ pages in Chromium: log in, see a hazard a device pushed (major first), open its photo,
+make an enrolment code with its QR code. Screenshots go to docs/screenshots/."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from tests.browser import SCREENSHOTS, chromium
+from tests.server.conftest import ADMIN_PASSWORD, Hq, hazard_payload, start_hq
+
+
+def evidence_photo() -> bytes:
+    image = Image.new("RGB", (800, 600), (200, 40, 40))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((250, 150, 550, 450), fill=(240, 240, 240))
+    draw.ellipse((320, 220, 480, 380), outline=(20, 20, 20), width=12)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+@pytest.fixture
+def hq_with_hazards(tmp_path: Path) -> Iterator[tuple[Hq, str]]:
+    server, hq = start_hq(tmp_path / "hq")
+    hq.app.state.accounts.create_user("admin", ADMIN_PASSWORD, is_admin=True)
+    device = hq.enroll("p-li")
+    photo = evidence_photo()
+    sha = hashlib.sha256(photo).hexdigest()
+    assert device.put_blob(sha, photo).status_code == 201
+    major = str(uuid.uuid4())
+    commands = [
+        device.command(str(uuid.uuid4()), "create", None, hazard_payload(
+            description="Hydrant cabinet F-3 hose missing")),
+        device.command(major, "create", None, hazard_payload(
+            grade="major", risk="red", description="安全出口3号门被锁闭 / Exit door 3 chained",
+            photos=[sha], deadline="2026-11-23")),
+    ]
+    assert [r["status"] for r in device.push(commands).json()["commands"]] == ["applied"] * 2
+    yield hq, major
+    server.stop()
+
+
+def test_log_in_see_the_pushed_hazard_and_open_its_photo(hq_with_hazards) -> None:  # type: ignore[no-untyped-def]
+    hq, major = hq_with_hazards
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{hq.url}/")
+        assert page.url.endswith("/login")
+        page.get_by_label("Username").fill("admin")
+        page.get_by_label("Password").fill("wrong password!")
+        page.get_by_role("button", name="Log in").click()
+        assert page.get_by_text("wrong username or password").is_visible()
+        page.get_by_label("Username").fill("admin")
+        page.get_by_label("Password").fill(ADMIN_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("heading", name="Open hazards (2)").wait_for()
+        rows = page.locator("table").first.locator("tr")
+        assert "Exit door 3 chained" in rows.nth(1).inner_text()  # major first
+        page.screenshot(path=str(SCREENSHOTS / "hq-hazards.png"), full_page=True)
+        page.get_by_role("link", name="安全出口3号门被锁闭 / Exit door 3 chained").click()
+        photo = page.get_by_role("img", name="photo before")
+        photo.wait_for()
+        assert page.evaluate("img => img.naturalWidth", photo.element_handle()) == 800
+        assert "Stamping workshop" in page.content()
+        page.screenshot(path=str(SCREENSHOTS / "hq-hazard-detail.png"), full_page=True)
+        page.goto(f"{hq.url}/devices")
+        page.get_by_label("person").select_option("p-zhao")
+        page.get_by_role("button", name="Make code").click()
+        page.get_by_text("Valid 24 hours, once.").wait_for()
+        assert page.locator("svg path").count() >= 1
+        phone = browser.new_page(viewport={"width": 412, "height": 860})
+        phone.context.add_cookies(page.context.cookies())
+        phone.goto(f"{hq.url}/")
+        phone.screenshot(path=str(SCREENSHOTS / "hq-phone.png"), full_page=False)
