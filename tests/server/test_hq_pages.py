@@ -36,11 +36,24 @@ def hq_with_hazards(tmp_path: Path) -> Iterator[tuple[Hq, str]]:
     assert device.put_blob(sha, photo).status_code == 201
     major = str(uuid.uuid4())
     commands = [
-        device.command(str(uuid.uuid4()), "create", None, hazard_payload(
-            description="Hydrant cabinet F-3 hose missing")),
-        device.command(major, "create", None, hazard_payload(
-            grade="major", risk="red", description="安全出口3号门被锁闭 / Exit door 3 chained",
-            photos=[sha], deadline="2026-11-23")),
+        device.command(
+            str(uuid.uuid4()),
+            "create",
+            None,
+            hazard_payload(description="Hydrant cabinet F-3 hose missing"),
+        ),
+        device.command(
+            major,
+            "create",
+            None,
+            hazard_payload(
+                grade="major",
+                risk="red",
+                description="安全出口3号门被锁闭 / Exit door 3 chained",
+                photos=[sha],
+                deadline="2026-11-23",
+            ),
+        ),
     ]
     assert [r["status"] for r in device.push(commands).json()["commands"]] == ["applied"] * 2
     yield hq, major
@@ -49,6 +62,7 @@ def hq_with_hazards(tmp_path: Path) -> Iterator[tuple[Hq, str]]:
 
 def test_log_in_see_the_pushed_hazard_and_open_its_photo(hq_with_hazards) -> None:  # type: ignore[no-untyped-def]
     hq, major = hq_with_hazards
+    assert hq.app.state.hq.directory().person("p-li") is not None
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{hq.url}/")
@@ -65,6 +79,7 @@ def test_log_in_see_the_pushed_hazard_and_open_its_photo(hq_with_hazards) -> Non
         assert "Exit door 3 chained" in rows.nth(1).inner_text()  # major first
         page.screenshot(path=str(SCREENSHOTS / "hq-hazards.png"), full_page=True)
         page.get_by_role("link", name="安全出口3号门被锁闭 / Exit door 3 chained").click()
+        assert page.url.endswith(f"/hazards/{major}")
         photo = page.get_by_role("img", name="photo before")
         photo.wait_for()
         assert page.evaluate("img => img.naturalWidth", photo.element_handle()) == 800

@@ -79,7 +79,6 @@ def test_missing_blobs_then_applied_after_upload(hq: Hq) -> None:
             "missing_blobs": [sha],
             "server_seq": None,
             "replayed": False,
-            "message": None,
         }
     ]
     assert device.put_blob(sha, photo).status_code == 201
