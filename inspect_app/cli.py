@@ -8,7 +8,7 @@ import sys
 
 from inspect_app import __version__
 
-COMMAND_MODULES = ("checklists", "site", "serve", "admin", "sync")
+COMMAND_MODULES = ("checklists", "site", "run", "serve", "admin", "sync")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,22 @@
+"""``inspect-app run``: the inspector app (a desktop window, or ``--web`` in the browser)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    run = subparsers.add_parser("run", help="run the inspection app")
+    run.add_argument("--web", action="store_true", help="serve it to a browser (works offline)")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8550)
+    run.add_argument("--data", type=Path, default=None, help="the device's data directory")
+    run.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from inspect_app.ui.app import run
+
+    run(args.data, args.web, args.host, args.port)
+    return 0

@@ -1,0 +1,1 @@
+"""Flet user interface: shell, views, and the plain-Python view-models they draw."""

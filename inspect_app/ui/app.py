@@ -1,0 +1,167 @@
+"""The Flet app shell: theme, bundled CJK font, navigation (bottom bar on phones, rail on tablets
+and desktops), and the views. Views are thin: state lives in services and view-models."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import flet as ft
+
+from inspect_app.services.bootstrap import default_data_dir, open_workspace
+from inspect_app.services.workspace import Workspace
+from inspect_app.ui.i18n import Translator, language_from_locale
+from inspect_app.ui.views import home, inspect, settings, simple
+
+ASSETS = Path(__file__).with_name("assets")
+CJK_FONT = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
+PHONE_MAX_WIDTH = 600
+LANGUAGE = "language"
+
+
+def prepare_assets() -> Path:
+    """Bundle the CJK font so Chinese renders offline in web mode (no tofu boxes)."""
+    target = ASSETS / "fonts" / CJK_FONT.name
+    if not target.exists() and CJK_FONT.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(CJK_FONT, target)
+    return ASSETS
+
+
+class Shell:
+    """Owns the page layout and which view shows; views call ``render`` after changing state."""
+
+    DESTINATIONS = (
+        ("home", ft.Icons.HOME_OUTLINED, ft.Icons.HOME, "nav.home"),
+        ("inspect", ft.Icons.FACT_CHECK_OUTLINED, ft.Icons.FACT_CHECK, "nav.inspect"),
+        ("hazards", ft.Icons.WARNING_AMBER_OUTLINED, ft.Icons.WARNING, "nav.hazards"),
+        ("sync", ft.Icons.SYNC, ft.Icons.SYNC, "nav.sync"),
+        ("settings", ft.Icons.SETTINGS_OUTLINED, ft.Icons.SETTINGS, "nav.settings"),
+    )
+
+    def __init__(self, page: ft.Page, workspace: Workspace) -> None:
+        self.page = page
+        self.ws = workspace
+        default = language_from_locale(os.environ.get("LANG"))
+        self.t = Translator(workspace.store.get_meta(LANGUAGE) or default)
+        self.current = "home"
+        self.open_inspection: str | None = None
+        self.body = ft.Container(expand=True, padding=ft.Padding.all(12))
+
+    @property
+    def lang(self) -> str:
+        return self.t.lang
+
+    @property
+    def wide(self) -> bool:
+        return (self.page.width or 0) >= PHONE_MAX_WIDTH
+
+    def set_language(self, lang: str) -> None:
+        self.ws.store.set_meta(LANGUAGE, lang)
+        self.t = Translator(lang)
+        self.render()
+
+    def navigate(self, destination: str, inspection_id: str | None = None) -> None:
+        self.current = destination
+        self.open_inspection = inspection_id
+        self.render()
+
+    def toast(self, text: str, error: bool = False) -> None:
+        self.page.show_dialog(
+            ft.SnackBar(
+                ft.Text(text), bgcolor=ft.Colors.RED_900 if error else ft.Colors.BLUE_GREY_900
+            )
+        )
+
+    def run_blocking(self, fn: Callable, *args: object):  # type: ignore[no-untyped-def]
+        return asyncio.to_thread(fn, *args)
+
+    def _view(self) -> ft.Control:
+        if self.current == "inspect":
+            return inspect.build(self)
+        if self.current == "settings":
+            return settings.build(self)
+        if self.current == "hazards":
+            return simple.hazards(self)
+        if self.current == "sync":
+            return simple.sync(self)
+        return home.build(self)
+
+    def render(self) -> None:
+        index = [d[0] for d in self.DESTINATIONS].index(self.current)
+        self.page.title = self.t("app.title")
+        self.body.content = self._view()
+        if self.wide:
+            self.page.navigation_bar = None
+            rail = ft.NavigationRail(
+                selected_index=index,
+                label_type=ft.NavigationRailLabelType.ALL,
+                min_width=96,
+                destinations=[
+                    ft.NavigationRailDestination(
+                        icon=icon, selected_icon=selected, label=self.t(key)
+                    )
+                    for _, icon, selected, key in self.DESTINATIONS
+                ],
+                on_change=lambda e: self.navigate(self.DESTINATIONS[e.control.selected_index][0]),
+            )
+            self.page.controls[:] = [
+                ft.Row(
+                    [rail, ft.VerticalDivider(width=1), self.body],
+                    expand=True,
+                    vertical_alignment=ft.CrossAxisAlignment.START,
+                )
+            ]
+        else:
+            self.page.navigation_bar = ft.NavigationBar(
+                selected_index=index,
+                destinations=[
+                    ft.NavigationBarDestination(
+                        icon=icon, selected_icon=selected, label=self.t(key)
+                    )
+                    for _, icon, selected, key in self.DESTINATIONS
+                ],
+                on_change=lambda e: self.navigate(self.DESTINATIONS[e.control.selected_index][0]),
+            )
+            self.page.controls[:] = [self.body]
+        self.page.update()
+
+
+def make_main(data_dir: Path) -> Callable[[ft.Page], None]:
+    workspace = open_workspace(data_dir)
+
+    def main(page: ft.Page) -> None:
+        page.fonts = {"CJK": f"fonts/{CJK_FONT.name}"}
+        page.theme = ft.Theme(
+            font_family="CJK",
+            color_scheme_seed=ft.Colors.INDIGO,
+            visual_density=ft.VisualDensity.COMFORTABLE,
+        )
+        page.theme_mode = ft.ThemeMode.LIGHT
+        page.bgcolor = ft.Colors.WHITE
+        page.padding = 0
+        shell = Shell(page, workspace)
+        if workspace.user_or_none is None:
+            workspace.sign_in("p-li")
+        inspection = workspace.store.get_meta("open_inspection")
+        if inspection:
+            shell.current, shell.open_inspection = "inspect", inspection
+        page.on_resize = lambda _: shell.render()
+        shell.render()
+
+    return main
+
+
+def run(data_dir: Path | None, web: bool, host: str, port: int) -> None:
+    main = make_main(data_dir or default_data_dir())
+    assets = str(prepare_assets())
+    if web:
+        print(f"app: http://{host}:{port}/", flush=True)
+        ft.run(
+            main, view=ft.AppView.WEB_BROWSER, host=host, port=port, assets_dir=assets, no_cdn=True
+        )
+    else:
+        ft.run(main, assets_dir=assets)

@@ -1,0 +1,1 @@
+"""View-models: UI state and actions in plain Python, unit-tested without Flet."""

@@ -1,0 +1,203 @@
+"""The walk through one inspection, as plain Python the Flet view draws: the steps (repeated-unit
+pages, items, the summary), where the inspector is, and every action, each saved at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from inspect_app.core.checklist import Grade, Item, PhotoRule, Risk, Section
+from inspect_app.core.evaluation import (
+    Blocker,
+    Failure,
+    Outcome,
+    Progress,
+    Slot,
+    evaluate,
+    failures,
+    finish_blockers,
+    progress,
+    slots,
+)
+from inspect_app.core.inspection import Answer, Finding, Position
+from inspect_app.services.inspections import InspectionService, Submission
+
+UNITS = "__units__"
+SUMMARY = "__summary__"
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str  # "units" | "item" | "summary"
+    section: Section | None = None
+    slot: Slot | None = None
+
+    @property
+    def position(self) -> Position:
+        if self.kind == "units" and self.section:
+            return Position(self.section.id, UNITS)
+        if self.kind == "item" and self.slot:
+            return Position(self.slot.section.id, self.slot.item.id, self.slot.tag)
+        return Position(SUMMARY, SUMMARY)
+
+
+class WalkViewModel:
+    def __init__(self, service: InspectionService, inspection_id: str, lang: str = "en") -> None:
+        self.service = service
+        self.inspection = service.get(inspection_id)
+        self.checklist = service.checklist_of(self.inspection)
+        self.lang = lang
+        self.index = self._resume_index()
+
+    # -- where we are --------------------------------------------------------------------------
+
+    def today(self) -> date:
+        return self.service.ws.clock().date()
+
+    def steps(self) -> list[Step]:
+        found: list[Step] = []
+        walk = list(slots(self.checklist, self.inspection))
+        for section in self.checklist.sections:
+            if section.repeat:
+                found.append(Step("units", section=section))
+            found.extend(Step("item", slot=s) for s in walk if s.section.id == section.id)
+        found.append(Step("summary"))
+        return found
+
+    def _resume_index(self) -> int:
+        if self.inspection.is_submitted:
+            return len(self.steps()) - 1
+        position = self.inspection.position
+        if position is None:
+            return 0
+        for index, step in enumerate(self.steps()):
+            if step.position == position:
+                return index
+        return 0
+
+    @property
+    def step(self) -> Step:
+        steps = self.steps()
+        self.index = max(0, min(self.index, len(steps) - 1))
+        return steps[self.index]
+
+    @property
+    def is_last(self) -> bool:
+        return self.step.kind == "summary"
+
+    def go(self, delta: int) -> Step:
+        self.index = max(0, min(self.index + delta, len(self.steps()) - 1))
+        if not self.inspection.is_submitted:
+            self.inspection = self.service.move_to(self.inspection, self.step.position)
+        return self.step
+
+    def go_to_summary(self) -> Step:
+        return self.go(len(self.steps()))
+
+    def progress(self) -> Progress:
+        return progress(self.checklist, self.inspection, self.today())
+
+    # -- the current item ----------------------------------------------------------------------
+
+    @property
+    def item(self) -> Item:
+        assert self.step.slot is not None
+        return self.step.slot.item
+
+    @property
+    def answer(self) -> Answer | None:
+        slot = self.step.slot
+        return self.inspection.answer(slot.item.id, slot.tag) if slot else None
+
+    def outcome(self) -> Outcome:
+        return evaluate(self.item, self.answer, self.today())
+
+    def set_value(self, value: str | float | None) -> Outcome:
+        slot = self.step.slot
+        assert slot is not None
+        current = self.answer or Answer(slot.item.id, tag=slot.tag)
+        self.inspection = self.service.answer(self.inspection, replace(current, value=value))
+        return self.outcome()
+
+    def set_note(self, note: str) -> None:
+        slot = self.step.slot
+        assert slot is not None
+        current = self.answer or Answer(slot.item.id, tag=slot.tag)
+        self.inspection = self.service.answer(self.inspection, replace(current, note=note))
+
+    # -- finding -------------------------------------------------------------------------------
+
+    def finding(self) -> Finding:
+        """The finding as saved, or prefilled from the item and its on_fail."""
+        saved = self.answer.finding if self.answer else None
+        on_fail = self.item.on_fail
+        return Finding(
+            description=(
+                saved.description
+                if saved and saved.description
+                else self.item.prompt.get(self.lang)
+            ),
+            grade=(
+                saved.grade
+                if saved and saved.grade
+                else on_fail.grade
+                if on_fail
+                else Grade.GENERAL
+            ),
+            risk=(saved.risk if saved and saved.risk else on_fail.risk if on_fail else Risk.YELLOW),
+        )
+
+    def save_finding(self, finding: Finding) -> None:
+        slot = self.step.slot
+        assert slot is not None
+        self.inspection = self.service.set_finding(self.inspection, slot.item.id, slot.tag, finding)
+
+    def suggested_fix(self) -> str | None:
+        on_fail = self.item.on_fail
+        return on_fail.suggested_fix.get(self.lang) if on_fail and on_fail.suggested_fix else None
+
+    def photo_required(self) -> bool:
+        on_fail = self.item.on_fail
+        return on_fail is not None and on_fail.photo is PhotoRule.REQUIRED
+
+    def add_photo(self, data: bytes) -> None:
+        """Process and attach a photo (CPU-bound: the view calls this off the event loop)."""
+        slot = self.step.slot
+        assert slot is not None
+        self.inspection = self.service.attach_photo(self.inspection, slot.item.id, slot.tag, data)
+
+    # -- repeated units ------------------------------------------------------------------------
+
+    def units(self) -> tuple[str, ...]:
+        section = self.step.section
+        return self.inspection.instances.get(section.id, ()) if section else ()
+
+    def add_unit(self, tag: str) -> None:
+        section = self.step.section
+        assert section is not None
+        self.inspection = self.service.add_instance(self.inspection, section.id, tag)
+
+    # -- finishing -----------------------------------------------------------------------------
+
+    def failures(self) -> list[Failure]:
+        return failures(self.checklist, self.inspection, self.today())
+
+    def blockers(self) -> list[Blocker]:
+        return finish_blockers(self.checklist, self.inspection, self.today())
+
+    def go_to_blocker(self, blocker: Blocker) -> Step:
+        for index, step in enumerate(self.steps()):
+            position = step.position
+            if position.section_id == blocker.section_id and (
+                (blocker.item_id is None
+                and position.item_id == UNITS)
+                or (position.item_id == blocker.item_id
+                and position.tag == blocker.tag)
+            ):
+                return self.go(index - self.index)
+        return self.step
+
+    def submit(self, signed_by: str) -> Submission:
+        submission = self.service.submit(self.inspection, signed_by)
+        self.inspection = submission.inspection
+        return submission

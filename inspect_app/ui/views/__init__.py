@@ -1,0 +1,1 @@
+"""Flet views: thin controls over services and view-models."""

@@ -1,0 +1,48 @@
+"""Settings: language (Chinese or English), who uses this device, where the data is."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from inspect_app.ui.views.widgets import big_button, card, heading
+
+if TYPE_CHECKING:
+    from inspect_app.ui.app import Shell
+
+
+def build(shell: Shell) -> ft.Control:
+    t, ws, lang = shell.t, shell.ws, shell.lang
+    user = ws.user_or_none
+    languages = ft.Row(
+        [
+            big_button("中文", lambda _: shell.set_language("zh"), selected=lang == "zh"),
+            big_button("English", lambda _: shell.set_language("en"), selected=lang == "en"),
+        ],
+        wrap=True,
+    )
+
+    def sign_in(person_id: str) -> None:
+        ws.sign_in(person_id)
+        shell.render()
+
+    people = [
+        ft.ListTile(
+            title=ft.Text(p.name.get(lang)),
+            subtitle=ft.Text(", ".join(sorted(r.value for r in p.roles))),
+            selected=user is not None and user.id == p.id,
+            on_click=lambda _, pid=p.id: sign_in(pid),
+        )
+        for p in ws.catalog.site.people
+    ]
+    return ft.ListView(
+        [
+            heading(t("settings.title")),
+            card(t("settings.language"), [languages]),
+            card(t("settings.who"), people),
+            ft.Text(t("settings.data", path=str(ws.store.root.parent)), size=13),
+        ],
+        spacing=12,
+        expand=True,
+    )
