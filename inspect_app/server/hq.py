@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Text, cast, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from inspect_app.core.hazard import Hazard
 from inspect_app.core.inspection import Inspection
@@ -344,17 +345,20 @@ class HQ:
         except PhotoError as exc:
             raise Unprocessable(f"not an accepted image: {exc}") from exc
         created = self.blobs.put(sha256, data)
-        with self.engine.begin() as conn:
-            exists = conn.execute(
-                select(schema.blobs.c.sha256).where(schema.blobs.c.sha256 == sha256)
-            ).first()
-            if exists is None:
-                conn.execute(
-                    insert(schema.blobs).values(
-                        sha256=sha256, size=len(data), format=fmt, created_at=self.clock()
+        try:
+            with self.engine.begin() as conn:
+                exists = conn.execute(
+                    select(schema.blobs.c.sha256).where(schema.blobs.c.sha256 == sha256)
+                ).first()
+                if exists is None:
+                    conn.execute(
+                        insert(schema.blobs).values(
+                            sha256=sha256, size=len(data), format=fmt, created_at=self.clock()
+                        )
                     )
-                )
-                created = True
+                    created = True
+        except IntegrityError:
+            created = False  # a simultaneous upload of the same photo recorded it first
         return created
 
     def _missing_blobs(self, conn: Connection, shas: list[str]) -> list[str]:
