@@ -189,10 +189,8 @@ class WalkViewModel:
         for index, step in enumerate(self.steps()):
             position = step.position
             if position.section_id == blocker.section_id and (
-                (blocker.item_id is None
-                and position.item_id == UNITS)
-                or (position.item_id == blocker.item_id
-                and position.tag == blocker.tag)
+                (blocker.item_id is None and position.item_id == UNITS)
+                or (position.item_id == blocker.item_id and position.tag == blocker.tag)
             ):
                 return self.go(index - self.index)
         return self.step

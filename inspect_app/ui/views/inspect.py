@@ -50,6 +50,9 @@ def _start(shell: Shell) -> ft.Control:
     state = shell.__dict__.setdefault("start_state", {})
     user = ws.user
     rows: list[ft.Control] = [heading(t("start.title"))]
+    chosen = state.get("checklist")
+    # Once a checklist is picked only it stays (tap it to change), so the next choices are in view.
+    shown = [ws.catalog.latest(chosen)] if chosen else ws.catalog.latest_checklists()
     checklists = [
         ft.ListTile(
             leading=ft.Icon(
@@ -59,16 +62,15 @@ def _start(shell: Shell) -> ft.Control:
             ),
             title=ft.Text(c.title.get(lang), weight=ft.FontWeight.W_600),
             subtitle=ft.Text(f"v{c.version} · {c.item_count}"),
-            selected=state.get("checklist") == c.id,
+            selected=chosen == c.id,
             min_height=MIN_TOUCH,
             on_click=lambda _, cid=c.id: _choose(
-                shell, checklist=cid, workshop=None, area=None, asset=None
+                shell, checklist=None if chosen else cid, workshop=None, area=None, asset=None
             ),
         )
-        for c in ws.catalog.latest_checklists()
+        for c in shown
     ]
     rows.append(card(t("start.checklist"), checklists))
-    chosen = state.get("checklist")
     if chosen:
         checklist = ws.catalog.latest(chosen)
         workshops = [w for w in ws.catalog.site.workshops if user.can_act_in(w.id)]

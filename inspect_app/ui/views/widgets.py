@@ -31,12 +31,15 @@ def big_button(
     expand: bool = False,
     icon: str | None = None,
 ) -> ft.Control:
+    # Only set expand when wanted: an explicit expand=False breaks a Row(wrap=True) in Flet 1.0.
+    extra: dict[str, object] = {"expand": True} if expand else {}
+    if icon:
+        extra["icon"] = icon
     return ft.Button(
         label,
-        icon=icon,
         on_click=on_click,
-        expand=expand,
         height=MIN_TOUCH,
+        **extra,
         style=ft.ButtonStyle(
             bgcolor=colour if selected else ft.Colors.WHITE,
             color=ft.Colors.WHITE if selected else colour,
