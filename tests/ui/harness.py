@@ -30,9 +30,20 @@ def _serving(url: str) -> bool:
 def running_app(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "inspect_app", "run", "--web", "--port", str(port),
-         "--data", str(data_dir)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "inspect_app",
+            "run",
+            "--web",
+            "--port",
+            str(port),
+            "--data",
+            str(data_dir),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -56,3 +67,32 @@ def open_app(page: Page, url: str) -> None:
     page.get_by_role("tab", name="Home").or_(page.get_by_role("tab", name="首页")).first.wait_for(
         timeout=60_000
     )
+
+
+class AppDriver:
+    """Small verbs over Playwright for the app: tap, type into a field, wait for text."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def tap(self, name: str, role: str = "button", exact: bool = True) -> None:
+        self.page.get_by_role(role, name=name, exact=exact).first.click()
+
+    def type_into(self, label: str, text: str) -> None:
+        # Flutter web only takes keyboard input once its own text field has focus.
+        self.page.get_by_role("textbox", name=label).first.click()
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.type(text)
+
+    def see(self, text: str, timeout: float = 15_000) -> None:
+        """Wait for text, shown as text or (inside cards, merged by Flutter) as a label."""
+        quoted = text.replace('"', '\\"')
+        self.page.get_by_text(text, exact=False).or_(
+            self.page.locator(f'flt-semantics[aria-label*="{quoted}"]')
+        ).first.wait_for(timeout=timeout)
+
+    def sees_button(self, name: str) -> bool:
+        return self.page.get_by_role("button", name=name, exact=True).count() > 0
+
+    def shot(self, path: Path) -> None:
+        self.page.screenshot(path=str(path))

@@ -14,7 +14,7 @@ from inspect_app.core.inspection import Finding, PassFail
 from inspect_app.photos import PhotoError
 from inspect_app.services.inspections import InspectionError, InspectionService
 from inspect_app.ui.viewmodels.walk import WalkViewModel
-from inspect_app.ui.views.widgets import MIN_TOUCH, big_button, card, heading
+from inspect_app.ui.views.widgets import MIN_TOUCH, big_button, card, heading, status
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell
@@ -191,7 +191,21 @@ def _walk(shell: Shell) -> ft.Control:
     progress = vm.progress()
     header = ft.Column(
         [
-            ft.Text(vm.checklist.title.get(lang), size=16, color=ft.Colors.BLUE_GREY_800),
+            ft.Row(
+                [
+                    ft.Text(
+                        vm.checklist.title.get(lang),
+                        size=16,
+                        color=ft.Colors.BLUE_GREY_800,
+                        expand=True,
+                    ),
+                    ft.TextButton(
+                        t("summary.title"),
+                        icon=ft.Icons.LIST_ALT,
+                        on_click=lambda _: _to_summary(shell, vm),
+                    ),
+                ]
+            ),
             ft.Row(
                 [
                     ft.ProgressBar(
@@ -249,6 +263,11 @@ def _walk(shell: Shell) -> ft.Control:
     if vm.inspection.is_submitted:
         nav = ft.Row([])
     return ft.Column([header, ft.Container(body, expand=True), nav], expand=True)
+
+
+def _to_summary(shell: Shell, vm: WalkViewModel) -> None:
+    vm.go_to_summary()
+    shell.render()
 
 
 def _move(shell: Shell, vm: WalkViewModel, delta: int) -> None:
@@ -402,12 +421,14 @@ def _reading(shell: Shell, vm: WalkViewModel) -> ft.Control:
         if part
     )
     badge = ft.Text(size=18, weight=ft.FontWeight.BOLD)
+    announced = ft.Semantics(content=badge, container=True, live_region=True)
 
     def show(outcome: Outcome) -> None:
         badge.value = {
             Outcome.PASS: t("walk.reading_pass"),
             Outcome.FAIL: t("walk.reading_fail"),
         }.get(outcome, "")
+        announced.label = badge.value
         badge.color = ft.Colors.GREEN_800 if outcome is Outcome.PASS else ft.Colors.RED_800
 
     def changed(e: ft.ControlEvent) -> None:
@@ -418,7 +439,7 @@ def _reading(shell: Shell, vm: WalkViewModel) -> ft.Control:
             shell.__dict__["reading_failed"] = outcome is Outcome.FAIL
             shell.render()
         else:
-            badge.update()
+            announced.update()
 
     show(vm.outcome())
     shell.__dict__["reading_failed"] = vm.outcome() is Outcome.FAIL
@@ -434,7 +455,7 @@ def _reading(shell: Shell, vm: WalkViewModel) -> ft.Control:
     )
     return ft.Column(
         [
-            ft.Row([field, badge], wrap=True),
+            ft.Row([field, announced], wrap=True),
             ft.Text(t("walk.limit", limit=f"{limits} {item.unit}"), size=15),
         ]
     )
@@ -484,12 +505,15 @@ def _finding(shell: Shell, vm: WalkViewModel) -> ft.Control:
                 lambda _, r=r: save(risk=r),
                 colour=RISK_COLOURS[r],
                 selected=finding.risk is r,
+                compact=True,
             )
             for r in Risk
         ],
         wrap=True,
     )
     rows: list[ft.Control] = [
+        # Evidence first: with gloves on, the photo button should be the first thing in reach.
+        _photo_row(shell, vm),
         description,
         ft.Text(t("finding.grade")),
         grades,
@@ -499,7 +523,6 @@ def _finding(shell: Shell, vm: WalkViewModel) -> ft.Control:
     fix = vm.suggested_fix()
     if fix:
         rows.append(ft.Text(t("finding.fix", fix=fix), size=15, italic=True))
-    rows.append(_photo_row(shell, vm))
     return ft.Container(
         card(t("finding.title"), rows), border=ft.Border.all(3, ft.Colors.RED_700), border_radius=12
     )
@@ -526,7 +549,7 @@ def _photo_row(shell: Shell, vm: WalkViewModel) -> ft.Control:
                     lambda _: shell.page.run_task(_pick_photo, shell, vm),
                     icon=ft.Icons.PHOTO_CAMERA,
                 ),
-                ft.Text(t("finding.photos", n=len(photos)), size=16),
+                status(t("finding.photos", n=len(photos))),
             ],
             wrap=True,
         )
@@ -534,14 +557,7 @@ def _photo_row(shell: Shell, vm: WalkViewModel) -> ft.Control:
     if thumbs:
         rows.append(ft.Row(thumbs, wrap=True))
     if not photos and vm.photo_required():
-        rows.append(
-            ft.Text(
-                t("finding.photo_required"),
-                color=ft.Colors.RED_900,
-                size=16,
-                weight=ft.FontWeight.W_600,
-            )
-        )
+        rows.append(status(t("finding.photo_required"), colour=ft.Colors.RED_900, bold=True))
     return ft.Column(rows)
 
 
@@ -568,12 +584,7 @@ def _summary(shell: Shell, vm: WalkViewModel) -> ft.Control:
     rows: list[ft.Control] = [heading(t("summary.title"))]
     failures = vm.failures()
     rows.append(
-        ft.Text(
-            t("summary.failures", n=len(failures)),
-            size=18,
-            weight=ft.FontWeight.W_600,
-            color=ft.Colors.RED_900,
-        )
+        status(t("summary.failures", n=len(failures)), colour=ft.Colors.RED_900, size=18, bold=True)
     )
     for failure in failures:
         tag = f"[{failure.slot.tag}] " if failure.slot.tag else ""
@@ -581,7 +592,7 @@ def _summary(shell: Shell, vm: WalkViewModel) -> ft.Control:
         text = (finding.description if finding else "") or failure.slot.item.prompt.get(lang)
         rows.append(ft.Text(f"• {tag}{text}", size=16))
     if vm.inspection.is_submitted:
-        rows.append(ft.Text(t("summary.readonly"), size=16, weight=ft.FontWeight.W_600))
+        rows.append(status(t("summary.readonly"), bold=True))
         return ft.ListView(rows, spacing=8)
     blockers = vm.blockers()
     if blockers:

@@ -30,6 +30,7 @@ def big_button(
     selected: bool = True,
     expand: bool = False,
     icon: str | None = None,
+    compact: bool = False,
 ) -> ft.Control:
     # Only set expand when wanted: an explicit expand=False breaks a Row(wrap=True) in Flet 1.0.
     extra: dict[str, object] = {"expand": True} if expand else {}
@@ -45,6 +46,21 @@ def big_button(
             color=ft.Colors.WHITE if selected else colour,
             side=ft.BorderSide(2, colour),
             shape=ft.RoundedRectangleBorder(radius=10),
-            text_style=ft.TextStyle(size=18, weight=ft.FontWeight.W_600),
+            text_style=ft.TextStyle(size=16 if compact else 18, weight=ft.FontWeight.W_600),
+            padding=ft.Padding.symmetric(horizontal=12 if compact else 20),
+        ),
+    )
+
+
+def status(
+    text: str, *, colour: str = ft.Colors.BLACK, size: int = 16, bold: bool = False
+) -> ft.Control:
+    """A status line screen readers announce when it changes (and tests can find by label)."""
+    return ft.Semantics(
+        label=text,
+        container=True,
+        live_region=True,
+        content=ft.Text(
+            text, color=colour, size=size, weight=ft.FontWeight.W_600 if bold else None
         ),
     )
