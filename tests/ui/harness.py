@@ -64,9 +64,11 @@ def open_app(page: Page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
     page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
-    page.get_by_role("tab", name="Home").or_(page.get_by_role("tab", name="首页")).first.wait_for(
-        timeout=60_000
+    home = page.get_by_role("tab", name="Home").or_(page.get_by_role("tab", name="首页"))
+    home = home.or_(page.get_by_role("button", name="Home Tab")).or_(
+        page.get_by_role("button", name="首页 Tab")
     )
+    home.first.wait_for(timeout=60_000)
 
 
 class AppDriver:
@@ -91,8 +93,18 @@ class AppDriver:
             self.page.locator(f'flt-semantics[aria-label*="{quoted}"]')
         ).first.wait_for(timeout=timeout)
 
+    def nav(self, name: str) -> None:
+        """A destination of the bottom bar (phones) or the navigation rail (tablets)."""
+        self.page.get_by_role("tab", name=name, exact=True).or_(
+            self.page.get_by_role("button", name=f"{name} Tab")
+        ).first.click()
+
     def sees_button(self, name: str) -> bool:
         return self.page.get_by_role("button", name=name, exact=True).count() > 0
 
     def shot(self, path: Path) -> None:
-        self.page.screenshot(path=str(path))
+        # Two animation frames: the frame that updated the semantics tree has been painted.
+        self.page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
+        self.page.screenshot(path=str(path), animations="disabled")

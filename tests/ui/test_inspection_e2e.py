@@ -45,7 +45,7 @@ def test_full_fire_inspection(tmp_path: Path) -> None:
         app = AppDriver(page)
         open_app(page, url)
         app.shot(SCREENSHOTS / "phone-home.png")
-        app.tap("Inspect", role="tab")
+        app.nav("Inspect")
         app.tap("Fire safety - monthly", exact=False)
         app.tap("Stamping workshop")
         app.tap("Press line 1")
@@ -108,10 +108,9 @@ def test_full_fire_inspection(tmp_path: Path) -> None:
         app.see("This inspection is submitted and read-only.")
 
         # Chinese.
-        app.tap("Settings", role="tab")
+        app.nav("Settings")
         app.tap("中文")
-        page.get_by_role("tab", name="首页").wait_for(timeout=15_000)
-        app.tap("首页", role="tab")
+        app.nav("首页")
         app.see("未整改隐患")
 
     workspace = open_workspace(data)
