@@ -83,6 +83,10 @@ class AppDriver:
     def type_into(self, label: str, text: str) -> None:
         # Flutter web only takes keyboard input once its own text field has focus.
         self.page.get_by_role("textbox", name=label).first.click()
+        self.page.wait_for_function(
+            "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)",
+            timeout=15_000,
+        )
         self.page.keyboard.press("Control+A")
         self.page.keyboard.type(text)
 

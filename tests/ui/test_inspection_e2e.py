@@ -36,6 +36,13 @@ def next_item(app: AppDriver) -> None:
     app.tap("Next" if app.sees_button("Next") else "Finish")
 
 
+def answer(app: AppDriver, prompt: str, button: str) -> None:
+    """Wait for the item (so a tap never lands on the page being replaced), answer, go on."""
+    app.see(prompt)
+    app.tap(button)
+    next_item(app)
+
+
 def test_full_fire_inspection(tmp_path: Path) -> None:
     data = tmp_path / "device"
     gauge_photo = photo(tmp_path / "gauge.jpg", (200, 30, 30))
@@ -61,21 +68,19 @@ def test_full_fire_inspection(tmp_path: Path) -> None:
         add_photo(app, gauge_photo)
         app.shot(SCREENSHOTS / "phone-finding.png")
         next_item(app)
-        for _ in range(3):  # seal, hose, body
-            app.tap("Pass")
-            next_item(app)
-        app.tap("Today")  # last annual maintenance
-        next_item(app)
-        app.tap("Pass")  # mounted and signed
+        answer(app, "Safety pin and tamper seal intact", "Pass")
+        answer(app, "Hose and nozzle free of cracks and blockage", "Pass")
+        answer(app, "Cylinder free of dents, corrosion and damage", "Pass")
+        answer(app, "Date of last annual maintenance (label)", "Today")
         app.see("Mounted, signed and not obstructed")
+        app.tap("Pass")
 
         # Resume after a reload: the same item comes back.
         page.reload()
         open_app(page, url)
         app.see("Mounted, signed and not obstructed")
         next_item(app)
-        app.tap("Pass")  # hydrant cabinet
-        next_item(app)
+        answer(app, "Hydrant cabinets complete: hose, nozzle, coupling", "Pass")
 
         # Failure 2: a reading below its limit turns into a failure with a finding card.
         app.see("Static pressure at the most remote hydrant")
@@ -83,17 +88,20 @@ def test_full_fire_inspection(tmp_path: Path) -> None:
         app.see("Outside limit")
         app.see("A photo is required for this finding")
         next_item(app)
-        for name in ("Pass", "Pass", "Pass", "Pass", "Pass", "Pass", "Pass"):
-            app.tap(name)  # access, exits, doors, lights, sprinkler yes, valve, heads
-            next_item(app)
-        app.tap("Normal")  # alarm panel
-        next_item(app)
-        app.tap("Pass")  # control room
-        next_item(app)
-        app.tap("N/A")  # no hot work today
-        next_item(app)
-        app.tap("Pass")  # combustibles
-        next_item(app)
+        for prompt in (
+            "Hydrants not blocked or locked",
+            "Exits and escape routes clear and unlocked",
+            "Fire doors close by themselves and are not wedged open",
+            "Emergency lights and exit signs light on test",
+            "Area has an automatic sprinkler system",
+            "Sprinkler control valves open and locked/supervised",
+            "Sprinkler heads unpainted, undamaged, 45 cm clearance below",
+        ):
+            answer(app, prompt, "Pass")
+        answer(app, "Fire alarm control panel status", "Normal")
+        answer(app, "Fire control room staffed by two certified operators", "Pass")
+        answer(app, "Hot work in progress has a valid permit and fire watch", "N/A")
+        answer(app, "No combustible waste piled near ignition sources", "Pass")
 
         # Finishing is blocked by the missing photo, and says so.
         app.see("2 failure(s)")
