@@ -237,3 +237,21 @@ def test_checklist_edited_at_hq_reaches_devices_and_old_versions_stay(hq: Hq) ->
     assert old.json()["version"] == 1
     broken = admin.put(f"{hq.url}/v1/admin/checklists", data=b"id: x\nversion: [", timeout=10)
     assert broken.status_code == 422 and "YAML syntax error" in broken.json()["detail"]
+
+
+def test_failed_logins_are_rate_limited(hq: Hq) -> None:
+    hq.app.state.accounts.create_user("admin", "correct horse battery", is_admin=True)
+    codes = [
+        requests.post(
+            f"{hq.url}/v1/admin/login", json={"username": "admin", "password": "nope"}, timeout=10
+        ).status_code
+        for _ in range(6)
+    ]
+    assert codes == [401] * 5 + [429]
+    right = requests.post(
+        f"{hq.url}/v1/admin/login",
+        json={"username": "admin", "password": "correct horse battery"},
+        timeout=10,
+    )
+    assert right.status_code == 429  # locked for a while even with the right password
+    assert requests.get(f"{hq.url}/v1/admin/devices", timeout=10).status_code == 401

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
-import pytest
 from PIL import Image
-
-from inspect_app.services.bootstrap import open_workspace
-from inspect_app.services.workspace import Workspace
 
 CST = timezone(timedelta(hours=8))
 
@@ -23,14 +17,6 @@ class FakeClock:
     def __call__(self) -> datetime:
         self.now += timedelta(seconds=1)
         return self.now
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Workspace]:
-    ws = open_workspace(tmp_path / "device", clock=FakeClock())
-    ws.sign_in("p-li")
-    yield ws
-    ws.store.close()
 
 
 def jpeg_bytes(colour: str = "red") -> bytes:

@@ -1,0 +1,75 @@
+"""The walk view-model in plain pytest: steps, repeated units, live reading outcome, finding
+prefilled from on_fail, blockers naming the missing photo, resume, submit."""
+
+from __future__ import annotations
+
+from inspect_app.core.checklist import Grade, Risk
+from inspect_app.core.evaluation import BlockReason, Outcome
+from inspect_app.core.inspection import Finding
+from inspect_app.services.inspections import InspectionService
+from inspect_app.services.workspace import Workspace
+from inspect_app.ui.i18n import Translator, language_from_locale
+from inspect_app.ui.viewmodels.home import summarize
+from inspect_app.ui.viewmodels.walk import WalkViewModel
+from tests.services.conftest import jpeg_bytes
+
+
+def start(ws: Workspace) -> WalkViewModel:
+    service = InspectionService(ws)
+    inspection = service.start(ws.catalog.latest("fire-monthly"), "ws-stamping", "stamping-line-1")
+    return WalkViewModel(service, inspection.id)
+
+
+def goto(vm: WalkViewModel, item_id: str) -> None:
+    for _ in range(len(vm.steps())):
+        if vm.step.slot and vm.step.slot.item.id == item_id:
+            return
+        vm.go(1)
+    raise AssertionError(item_id)
+
+
+def test_units_then_items_then_summary(workspace: Workspace) -> None:
+    vm = start(workspace)
+    assert vm.step.kind == "units"
+    assert [s.kind for s in vm.steps()][-1] == "summary"
+    vm.add_unit("F-12")
+    vm.go(1)
+    assert (vm.step.slot.item.id, vm.step.slot.tag) == ("ext-gauge", "F-12")
+    assert str(vm.progress()) == "0 / 17"
+
+
+def test_reading_outcome_and_prefilled_finding(workspace: Workspace) -> None:
+    vm = start(workspace)
+    goto(vm, "hydrant-pressure")
+    assert vm.set_value("0.20") is Outcome.PASS
+    assert vm.set_value("0,05") is Outcome.FAIL
+    finding = vm.finding()
+    assert finding == Finding("Static pressure at the most remote hydrant", Grade.MAJOR, Risk.RED)
+    assert vm.photo_required()
+    assert "pumps" in (vm.suggested_fix() or "")
+    vm.save_finding(Finding("Pressure 0.05 MPa", Grade.MAJOR, Risk.RED))
+    assert vm.finding().description == "Pressure 0.05 MPa"
+
+
+def test_blockers_point_at_the_missing_photo_and_resume(workspace: Workspace) -> None:
+    vm = start(workspace)
+    goto(vm, "exit-clear")
+    vm.set_value("fail")
+    blocker = next(b for b in vm.blockers() if b.reason is BlockReason.PHOTO_REQUIRED)
+    vm.go_to_summary()
+    vm.go_to_blocker(blocker)
+    assert vm.step.slot.item.id == "exit-clear"
+    vm.add_photo(jpeg_bytes())
+    assert not [b for b in vm.blockers() if b.reason is BlockReason.PHOTO_REQUIRED]
+    again = WalkViewModel(vm.service, vm.inspection.id)
+    assert again.step.slot.item.id == "exit-clear"  # resumes where the inspector was
+
+
+def test_translator_and_home(workspace: Workspace) -> None:
+    assert Translator("zh")("nav.home") == "首页"
+    assert Translator("fr")("nav.home") == "Home"
+    assert language_from_locale("zh_CN.UTF-8") == "zh" and language_from_locale(None) == "en"
+    summary = summarize(workspace)
+    assert [f.asset.asset_id for f in summary.certificates] == ["CR-101", "FL-002", "PV-201"]
+    assert "flood-season" not in [c.id for c in summary.due]  # out of season in November
+    assert summary.pending == 0
