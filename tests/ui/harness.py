@@ -3,14 +3,17 @@ semantics tree switched on, so tests find controls by role and name like a scree
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import tempfile
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from inspect_app.server.testing import free_port, wait_until
 
@@ -93,15 +96,33 @@ class AppDriver:
     def see(self, text: str, timeout: float = 15_000) -> None:
         """Wait for text, shown as text or (inside cards, merged by Flutter) as a label."""
         quoted = text.replace('"', '\\"')
-        self.page.get_by_text(text, exact=False).or_(
-            self.page.locator(f'flt-semantics[aria-label*="{quoted}"]')
-        ).first.wait_for(timeout=timeout)
+        try:
+            self.page.get_by_text(text, exact=False).or_(
+                self.page.locator(f'flt-semantics[aria-label*="{quoted}"]')
+            ).first.wait_for(timeout=timeout)
+        except PlaywrightTimeout:
+            # Keep what the screen showed for whoever reads the failure.
+            self.page.screenshot(path=str(Path(tempfile.gettempdir()) / "ui-failure.png"))
+            raise
 
     def nav(self, name: str) -> None:
         """A destination of the bottom bar (phones) or the navigation rail (tablets)."""
         self.page.get_by_role("tab", name=name, exact=True).or_(
             self.page.get_by_role("button", name=f"{name} Tab")
         ).first.click()
+
+    def progress(self) -> str:
+        """The walk's "answered / total" counter as shown."""
+        counter = self.page.get_by_text(re.compile(r"^\d+ / \d+$")).first
+        return counter.inner_text() if counter.count() else ""
+
+    def until(self, condition: Callable[[], bool], what: str, timeout_ms: int = 15_000) -> None:
+        """Poll a condition of the page (bounded), for changes no single element announces."""
+        for _ in range(timeout_ms // 50):
+            if condition():
+                return
+            self.page.wait_for_timeout(50)
+        raise AssertionError(f"timed out waiting for {what}")
 
     def sees_button(self, name: str) -> bool:
         return self.page.get_by_role("button", name=name, exact=True).count() > 0

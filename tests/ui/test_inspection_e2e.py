@@ -37,9 +37,12 @@ def next_item(app: AppDriver) -> None:
 
 
 def answer(app: AppDriver, prompt: str, button: str) -> None:
-    """Wait for the item (so a tap never lands on the page being replaced), answer, go on."""
+    """Wait for the item, answer it, wait until the answer is counted (the page has settled),
+    then go on: a tap never lands on a page that is being replaced."""
     app.see(prompt)
+    before = app.progress()
     app.tap(button)
+    app.until(lambda: app.progress() != before, f"the answer to {prompt!r} to be counted")
     next_item(app)
 
 

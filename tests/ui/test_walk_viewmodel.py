@@ -73,3 +73,15 @@ def test_translator_and_home(workspace: Workspace) -> None:
     assert [f.asset.asset_id for f in summary.certificates] == ["CR-101", "FL-002", "PV-201"]
     assert "flood-season" not in [c.id for c in summary.due]  # out of season in November
     assert summary.pending == 0
+
+
+def test_a_note_stays_with_the_item_it_was_typed_on(workspace: Workspace) -> None:
+    vm = start(workspace)
+    goto(vm, "fire-door")
+    slot = vm.step.slot
+    vm.set_value("pass")
+    vm.go(1)  # the blur that saves the note can arrive after the tap on Next
+    vm.set_note("Closer slow but works", slot)
+    assert vm.inspection.answer("fire-door").note == "Closer slow but works"
+    assert vm.inspection.answer("fire-door").value == "pass"
+    assert vm.answer is None or not vm.answer.note

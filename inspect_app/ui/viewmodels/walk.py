@@ -119,10 +119,13 @@ class WalkViewModel:
         self.inspection = self.service.answer(self.inspection, replace(current, value=value))
         return self.outcome()
 
-    def set_note(self, note: str) -> None:
-        slot = self.step.slot
+    def set_note(self, note: str, slot: Slot | None = None) -> None:
+        """Save a note; ``slot`` pins it to the item it was typed on, whatever the step now."""
+        slot = slot or self.step.slot
         assert slot is not None
-        current = self.answer or Answer(slot.item.id, tag=slot.tag)
+        current = self.inspection.answer(slot.item.id, slot.tag) or Answer(
+            slot.item.id, tag=slot.tag
+        )
         self.inspection = self.service.answer(self.inspection, replace(current, note=note))
 
     # -- finding -------------------------------------------------------------------------------

@@ -330,6 +330,16 @@ def _item(shell: Shell, vm: WalkViewModel) -> ft.Control:
     rows.append(_input(shell, vm))
     if vm.outcome() is Outcome.FAIL:
         rows.append(_finding(shell, vm))
+    if item.type is not ItemType.TEXT:
+        note = vm.answer.note if vm.answer else ""
+        rows.append(
+            ft.TextField(
+                label=t("walk.note"),
+                value=note,
+                multiline=True,
+                on_blur=lambda e: vm.set_note(e.control.value or "", slot),
+            )
+        )
     return ft.ListView(rows, spacing=10)
 
 
