@@ -588,7 +588,7 @@ class HQ:
                 "hazard_id": command.hazard_id,
                 "workshop_id": workshop,
                 "recorded_at": push.recorded_at,
-                "data": {**decision.event.to_dict(), "server_seq": seq},
+                "data": {**decision.event.to_dict(), "kind": "hazard", "server_seq": seq},
             }
         )
         if decision.applied and decision.hazard is not None:
