@@ -116,3 +116,11 @@ class Accounts:
         if admin and not row.is_admin:
             raise Forbidden("HQ admins only")
         return row.username
+
+
+SESSION_COOKIE = "hq_session"
+
+
+def set_session_cookie(response, token: str, https: bool) -> None:  # type: ignore[no-untyped-def]
+    """The session cookie: not readable by scripts, never sent cross-site, HTTPS-only on TLS."""
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=https)

@@ -13,14 +13,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from inspect_app.core.hazard import HazardStatus
 from inspect_app.core.workflow import CommandType
 from inspect_app.resources import demo_site_path, shipped_checklists_dir
-from inspect_app.server.accounts import Accounts
+from inspect_app.server.accounts import SESSION_COOKIE, Accounts, set_session_cookie
 from inspect_app.server.blob_store import check_key, open_blob_store
 from inspect_app.server.database import make_engine, upgrade
 from inspect_app.server.hq import HQ, Device, HQError, NotFound, Unauthorized
 from inspect_app.server.master_data import MasterDataError
 
 log = logging.getLogger("inspect_app.server")
-SESSION_COOKIE = "hq_session"
 
 
 @dataclass
@@ -318,13 +317,7 @@ def create_app(settings: Settings) -> FastAPI:
     def login(body: LoginIn, request: Request, response: Response) -> dict[str, str]:
         address = request.client.host if request.client else "?"
         token = accounts.login(body.username, body.password, address)
-        response.set_cookie(
-            SESSION_COOKIE,
-            token,
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
-        )
+        set_session_cookie(response, token, https=request.url.scheme == "https")
         return {"username": body.username}
 
     @app.post("/v1/admin/codes", tags=["admin"])

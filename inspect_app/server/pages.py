@@ -16,10 +16,9 @@ from sqlalchemy import select
 from inspect_app.core.hazard import Hazard, HazardStatus
 from inspect_app.core.rates import Period, rectification_figures
 from inspect_app.server import schema
-from inspect_app.server.accounts import Accounts
+from inspect_app.server.accounts import SESSION_COOKIE, Accounts, set_session_cookie
 from inspect_app.server.hq import HQ, HQError
 
-SESSION_COOKIE = "hq_session"
 RISK_COLOURS = {"red": "#c62828", "orange": "#ef6c00", "yellow": "#f9a825", "blue": "#1565c0"}
 CSS = """
 body{font-family:system-ui,"Noto Sans CJK SC","Droid Sans Fallback",sans-serif;margin:0;
@@ -118,13 +117,7 @@ def register_pages(app: FastAPI, hq: HQ, accounts: Accounts) -> None:
         except HQError as exc:
             return RedirectResponse("/login?" + urlencode({"error": str(exc)}), status_code=303)
         response = RedirectResponse("/", status_code=303)
-        response.set_cookie(
-            SESSION_COOKIE,
-            token,
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
-        )
+        set_session_cookie(response, token, https=request.url.scheme == "https")
         return response
 
     @app.get("/logout", include_in_schema=False)

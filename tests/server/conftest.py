@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -170,3 +171,20 @@ def hq_sqlite(tmp_path: Path) -> Iterator[Hq]:
     server, client = start_hq(tmp_path / "hq")
     yield client
     server.stop()
+
+
+def upload_at_once(devices: list[Device], sha: str, photo: bytes) -> list[int]:
+    """PUT the same photo from several devices at the same moment; their status codes."""
+    codes: list[int] = []
+    barrier = threading.Barrier(len(devices))
+
+    def upload(device: Device) -> None:
+        barrier.wait(timeout=10)
+        codes.append(device.put_blob(sha, photo).status_code)
+
+    threads = [threading.Thread(target=upload, args=(d,)) for d in devices]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return codes

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from inspect_app.server.app import Settings, create_app
 from inspect_app.server.database import make_engine, upgrade
 from inspect_app.server.testing import SeaweedS3
-from tests.server.conftest import Hq, hazard_payload, jpeg, start_hq
+from tests.server.conftest import Hq, hazard_payload, jpeg, start_hq, upload_at_once
 
 BATCHES = 15
 PER_BATCH = 10
@@ -75,18 +75,7 @@ def test_blobs_in_s3(seaweed: SeaweedS3, tmp_path: Path, monkeypatch) -> None:  
         photo = jpeg("teal", (300, 200))
         sha = hashlib.sha256(photo).hexdigest()
         assert one.put_blob(sha, photo + b"x").status_code == 422
-        codes: list[int] = []
-        barrier = threading.Barrier(2)
-
-        def upload(device) -> None:  # type: ignore[no-untyped-def]
-            barrier.wait(timeout=10)
-            codes.append(device.put_blob(sha, photo).status_code)
-
-        threads = [threading.Thread(target=upload, args=(d,)) for d in (one, two)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        codes = upload_at_once([one, two], sha, photo)
         assert sorted(codes) in ([200, 201], [201, 201])
         store = hq.app.state.hq.blobs
         listing = store.client.list_objects_v2(Bucket=bucket)

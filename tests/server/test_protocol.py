@@ -9,7 +9,7 @@ import uuid
 
 import requests
 
-from tests.server.conftest import Hq, hazard_payload, jpeg
+from tests.server.conftest import Hq, hazard_payload, jpeg, upload_at_once
 
 
 def created(device, hazard_id: str | None = None, **extra):  # type: ignore[no-untyped-def]
@@ -115,18 +115,7 @@ def test_same_blob_from_two_devices_at_once_is_one_object(hq: Hq) -> None:
     one, two = hq.enroll("p-li"), hq.enroll("p-zhao")
     photo = jpeg("purple", (400, 300))
     sha = hashlib.sha256(photo).hexdigest()
-    codes: list[int] = []
-    barrier = threading.Barrier(2)
-
-    def upload(device) -> None:  # type: ignore[no-untyped-def]
-        barrier.wait(timeout=10)
-        codes.append(device.put_blob(sha, photo).status_code)
-
-    threads = [threading.Thread(target=upload, args=(d,)) for d in (one, two)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    codes = upload_at_once([one, two], sha, photo)
     assert sorted(codes) in ([200, 201], [201, 201])
     files = [p for p in hq.app.state.hq.blobs.root.rglob("*") if p.is_file()]
     assert [p.name for p in files] == [sha]
