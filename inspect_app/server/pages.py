@@ -39,7 +39,7 @@ border-radius:6px}.error{color:#b71c1c}@media(max-width:640px){th.wide,td.wide{d
 
 def page(title: str, body: str, user: str | None = None) -> HTMLResponse:
     nav = (
-        f'<a href="/">Hazards</a><a href="/devices">Devices</a>'
+        f'<a href="/">Hazards</a><a href="/devices">Devices</a><a href="/master">Master data</a>'
         f'<span style="margin-left:auto">{escape(user)} · <a href="/logout">Log out</a></span>'
         if user
         else ""
@@ -326,6 +326,60 @@ def register_pages(app: FastAPI, hq: HQ, accounts: Accounts) -> None:
           <div class="card"><h2>Devices</h2><table><tr><th>Device</th><th>Person</th>
           <th class="wide">Enrolled</th><th>Last sync</th><th></th></tr>{rows}</table></div>"""
         return page("Devices", body, user)
+
+    @app.get("/master", include_in_schema=False)
+    def master_page(request: Request, message: str = "", error: str = "") -> Response:
+        """Plants, workshops, people and roles, equipment (the site file) and checklists."""
+        user = user_or_redirect(request, admin=True)
+        if isinstance(user, Response):
+            return user
+        with hq.engine.connect() as conn:
+            sites = conn.execute(select(schema.sites.c.plant_id, schema.sites.c.yaml_text)).all()
+            versions = conn.execute(
+                select(schema.checklists.c.id, schema.checklists.c.version).order_by(
+                    schema.checklists.c.id, schema.checklists.c.version
+                )
+            ).all()
+        notice = f'<p class="error"><pre>{escape(error)}</pre></p>' if error else ""
+        notice += f"<p><strong>{escape(message)}</strong></p>" if message else ""
+        site_forms = "".join(
+            f'<div class="card"><h2>Site {escape(row.plant_id)}</h2>'
+            f"<p>Workshops, people and their roles and scope, special equipment.</p>"
+            f'<form method="post" action="/master/site"><textarea name="yaml" rows="18" '
+            f'style="width:100%;font-family:monospace" aria-label="site file">'
+            f"{escape(row.yaml_text)}</textarea><p><button>Publish site</button></p></form></div>"
+            for row in sites
+        )
+        listing = ", ".join(f"{escape(r.id)} v{r.version}" for r in versions)
+        body = f"""{notice}{site_forms}<div class="card"><h2>Checklists</h2><p>{listing}</p>
+          <form method="post" action="/master/checklist">
+          <textarea name="yaml" rows="10" style="width:100%;font-family:monospace"
+            aria-label="checklist file" placeholder="Paste a checklist YAML with a higher version">
+          </textarea><p><button>Publish checklist</button></p></form></div>"""
+        return page("Master data", body, user)
+
+    async def publish(request: Request, action) -> Response:  # type: ignore[no-untyped-def]
+        user = user_or_redirect(request, admin=True)
+        if isinstance(user, Response):
+            return user
+        text = parse_qs((await request.body()).decode()).get("yaml", [""])[0]
+        try:
+            message = action(text)
+        except (HQError, ValueError) as exc:
+            return RedirectResponse("/master?" + urlencode({"error": str(exc)}), status_code=303)
+        return RedirectResponse("/master?" + urlencode({"message": message}), status_code=303)
+
+    @app.post("/master/site", include_in_schema=False)
+    async def publish_site(request: Request) -> Response:
+        return await publish(request, lambda text: f"Published the site of {hq.publish_site(text)}")
+
+    @app.post("/master/checklist", include_in_schema=False)
+    async def publish_checklist(request: Request) -> Response:
+        def action(text: str) -> str:
+            checklist_id, version = hq.publish_checklist(text)
+            return f"Published {checklist_id} v{version}"
+
+        return await publish(request, action)
 
     @app.post("/devices/codes", include_in_schema=False)
     async def make_code(request: Request) -> Response:

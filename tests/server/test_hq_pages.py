@@ -94,3 +94,27 @@ def test_log_in_see_the_pushed_hazard_and_open_its_photo(hq_with_hazards) -> Non
         phone.context.add_cookies(page.context.cookies())
         phone.goto(f"{hq.url}/")
         phone.screenshot(path=str(SCREENSHOTS / "hq-phone.png"), full_page=False)
+
+
+def test_master_data_page_publishes_and_shows_errors(hq_with_hazards) -> None:  # type: ignore[no-untyped-def]
+    hq, _ = hq_with_hazards
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{hq.url}/login")
+        page.get_by_label("Username").fill("admin")
+        page.get_by_label("Password").fill(ADMIN_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("link", name="Master data").click()
+        site = page.get_by_label("site file")
+        text = site.input_value()
+        site.fill(
+            text.replace("name: 赵磊, roles: [inspector]", "name: 赵磊, roles: [inspector, boss]")
+        )
+        page.get_by_role("button", name="Publish site").click()
+        page.get_by_text(
+            "role must be one of inspector, workshop_head, hq_admin, not 'boss'"
+        ).wait_for()
+        page.get_by_label("site file").fill(text.replace("name: 赵磊", "name: 赵磊磊"))
+        page.get_by_role("button", name="Publish site").click()
+        page.get_by_text("Published the site of plant-suzhou-01").wait_for()
+    assert hq.app.state.hq.directory().person("p-zhao").name.get("zh") == "赵磊磊"
