@@ -106,7 +106,7 @@ def _to_rgb(image: Image.Image) -> Image.Image:
 
 def _encode(image: Image.Image, quality: int) -> bytes:
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    image.save(out, "JPEG", quality=quality)
     return out.getvalue()
 
 
