@@ -128,8 +128,13 @@ class AppDriver:
         return self.page.get_by_role("button", name=name, exact=True).count() > 0
 
     def shot(self, path: Path) -> None:
-        # Two animation frames: the frame that updated the semantics tree has been painted.
-        self.page.evaluate(
-            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-        )
-        self.page.screenshot(path=str(path), animations="disabled")
+        """Screenshot once the picture has settled: two consecutive captures are identical
+        (Flutter paints the frame after it updates the semantics tree)."""
+        previous = b""
+        for _ in range(40):
+            current = self.page.screenshot(animations="disabled")
+            if current == previous:
+                break
+            previous = current
+            self.page.wait_for_timeout(100)
+        path.write_bytes(previous)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from inspect_app.core.checklist import Grade, ItemType, Risk
-from inspect_app.core.evaluation import BlockReason, Outcome
+from inspect_app.core.evaluation import BlockReason, Outcome, evaluate
 from inspect_app.core.inspection import Finding, PassFail
 from inspect_app.photos import PhotoError
 from inspect_app.services.inspections import InspectionError, InspectionService
@@ -262,7 +262,54 @@ def _walk(shell: Shell) -> ft.Control:
     )
     if vm.inspection.is_submitted:
         nav = ft.Row([])
-    return ft.Column([header, ft.Container(body, expand=True), nav], expand=True)
+    main = ft.Column([header, ft.Container(body, expand=True), nav], expand=True)
+    if not shell.wide:
+        return main
+    # Tablets and desktops: the list of steps beside the current one (list/detail).
+    return ft.Row(
+        [ft.Container(_step_list(shell, vm), width=320), ft.VerticalDivider(width=1), main],
+        expand=True,
+        vertical_alignment=ft.CrossAxisAlignment.START,
+    )
+
+
+STEP_ICONS = {
+    Outcome.PASS: (ft.Icons.CHECK_CIRCLE, ft.Colors.GREEN_800),
+    Outcome.FAIL: (ft.Icons.CANCEL, ft.Colors.RED_800),
+    Outcome.NA: (ft.Icons.REMOVE_CIRCLE_OUTLINE, ft.Colors.BLUE_GREY_600),
+    Outcome.RECORDED: (ft.Icons.CHECK_CIRCLE_OUTLINE, ft.Colors.GREEN_800),
+}
+
+
+def _step_list(shell: Shell, vm: WalkViewModel) -> ft.Control:
+    t, lang = shell.t, shell.lang
+    today = vm.today()
+    tiles = []
+    for index, step in enumerate(vm.steps()):
+        if step.kind == "item" and step.slot:
+            answer = vm.inspection.answer(step.slot.item.id, step.slot.tag)
+            icon, colour = STEP_ICONS.get(
+                evaluate(step.slot.item, answer, today),
+                (ft.Icons.RADIO_BUTTON_UNCHECKED, ft.Colors.BLUE_GREY_400),
+            )
+            tag = f"[{step.slot.tag}] " if step.slot.tag else ""
+            title = tag + step.slot.item.prompt.get(lang)
+        elif step.kind == "units" and step.section:
+            icon, colour = ft.Icons.ADD_BOX_OUTLINED, ft.Colors.INDIGO_800
+            title = step.section.title.get(lang)
+        else:
+            icon, colour = ft.Icons.LIST_ALT, ft.Colors.INDIGO_800
+            title = t("summary.title")
+        tiles.append(
+            ft.ListTile(
+                leading=ft.Icon(icon, color=colour),
+                title=ft.Text(title, size=14, max_lines=2),
+                selected=index == vm.index,
+                dense=True,
+                on_click=lambda _, i=index: _move(shell, vm, i - vm.index),
+            )
+        )
+    return ft.ListView(tiles, spacing=0)
 
 
 def _to_summary(shell: Shell, vm: WalkViewModel) -> None:
