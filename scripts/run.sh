@@ -1,11 +1,35 @@
 #!/usr/bin/env bash
 # Installs everything, then starts the main job on embedded defaults: HQ on SQLite with the demo
-# site, and prints its URL and the demo login.
+# plant, and the inspection app in web mode enrolled to it; prints both URLs and demo logins.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 DATA=${INSPECT_RUN_DIR:-.run}
+HQ_PORT=${HQ_PORT:-8700}
+APP_PORT=${APP_PORT:-8550}
 export INSPECT_ADMIN_PASSWORD=${INSPECT_ADMIN_PASSWORD:-inspect-demo-admin}
-PORT=${HQ_PORT:-8700}
-echo "HQ:  http://127.0.0.1:${PORT}/   log in as admin / ${INSPECT_ADMIN_PASSWORD}"
-exec .venv/bin/inspect-app serve --data "$DATA/hq" --port "$PORT" --create-admin admin
+CLI=.venv/bin/inspect-app
+
+"$CLI" serve --data "$DATA/hq" --port "$HQ_PORT" --create-admin admin > "$DATA.hq.log" 2>&1 &
+HQ_PID=$!
+trap 'kill $HQ_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -fsS "http://127.0.0.1:$HQ_PORT/healthz" > /dev/null 2>&1 && break
+  kill -0 $HQ_PID 2>/dev/null || { cat "$DATA.hq.log"; exit 1; }
+  sleep 0.5
+done
+INSPECT_ADMIN_PASSWORD=wang-demo-pass "$CLI" admin --data "$DATA/hq" create-user wang \
+  --person p-wang > /dev/null
+if [ ! -f "$DATA/device/store/meta.json" ] || ! grep -q '"token"' "$DATA/device/store/meta.json"; then
+  CODE=$("$CLI" admin --data "$DATA/hq" make-code p-li | cut -d' ' -f1)
+  "$CLI" enroll "http://127.0.0.1:$HQ_PORT" "$CODE" --data "$DATA/device"
+fi
+cat <<MSG
+
+  HQ:   http://127.0.0.1:$HQ_PORT/     HQ admin: admin / $INSPECT_ADMIN_PASSWORD
+                                         workshop head 王建国: wang / wang-demo-pass
+  App:  http://127.0.0.1:$APP_PORT/     enrolled as inspector 李明 (p-li); switch to the
+        workshop head in the app's Settings. Submitted inspections reach HQ within a minute.
+
+MSG
+"$CLI" run --web --port "$APP_PORT" --data "$DATA/device"

@@ -13,6 +13,8 @@ import flet as ft
 
 from inspect_app.services.bootstrap import default_data_dir, open_workspace
 from inspect_app.services.workspace import Workspace
+from inspect_app.sync.background import BackgroundSync
+from inspect_app.sync.client import connection
 from inspect_app.ui.i18n import Translator, language_from_locale
 from inspect_app.ui.views import home, inspect, settings, simple
 
@@ -50,6 +52,7 @@ class Shell:
         self.current = "home"
         self.open_inspection: str | None = None
         self.body = ft.Container(expand=True, padding=ft.Padding.all(12))
+        self.background_sync: BackgroundSync | None = None
 
     @property
     def lang(self) -> str:
@@ -132,6 +135,8 @@ class Shell:
 
 def make_main(data_dir: Path) -> Callable[[ft.Page], None]:
     workspace = open_workspace(data_dir)
+    # Enrolled devices sync in the background every minute and right after a submit.
+    background = BackgroundSync(workspace, interval_s=60).start() if connection(workspace) else None
 
     def main(page: ft.Page) -> None:
         page.fonts = {"CJK": f"fonts/{CJK_FONT.name}"}
@@ -144,6 +149,7 @@ def make_main(data_dir: Path) -> Callable[[ft.Page], None]:
         page.bgcolor = ft.Colors.WHITE
         page.padding = 0
         shell = Shell(page, workspace)
+        shell.background_sync = background
         if workspace.user_or_none is None:
             workspace.sign_in("p-li")
         inspection = workspace.store.get_meta("open_inspection")

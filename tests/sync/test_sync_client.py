@@ -157,3 +157,18 @@ def test_revoked_device_gets_a_plain_reason(hq: Hq, device: Workspace) -> None:
     with pytest.raises(SyncError, match="enrol it again"):
         sync(device)
     assert requests.get(f"{hq.url}/healthz", timeout=5).ok
+
+
+def test_background_sync_runs_on_demand(hq: Hq, device: Workspace) -> None:
+    from inspect_app.sync.background import BackgroundSync
+
+    walk_with_failure(device)
+    worker = BackgroundSync(device, interval_s=3600).start()
+    try:
+        finished = worker.trigger()
+        assert worker.wait_for(finished, timeout=60)
+    finally:
+        worker.stop()
+    assert device.store.pending_outbox() == []
+    assert device.store.get_meta("last_sync_at") is not None
+    assert len(hq_events(hq)) == 2

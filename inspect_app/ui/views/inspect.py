@@ -701,5 +701,7 @@ def _submit(shell: Shell, vm: WalkViewModel, name: str | None) -> None:
         shell.toast(str(exc), error=True)
         return
     shell.ws.store.set_meta(OPEN_INSPECTION, None)
+    if shell.background_sync is not None:
+        shell.background_sync.trigger()
     shell.toast(shell.t("summary.submitted", n=len(submission.hazards)))
     shell.render()
