@@ -8,6 +8,7 @@ from pathlib import Path
 from inspect_app.resources import demo_site_path, shipped_checklists_dir
 from inspect_app.services.catalog import Catalog
 from inspect_app.services.clock import Clock, system_clock
+from inspect_app.services.master_data import SYNCED_CHECKLISTS, SYNCED_SITE, apply_master_data
 from inspect_app.services.workspace import Workspace
 from inspect_app.store import LocalStore
 
@@ -28,4 +29,5 @@ def open_workspace(data_dir: Path, clock: Clock = system_clock) -> Workspace:
     data_dir.mkdir(parents=True, exist_ok=True)
     store = LocalStore.open(data_dir / "store")
     catalog = Catalog.from_files(demo_site_path(), [shipped_checklists_dir()])
+    apply_master_data(catalog, store.get_meta(SYNCED_CHECKLISTS) or {}, store.get_meta(SYNCED_SITE))
     return Workspace(store=store, catalog=catalog, clock=clock)

@@ -15,6 +15,12 @@ from typing import Any
 from inspect_app.core.hazard import Hazard
 from inspect_app.core.workflow import Command, decide, referenced_photos
 from inspect_app.services.inspections import InspectionService
+from inspect_app.services.master_data import (
+    SYNCED_CHECKLISTS,
+    SYNCED_SITE,
+    apply_master_data,
+    merge_master_data,
+)
 from inspect_app.services.outbox import COMMAND, INSPECTION
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.progress import Phase, ProgressCallback, SyncProgress, ignore_progress
@@ -194,11 +200,13 @@ class SyncEngine:
                     tx.add_event({**event, "pending": False})
                 if event.get("result") == "rejected_conflict":
                     report.conflicts.append(event)
-            if page.get("checklists") or page.get("site"):
-                tx.set_meta(
-                    "master_data", {"checklists": page.get("checklists"), "site": page.get("site")}
-                )
+            master = merge_master_data(self.ws, page)
+            if master is not None:
+                tx.set_meta(SYNCED_CHECKLISTS, master[0])
+                tx.set_meta(SYNCED_SITE, master[1])
             tx.set_meta(PULL_CURSOR, page["next_since"])
+        if master is not None:
+            apply_master_data(self.ws.catalog, *master)
         report.events_pulled += len(page.get("events", []))
         self._report(events_received=report.events_pulled)
 

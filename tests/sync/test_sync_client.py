@@ -172,3 +172,25 @@ def test_background_sync_runs_on_demand(hq: Hq, device: Workspace) -> None:
     assert device.store.pending_outbox() == []
     assert device.store.get_meta("last_sync_at") is not None
     assert len(hq_events(hq)) == 2
+
+
+def test_a_checklist_edited_at_hq_reaches_the_device(
+    hq: Hq, device: Workspace, tmp_path: Path
+) -> None:
+    from inspect_app.resources import shipped_checklists_dir
+
+    sync(device)
+    text = (shipped_checklists_dir() / "fire-monthly.yaml").read_text("utf-8")
+    edited = text.replace("version: 1", "version: 2").replace("Remove the waste", "Clear it")
+    hq.app.state.hq.publish_checklist(edited)
+    sync(device)
+    assert device.catalog.latest("fire-monthly").version == 2
+    assert device.catalog.get("fire-monthly", 1).version == 1  # older inspections keep theirs
+    root = device.store.root.parent
+    device.store.close()
+    reopened = open_workspace(root)
+    try:
+        assert reopened.catalog.latest("fire-monthly").version == 2
+    finally:
+        reopened.store.close()
+    device.store = open_workspace(root).store  # for the fixture's close
