@@ -9,31 +9,18 @@ from __future__ import annotations
 import io
 import os
 import statistics
+import sys
 import time
+from pathlib import Path
 
 from PIL import Image, ImageOps
 
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
 from inspect_app.photos import process_photo
+from tests.photos.test_pipeline import camera_jpeg
 
 RUNS = 15
-
-
-def camera_jpeg(width: int = 4000, height: int = 3000) -> bytes:
-    """A smooth scene with sensor-like noise and EXIF orientation, ~3 MB like a phone photo."""
-    scene = Image.merge(
-        "RGB",
-        [
-            Image.radial_gradient("L"),
-            Image.linear_gradient("L"),
-            Image.linear_gradient("L").rotate(90),
-        ],
-    ).resize((width, height))
-    image = Image.blend(scene, Image.effect_noise((width, height), 40).convert("RGB"), 0.12)
-    exif = Image.Exif()
-    exif[0x0112] = 6
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=92, exif=exif.tobytes())
-    return out.getvalue()
 
 
 def naive(data: bytes) -> bytes:
