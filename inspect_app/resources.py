@@ -1,4 +1,5 @@
-"""Where the shipped checklists and demo site are: the source tree, or inside the wheel."""
+"""Where the shipped checklists and the demo site are: inside the installed wheel, or in the
+source tree next to the package."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def _shipped(name: str) -> Path:
-    source_tree = _PACKAGE.parent / name
-    return source_tree if source_tree.exists() else _PACKAGE / "_shipped" / name
+    # pyproject force-includes checklists/ and sites/ into the wheel under inspect_app/_shipped.
+    in_wheel = _PACKAGE / "_shipped" / name
+    return in_wheel if in_wheel.exists() else _PACKAGE.parent / name
 
 
 def shipped_checklists_dir() -> Path:

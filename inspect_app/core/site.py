@@ -3,7 +3,6 @@ special-equipment register, and the certificate findings that register implies."
 
 from __future__ import annotations
 
-from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -42,7 +41,7 @@ class Workshop:
 class Person:
     id: str
     name: LocalText
-    roles: Set[Role]
+    roles: frozenset[Role]
     #: Workshops the person may act in; an HQ admin with none acts everywhere.
     workshops: frozenset[str] = field(default_factory=frozenset)
 
@@ -108,4 +107,4 @@ def certificate_findings(
             findings.append(CertificateFinding(asset, CertificateStatus.EXPIRED, days_left))
         elif days_left <= warn_days:
             findings.append(CertificateFinding(asset, CertificateStatus.EXPIRING, days_left))
-    return sorted(findings, key=lambda f: f.days_left)
+    return sorted(findings, key=lambda f: (f.days_left, f.asset.asset_id))

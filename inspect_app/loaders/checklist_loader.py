@@ -3,14 +3,15 @@ rule of the format and reporting each problem as ``FILE:LINE:COL: message``."""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import Node, ScalarNode
 
 from inspect_app.core.checklist import (
     Category,
@@ -30,94 +31,62 @@ from inspect_app.core.checklist import (
     ShowIf,
     ShowIfOperator,
 )
+from inspect_app.core.inspection import PassFail
+from inspect_app.loaders.checklist_format import (
+    CHECKLIST,
+    CHECKLIST_ID,
+    ITEM,
+    MONTH_DAY,
+    ON_FAIL,
+    OPTION,
+    PASS_IF,
+    REPEAT,
+    SEASON,
+    SECTION,
+    SHOW_IF,
+    TYPE_KEYS,
+    TYPE_REQUIRED,
+)
 from inspect_app.loaders.yaml_nodes import (
+    Fields,
     LoadError,
     NodeReader,
-    compose,
-    decode_source,
-    read_source,
+    as_bytes,
+    parse_yaml,
+    read_file,
 )
 
-CHECKLIST_ID = re.compile(r"^[a-z0-9-]{3,64}$")
-MONTH_DAY = re.compile(r"^(\d\d)-(\d\d)$")
-
-# The format's keys: the single source for the loader and for checklists/schema.json.
-CHECKLIST_KEYS = (
-    "id",
-    "version",
-    "category",
-    "title",
-    "frequency",
-    "season",
-    "asset_type",
-    "sections",
-)
-CHECKLIST_REQUIRED = ("id", "version", "category", "title", "sections")
-SEASON_KEYS = ("from", "to")
-SECTION_KEYS = ("id", "title", "repeat", "items")
-SECTION_REQUIRED = ("id", "title", "items")
-REPEAT_KEYS = ("unit", "tag_prompt", "min")
-REPEAT_REQUIRED = ("unit", "tag_prompt")
-ITEM_KEYS = (
-    "id",
-    "type",
-    "prompt",
-    "guidance",
-    "reference",
-    "required",
-    "allow_na",
-    "show_if",
-    "unit",
-    "pass_if",
-    "options",
-    "fail_on",
-    "within_days",
-    "on_fail",
-)
-ITEM_REQUIRED = ("id", "type", "prompt")
-SHOW_IF_KEYS = ("item", *(op.value for op in ShowIfOperator))
-PASS_IF_KEYS = ("min", "max")
-OPTION_KEYS = ("value", "label")
-ON_FAIL_KEYS = ("grade", "risk", "photo", "deadline_days", "suggested_fix", "major_rule")
-TYPE_SPECIFIC = {
-    "unit": ItemType.READING,
-    "pass_if": ItemType.READING,
-    "options": ItemType.CHOICE,
-    "fail_on": ItemType.CHOICE,
-    "within_days": ItemType.DATE,
-}
+KIND = "a checklist"
 
 
 @dataclass
 class LoadResult:
     checklist: Checklist | None
     errors: list[LoadError] = field(default_factory=list)
+    #: (line, column) of the checklist's ``id``, for problems found across files.
+    id_at: tuple[int, int] = (1, 1)
 
 
-def load_checklist(path: Path) -> LoadResult:
+def load_checklist(path: Path | str) -> LoadResult:
     errors: list[LoadError] = []
-    text = read_source(Path(path), errors)
-    if text is None:
-        return LoadResult(None, errors)
-    return load_checklist_text(text, str(path))
+    data = read_file(Path(path), KIND, errors)
+    return LoadResult(None, errors) if data is None else load_checklist_text(data, str(path))
 
 
-def load_checklist_text(text: str | bytes, filename: str) -> LoadResult:
+def load_checklist_text(text: bytes | str, filename: str) -> LoadResult:
+    """The checklist in ``text`` (the file's bytes, or its text), named ``filename`` in errors."""
+    data = as_bytes(text)
     errors: list[LoadError] = []
-    source = decode_source(text, filename, errors) if isinstance(text, bytes) else text
-    if source is None:
-        return LoadResult(None, errors)
-    root = compose(source, filename, errors)
+    root = parse_yaml(data, filename, KIND, errors)
     if root is None:
         return LoadResult(None, errors)
-    parser = _ChecklistParser(filename, hashlib.sha256(source.encode("utf-8")).hexdigest())
+    parser = _ChecklistParser(filename, hashlib.sha256(data).hexdigest())
     checklist = parser.parse(root)
-    if parser.errors:
-        return LoadResult(None, parser.errors)
-    return LoadResult(checklist, [])
+    errors = sorted(parser.errors, key=lambda e: (e.line, e.col))
+    return LoadResult(checklist, errors, parser.id_at)
 
 
-def checklist_files(paths: Iterable[Path]) -> list[Path]:
+def checklist_files(paths: Iterable[Path | str]) -> list[Path]:
     """Files named directly, and the ``*.yaml``/``*.yml`` files of folders, sorted."""
     files: list[Path] = []
     for path in map(Path, paths):
@@ -128,177 +97,183 @@ def checklist_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_checklists(paths: Iterable[Path]) -> tuple[list[Checklist], list[LoadError]]:
-    """Every valid checklist under ``paths``; one bad file never blocks the others."""
+def load_checklists(paths: Iterable[Path | str]) -> tuple[list[Checklist], list[LoadError]]:
+    """Every valid checklist in ``paths`` (files and folders); one bad file never blocks the
+    others, and a checklist id already loaded from an earlier file is an error on the later one."""
     checklists: list[Checklist] = []
     errors: list[LoadError] = []
-    seen: dict[str, str] = {}
+    first_file: dict[str, str] = {}
     for path in checklist_files(paths):
         result = load_checklist(path)
         errors.extend(result.errors)
         if result.checklist is None:
             continue
-        first = seen.get(result.checklist.id)
-        if first is not None:
-            errors.append(
-                LoadError(
-                    str(path), 1, 1, f"checklist id '{result.checklist.id}' is also used by {first}"
-                )
-            )
+        checklist_id = result.checklist.id
+        if checklist_id in first_file:
+            message = f"checklist id '{checklist_id}' is also used by {first_file[checklist_id]}"
+            errors.append(LoadError(str(path), *result.id_at, message))
             continue
-        seen[result.checklist.id] = str(path)
+        first_file[checklist_id] = str(path)
         checklists.append(result.checklist)
     return checklists, errors
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where an item is: its position in the checklist and its section (by position too)."""
+
+    order: int
+    section: int
+    repeated: bool
+
+
+@dataclass(frozen=True)
+class _Condition:
+    """A parsed ``show_if``, kept to check once every item is known."""
+
+    item_id: str
+    place: _Place
+    show_if: ShowIf
+    fields: Fields
+    value_nodes: tuple[Node, ...]
 
 
 class _ChecklistParser(NodeReader):
     def __init__(self, file: str, content_hash: str) -> None:
         super().__init__(file)
         self.content_hash = content_hash
-        self.item_order: dict[str, int] = {}
-        self.show_ifs: list[tuple[str, Node, str]] = []  # (item id, node, target id)
+        self.id_at = (1, 1)
+        self.item_count = 0
+        self.places: dict[str, _Place] = {}
+        self.items: dict[str, Item] = {}
+        self.conditions: list[_Condition] = []
 
     def parse(self, root: Node) -> Checklist | None:
-        top = self.mapping(root, "the checklist", CHECKLIST_KEYS, CHECKLIST_REQUIRED)
-        if top is None:
+        fields = self.mapping(root, CHECKLIST)
+        if fields is None:
             return None
-        checklist_id = self._checklist_id(top.get("id"))
-        version = self.positive_int(top["version"], "version") if "version" in top else None
-        category = self.choice(top["category"], "category", Category) if "category" in top else None
-        title = self.text(top["title"], "title") if "title" in top else None
-        frequency = (
-            self.choice(top["frequency"], "frequency", Frequency) if "frequency" in top else None
-        )
-        season = self._season(top["season"]) if "season" in top else None
-        asset_type = self.string(top["asset_type"], "asset_type") if "asset_type" in top else None
-        sections = self._sections(top["sections"]) if "sections" in top else None
-        self._check_show_ifs()
-        if None in (checklist_id, version, category, title, sections) or self.errors:
+        checklist_id = fields.get("id", self._checklist_id)
+        version = fields.get("version", self.positive_int)
+        category = fields.get("category", self.member_of(Category))
+        title = fields.get("title", self.text)
+        frequency = fields.get("frequency", self.member_of(Frequency))
+        season = fields.get("season", self._season)
+        asset_type = fields.get("asset_type", self.string)
+        sections = fields.get("sections", self._sections)
+        for condition in self.conditions:
+            self._check_condition(condition)
+        if self.errors:
             return None
+        # No error means every required key was there and valid.
         return Checklist(
             id=checklist_id,
             version=version,
             category=category,
-            title=title,  # type: ignore[arg-type]
-            sections=tuple(sections or ()),
+            title=title,
+            sections=sections,
             frequency=frequency,
             season=season,
             asset_type=asset_type,
             content_hash=self.content_hash,
         )
 
-    def _checklist_id(self, node: Node | None) -> str | None:
-        if node is None:
-            return None
-        value = self.string(node, "id")
+    def _checklist_id(self, node: Node, what: str) -> str | None:
+        self.id_at = (node.start_mark.line + 1, node.start_mark.column + 1)
+        value = self.string(node, what)
         if value is not None and not CHECKLIST_ID.match(value):
-            self.error(node, f"id '{value}' must be 3 to 64 of a-z, 0-9 and '-'")
+            self.error(node, f"{what} '{value}' must be 3 to 64 characters of a-z, 0-9 and '-'")
             return None
         return value
 
-    def _season(self, node: Node) -> Season | None:
-        values = self.mapping(node, "season", SEASON_KEYS, SEASON_KEYS)
-        if values is None or len(values) < 2:
+    def _season(self, node: Node, what: str) -> Season | None:
+        fields = self.mapping(node, SEASON)
+        if fields is None:
             return None
-        start, end = (self._month_day(values[k], f"season.{k}") for k in SEASON_KEYS)
+        start, end = fields.get("from", self._month_day), fields.get("to", self._month_day)
         return Season(start, end) if start and end else None
 
     def _month_day(self, node: Node, what: str) -> str | None:
-        value = self.string(node, what)
-        match = MONTH_DAY.match(value or "")
-        if value is not None:
-            try:
-                if not match:
-                    raise ValueError
-                date(2024, int(match[1]), int(match[2]))  # a leap year accepts 02-29
-            except ValueError:
-                self.error(node, f"{what} must be a date as MM-DD, not '{value}'")
-                return None
-        return value
+        # Read as typed: YAML would make 0515 the octal number 333.
+        text = node.value if isinstance(node, ScalarNode) else ""
+        match = MONTH_DAY.match(text)
+        try:
+            if not match:
+                raise ValueError(text)
+            date(2024, int(match[1]), int(match[2]))  # a leap year, so 02-29 is a day
+        except ValueError:
+            shown = f"'{text}'" if isinstance(node, ScalarNode) else "a list or mapping"
+            self.error(node, f"{what} must be a date as MM-DD, not {shown}")
+            return None
+        return text
 
-    def _sections(self, node: Node) -> list[Section] | None:
-        nodes = self.sequence(node, "sections")
+    def _sections(self, node: Node, what: str) -> tuple[Section, ...] | None:
+        nodes = self.sequence(node, what, one="section")
         if nodes is None:
             return None
-        if not nodes:
-            self.error(node, "sections must have at least one section")
-            return None
-        section_ids: set[str] = set()
-        sections = []
-        for section_node in nodes:
-            section = self._section(section_node, section_ids)
-            if section is not None:
-                sections.append(section)
-        return sections
+        seen: set[str] = set()
+        sections = (self._section(n, index, seen) for index, n in enumerate(nodes))
+        return tuple(s for s in sections if s is not None)
 
-    def _section(self, node: Node, seen: set[str]) -> Section | None:
-        values = self.mapping(node, "a section", SECTION_KEYS, SECTION_REQUIRED)
-        if values is None:
+    def _section(self, node: Node, index: int, seen: set[str]) -> Section | None:
+        fields = self.mapping(node, SECTION)
+        if fields is None:
             return None
-        section_id = self.string(values["id"], "section id") if "id" in values else None
+        section_id = fields.get("id", self.string)
         if section_id is not None:
             if section_id in seen:
-                self.error(values["id"], f"duplicate section id '{section_id}'")
+                self.error(fields.node, f"duplicate section id '{section_id}'")
             seen.add(section_id)
-        title = self.text(values["title"], "section title") if "title" in values else None
-        repeat = self._repeat(values["repeat"]) if "repeat" in values else None
-        items = self._items(values["items"]) if "items" in values else None
+        title = fields.get("title", self.text)
+        repeat = fields.get("repeat", self._repeat)
+        repeated = "repeat" in fields
+        items = fields.get("items", lambda n, what: self._items(n, what, index, repeated))
         if section_id is None or title is None or items is None:
             return None
-        return Section(section_id, title, tuple(items), repeat)
+        return Section(section_id, title, items, repeat)
 
-    def _repeat(self, node: Node) -> Repeat | None:
-        values = self.mapping(node, "repeat", REPEAT_KEYS, REPEAT_REQUIRED)
-        if values is None:
+    def _repeat(self, node: Node, what: str) -> Repeat | None:
+        fields = self.mapping(node, REPEAT)
+        if fields is None:
             return None
-        unit = self.text(values["unit"], "repeat.unit") if "unit" in values else None
-        prompt = (
-            self.text(values["tag_prompt"], "repeat.tag_prompt") if "tag_prompt" in values else None
-        )
-        minimum = self.positive_int(values["min"], "repeat.min") if "min" in values else 1
-        if unit is None or prompt is None or minimum is None:
+        unit = fields.get("unit", self.text)
+        tag_prompt = fields.get("tag_prompt", self.text)
+        minimum = fields.get("min", self.positive_int, 1)
+        if unit is None or tag_prompt is None or minimum is None:
             return None
-        return Repeat(unit, prompt, minimum)
+        return Repeat(unit, tag_prompt, minimum)
 
-    def _items(self, node: Node) -> list[Item] | None:
-        nodes = self.sequence(node, "items")
+    def _items(
+        self, node: Node, what: str, section: int, repeated: bool
+    ) -> tuple[Item, ...] | None:
+        nodes = self.sequence(node, what, one="item")
         if nodes is None:
             return None
-        if not nodes:
-            self.error(node, "the section is empty: items must have at least one item")
-            return None
-        return [item for item in map(self._item, nodes) if item is not None]
+        items = (self._item(n, section, repeated) for n in nodes)
+        return tuple(item for item in items if item is not None)
 
-    def _item(self, node: Node) -> Item | None:
-        values = self.mapping(node, "an item", ITEM_KEYS, ITEM_REQUIRED)
-        if values is None:
+    def _item(self, node: Node, section: int, repeated: bool) -> Item | None:
+        fields = self.mapping(node, ITEM)
+        if fields is None:
             return None
-        item_id = self.string(values["id"], "item id") if "id" in values else None
-        if item_id is not None:
-            if item_id in self.item_order:
-                self.error(values["id"], f"duplicate item id '{item_id}'")
-            self.item_order.setdefault(item_id, len(self.item_order))
-        item_type = self.choice(values["type"], "type", ItemType) if "type" in values else None
-        prompt = self.text(values["prompt"], "prompt") if "prompt" in values else None
-        if item_type is not None:
-            for key, needed in TYPE_SPECIFIC.items():
-                if key in values and item_type is not needed:
-                    self.error(values[key], f"'{key}' only applies to {needed.value} items")
-        guidance = self.optional(values, "guidance", self.text)
-        reference = self.optional(values, "reference", self.string)
-        required = self.optional(values, "required", self.boolean, True)
-        allow_na = self.optional(values, "allow_na", self.boolean, False)
-        within_days = self.optional(values, "within_days", self.positive_int)
-        show_if = self._show_if(values["show_if"], item_id) if "show_if" in values else None
-        on_fail = self._on_fail(values["on_fail"]) if "on_fail" in values else None
-        unit, pass_if, options, fail_on = None, None, (), ()
-        if item_type is ItemType.READING:
-            unit, pass_if = self._reading(node, values)
-        elif item_type is ItemType.CHOICE:
-            options, fail_on = self._choice(node, values)
+        item_id = fields.get("id", self.string)
+        place = _Place(self.item_count, section, repeated)
+        self.item_count += 1
+        if item_id in self.places:
+            self.error(fields.node, f"duplicate item id '{item_id}'")
+        elif item_id is not None:
+            self.places[item_id] = place
+        item_type = fields.get("type", self.member_of(ItemType))
+        prompt = fields.get("prompt", self.text)
+        specific = self._type_specific(fields, item_type) if item_type is not None else {}
+        guidance = fields.get("guidance", self.text)
+        reference = fields.get("reference", self.string)
+        required = fields.get("required", self.boolean, True)
+        allow_na = fields.get("allow_na", self.boolean, False)
+        show_if = fields.get("show_if", lambda n, _: self._show_if(n, item_id, place))
+        on_fail = fields.get("on_fail", self._on_fail)
         if item_id is None or item_type is None or prompt is None:
             return None
-        return Item(
+        item = Item(
             id=item_id,
             type=item_type,
             prompt=prompt,
@@ -307,109 +282,162 @@ class _ChecklistParser(NodeReader):
             required=bool(required),
             allow_na=bool(allow_na),
             show_if=show_if,
-            unit=unit,
-            pass_if=pass_if,
-            options=options,
-            fail_on=fail_on,
-            within_days=within_days,
             on_fail=on_fail,
+            **specific,
         )
+        self.items.setdefault(item_id, item)
+        return item
 
-    def _reading(self, node: Node, values: dict[str, Node]) -> tuple[str | None, PassIf | None]:
-        unit = self.string(values["unit"], "unit") if "unit" in values else None
-        if "unit" not in values:
-            self.error(node, "a reading item needs a 'unit'")
-        if "pass_if" not in values:
-            self.error(node, "a reading item needs 'pass_if' with min and/or max")
-            return unit, None
-        limits = self.mapping(values["pass_if"], "pass_if", PASS_IF_KEYS)
-        if limits is None:
-            return unit, None
-        if not limits:
-            self.error(values["pass_if"], "pass_if needs min and/or max")
-            return unit, None
-        low = self.number(limits["min"], "pass_if.min") if "min" in limits else None
-        high = self.number(limits["max"], "pass_if.max") if "max" in limits else None
+    def _type_specific(self, fields: Fields, item_type: ItemType) -> dict[str, Any]:
+        """The keys of ``item_type``'s own, after reporting other types' keys and missing ones."""
+        for owner, keys in TYPE_KEYS.items():
+            for key in keys:
+                if owner is not item_type and key in fields:
+                    self.error(fields.key_node(key), f"'{key}' only applies to {owner.value} items")
+        missing = [k for k in TYPE_REQUIRED.get(item_type, ()) if k not in fields]
+        if missing:
+            names = " and ".join(f"'{k}'" for k in missing)
+            self.error(fields.node, f"a {item_type.value} item needs {names}")
+        match item_type:
+            case ItemType.READING:
+                return {
+                    "unit": fields.get("unit", self.string),
+                    "pass_if": fields.get("pass_if", self._pass_if),
+                }
+            case ItemType.CHOICE:
+                options = fields.get("options", self._options)
+                fail_on = fields.get("fail_on", lambda n, what: self._fail_on(n, what, options))
+                return {"options": options or (), "fail_on": fail_on or ()}
+            case ItemType.DATE:
+                return {"within_days": fields.get("within_days", self.positive_int)}
+        return {}
+
+    def _pass_if(self, node: Node, what: str) -> PassIf | None:
+        fields = self.mapping(node, PASS_IF)
+        if fields is None:
+            return None
+        low, high = fields.get("min", self.number), fields.get("max", self.number)
         if low is not None and high is not None and low > high:
-            self.error(
-                values["pass_if"], f"pass_if.min ({low:g}) is greater than pass_if.max ({high:g})"
-            )
-        return unit, PassIf(low, high)
+            self.error(node, f"pass_if.min ({low:g}) is greater than pass_if.max ({high:g})")
+        return PassIf(low, high)
 
-    def _choice(
-        self, node: Node, values: dict[str, Node]
-    ) -> tuple[tuple[Option, ...], tuple[str, ...]]:
-        if "options" not in values:
-            self.error(node, "a choice item needs 'options'")
-            return (), ()
-        option_nodes = self.sequence(values["options"], "options") or []
-        if "options" in values and not option_nodes and isinstance(option_nodes, list):
-            self.error(values["options"], "options must have at least one option")
-        options: list[Option] = []
-        for option_node in option_nodes:
-            option_values = self.mapping(option_node, "an option", OPTION_KEYS, OPTION_KEYS)
-            if option_values is None or len(option_values) < 2:
+    def _options(self, node: Node, what: str) -> tuple[Option, ...] | None:
+        """The options, or None when any is invalid (so fail_on is not checked against a part)."""
+        nodes = self.sequence(node, what, one="option")
+        if nodes is None:
+            return None
+        options: dict[str, Option] = {}
+        valid = True
+        for option_node in nodes:
+            fields = self.mapping(option_node, OPTION)
+            if fields is None:
+                valid = False
                 continue
-            value = self.string(option_values["value"], "option value")
-            label = self.text(option_values["label"], "option label")
-            if value is not None and any(o.value == value for o in options):
-                self.error(option_values["value"], f"duplicate option value '{value}'")
+            value, label = fields.get("value", self.string), fields.get("label", self.text)
+            if value in options:
+                self.error(fields.value_node("value"), f"duplicate option value '{value}'")
             elif value is not None and label is not None:
-                options.append(Option(value, label))
-        fail_on: list[str] = []
-        if "fail_on" in values:
-            for fail_node in self.sequence(values["fail_on"], "fail_on") or []:
-                value = self.string(fail_node, "fail_on value")
-                if value is not None and all(o.value != value for o in options):
-                    known = ", ".join(o.value for o in options)
+                options[value] = Option(value, label)
+                continue
+            valid = False
+        return tuple(options.values()) if valid else None
+
+    def _fail_on(
+        self, node: Node, what: str, options: tuple[Option, ...] | None
+    ) -> tuple[str, ...] | None:
+        nodes = self.sequence(node, what)
+        if nodes is None:
+            return None
+        values = [self.string(n, f"{what} value") for n in nodes]
+        if options is not None:
+            known = [o.value for o in options]
+            for value, value_node in zip(values, nodes, strict=True):
+                if value is not None and value not in known:
                     self.error(
-                        fail_node, f"fail_on value '{value}' is not one of the options ({known})"
+                        value_node,
+                        f"{what} value '{value}' is not one of the options ({', '.join(known)})",
                     )
-                elif value is not None:
-                    fail_on.append(value)
-        return tuple(options), tuple(fail_on)
+        return tuple(v for v in values if v is not None)
 
-    def _show_if(self, node: Node, item_id: str | None) -> ShowIf | None:
-        values = self.mapping(node, "show_if", SHOW_IF_KEYS, ("item",))
-        if values is None:
+    def _show_if(self, node: Node, item_id: str | None, place: _Place) -> ShowIf | None:
+        fields = self.mapping(node, SHOW_IF)
+        if fields is None:
             return None
-        operators = [op for op in ShowIfOperator if op.value in values]
-        if len(operators) != 1:
-            self.error(node, "show_if needs exactly one of equals, in, not_equals")
+        target = fields.get("item", self.string)
+        operator = next((op for op in ShowIfOperator if op.value in fields), None)
+        if operator is None:
             return None
-        target = self.string(values["item"], "show_if.item") if "item" in values else None
-        operator = operators[0]
-        raw = values[operator.value]
-        value: str | list[str] | None
+        what = SHOW_IF.prefix + operator.value
+        value_node = fields.value_node(operator.value)
         if operator is ShowIfOperator.IN:
-            value = [str(self.scalar(v)) for v in self.sequence(raw, "show_if.in") or []]
+            nodes = self.sequence(value_node, what, one="value") or []
+            values = [self.string(n, f"{what} value") for n in nodes]
         else:
-            scalar = self.scalar(raw) if not isinstance(raw, MappingNode) else None
-            value = None if scalar is None or isinstance(scalar, list) else str(scalar)
-            if value is None:
-                self.error(raw, f"show_if.{operator.value} must be a single value")
-        if target is None or value is None:
+            nodes = [value_node]
+            values = [self.string(value_node, what)]
+        strings = [v for v in values if v is not None]
+        if target is None or item_id is None or not nodes or len(strings) < len(nodes):
             return None
-        self.show_ifs.append((item_id or "", values["item"], target))
-        return ShowIf(target, operator, value)
+        show_if = ShowIf(target, operator, strings if operator is ShowIfOperator.IN else strings[0])
+        self.conditions.append(_Condition(item_id, place, show_if, fields, tuple(nodes)))
+        return show_if
 
-    def _check_show_ifs(self) -> None:
-        for item_id, node, target in self.show_ifs:
-            if target not in self.item_order:
-                self.error(node, f"show_if points at unknown item '{target}'")
-            elif target == item_id or self.item_order[target] >= self.item_order.get(item_id, 0):
-                self.error(node, f"show_if must point at an item defined earlier, not '{target}'")
+    def _check_condition(self, condition: _Condition) -> None:
+        """A show_if must read an earlier item that is answered wherever the item is shown, with
+        a value that item can take."""
+        target = condition.show_if.item
+        at = condition.fields.value_node("item")
+        place = self.places.get(target)
+        if place is None:
+            close = difflib.get_close_matches(target, list(self.places), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            self.error(at, f"show_if points at unknown item '{target}'{hint}")
+        elif target == condition.item_id:
+            self.error(at, f"show_if of item '{target}' points at the item itself")
+        elif place.order > condition.place.order:
+            self.error(
+                at, f"show_if points at '{target}', which comes later: it must be an earlier item"
+            )
+        elif place.repeated and place.section != condition.place.section:
+            self.error(
+                at,
+                f"show_if points at '{target}' in a repeated section, which only items of that "
+                "section can read",
+            )
+        elif (answers := _answers(self.items.get(target))) is not None:
+            values = condition.show_if.value
+            for value, node in zip(
+                values if isinstance(values, list) else [values], condition.value_nodes, strict=True
+            ):
+                if value not in answers:
+                    self.error(
+                        node,
+                        f"show_if value '{value}' never matches: '{target}' is answered "
+                        + ", ".join(answers),
+                    )
 
-    def _on_fail(self, node: Node) -> OnFail | None:
-        values = self.mapping(node, "on_fail", ON_FAIL_KEYS)
-        if values is None:
+    def _on_fail(self, node: Node, what: str) -> OnFail | None:
+        fields = self.mapping(node, ON_FAIL)
+        if fields is None:
             return None
-        grade = self.optional(values, "grade", self.enum_parser(Grade), Grade.GENERAL)
-        risk = self.optional(values, "risk", self.enum_parser(Risk), Risk.YELLOW)
-        photo = self.optional(values, "photo", self.enum_parser(PhotoRule), PhotoRule.OPTIONAL)
-        deadline = self.optional(values, "deadline_days", self.positive_int, 7)
-        fix = self.optional(values, "suggested_fix", self.text)
-        rule = self.optional(values, "major_rule", self.string)
-        if None in (grade, risk, photo, deadline):
+        defaults = OnFail()
+        grade = fields.get("grade", self.member_of(Grade), defaults.grade)
+        risk = fields.get("risk", self.member_of(Risk), defaults.risk)
+        photo = fields.get("photo", self.member_of(PhotoRule), defaults.photo)
+        deadline_days = fields.get("deadline_days", self.positive_int, defaults.deadline_days)
+        suggested_fix = fields.get("suggested_fix", self.text)
+        major_rule = fields.get("major_rule", self.string)
+        if grade is None or risk is None or photo is None or deadline_days is None:
             return None
-        return OnFail(grade, risk, photo, deadline, fix, rule)  # type: ignore[arg-type]
+        return OnFail(grade, risk, photo, deadline_days, suggested_fix, major_rule)
+
+
+def _answers(item: Item | None) -> list[str] | None:
+    """Every answer ``item`` can have, when that is a closed set."""
+    if item is None or item.type not in (ItemType.PASS_FAIL, ItemType.CHOICE):
+        return None
+    if item.type is ItemType.PASS_FAIL:
+        answers = [PassFail.PASS.value, PassFail.FAIL.value]
+    else:
+        answers = [o.value for o in item.options]
+    return [*answers, PassFail.NA.value] if item.allow_na else answers

@@ -1,5 +1,5 @@
-"""JSON Schema of the checklist format, built from the loader's own key tables and the core enums,
-so ``checklists/schema.json`` cannot drift from what the loader accepts.
+"""JSON Schema of the checklist format, built from the format's key tables and the core enums, so
+``checklists/schema.json`` cannot drift from what the loader accepts.
 
 Regenerate with ``python -m inspect_app.loaders.schema > checklists/schema.json``.
 """
@@ -15,167 +15,181 @@ from inspect_app.core.checklist import (
     Frequency,
     Grade,
     ItemType,
+    OnFail,
     PhotoRule,
     Risk,
     ShowIfOperator,
 )
-from inspect_app.loaders import checklist_loader as fmt
+from inspect_app.core.text import SUPPORTED_LANGUAGES
+from inspect_app.loaders import checklist_format as fmt
+from inspect_app.loaders.yaml_nodes import Keys
 
 TEXT = {"$ref": "#/$defs/text"}
+STRING = {"type": "string", "pattern": r"\S"}
+POSITIVE = {"type": "integer", "minimum": 1}
 
 
-def _enum(enum: type[StrEnum], description: str) -> dict[str, Any]:
-    return {"enum": [e.value for e in enum], "description": description}
+def _enum(enum: type[StrEnum], description: str, **extra: Any) -> dict[str, Any]:
+    return {"enum": [e.value for e in enum], "description": description, **extra}
 
 
-def _object(
-    keys: tuple[str, ...], required: tuple[str, ...], properties: dict[str, Any], description: str
-) -> dict[str, Any]:
-    assert set(properties) == set(keys), set(properties) ^ set(keys)
-    return {
+def _described(schema: dict[str, Any], description: str, **extra: Any) -> dict[str, Any]:
+    return {**schema, "description": description, **extra}
+
+
+def _object(keys: Keys, properties: dict[str, Any], description: str) -> dict[str, Any]:
+    """An object of exactly ``keys``' keys, needing what the loader needs."""
+    if set(properties) != set(keys.allowed):
+        raise ValueError(f"schema of {keys.what} differs from the loader: {set(properties)}")
+    schema: dict[str, Any] = {
         "type": "object",
         "description": description,
         "properties": properties,
-        "required": list(required),
         "additionalProperties": False,
+    }
+    if keys.required:
+        schema["required"] = list(keys.required)
+    if keys.one_of:
+        schema["oneOf" if keys.only_one else "anyOf"] = [{"required": [k]} for k in keys.one_of]
+    return schema
+
+
+def _type_rules() -> list[dict[str, Any]]:
+    """Keys that belong to one item type: required by it where it needs them, refused elsewhere."""
+    rules = []
+    for item_type, keys in fmt.TYPE_KEYS.items():
+        rule: dict[str, Any] = {
+            "if": {"properties": {"type": {"const": item_type.value}}, "required": ["type"]},
+            "else": {"properties": dict.fromkeys(keys, False)},
+        }
+        if item_type in fmt.TYPE_REQUIRED:
+            rule["then"] = {"required": list(fmt.TYPE_REQUIRED[item_type])}
+        rules.append(rule)
+    return rules
+
+
+def _text_def() -> dict[str, Any]:
+    return {
+        "description": "a plain string, or a map of language code to string with at least one of "
+        + ", ".join(SUPPORTED_LANGUAGES),
+        "oneOf": [
+            STRING,
+            {
+                "type": "object",
+                "properties": {lang: STRING for lang in SUPPORTED_LANGUAGES},
+                "additionalProperties": STRING,
+                "anyOf": [{"required": [lang]} for lang in SUPPORTED_LANGUAGES],
+            },
+        ],
     }
 
 
-def build_schema() -> dict[str, Any]:
-    scalar = {"type": ["string", "number", "boolean"]}
+def _item() -> dict[str, Any]:
+    answer = _described(STRING, "an answer of the item show_if reads, e.g. pass, or a value")
     show_if = _object(
-        fmt.SHOW_IF_KEYS,
-        ("item",),
+        fmt.SHOW_IF,
         {
-            "item": {"type": "string", "description": "id of an item defined earlier"},
-            ShowIfOperator.EQUALS.value: scalar,
-            ShowIfOperator.NOT_EQUALS.value: scalar,
-            ShowIfOperator.IN.value: {"type": "array", "items": scalar},
+            "item": _described(STRING, "id of an item defined earlier"),
+            ShowIfOperator.EQUALS.value: answer,
+            ShowIfOperator.NOT_EQUALS.value: answer,
+            ShowIfOperator.IN.value: {"type": "array", "items": answer, "minItems": 1},
         },
-        "show the item only when another item's answer matches",
+        "show the item only when an earlier item's answer matches",
     )
-    show_if["oneOf"] = [{"required": [op.value]} for op in ShowIfOperator]
+    defaults = OnFail()
     on_fail = _object(
-        fmt.ON_FAIL_KEYS,
-        (),
+        fmt.ON_FAIL,
         {
-            "grade": _enum(Grade, "事故隐患 grade of the hazard a failure creates"),
-            "risk": _enum(Risk, "risk colour"),
-            "photo": _enum(PhotoRule, "evidence photo on fail"),
-            "deadline_days": {
-                "type": "integer",
-                "minimum": 1,
-                "description": "default rectification deadline",
-            },
+            "grade": _enum(Grade, "事故隐患 grade of the hazard", default=defaults.grade.value),
+            "risk": _enum(Risk, "risk colour", default=defaults.risk.value),
+            "photo": _enum(PhotoRule, "evidence photo on fail", default=defaults.photo.value),
+            "deadline_days": _described(
+                POSITIVE, "default rectification deadline", default=defaults.deadline_days
+            ),
             "suggested_fix": TEXT,
-            "major_rule": {"type": "string", "description": "rule that makes it a major hazard"},
+            "major_rule": _described(STRING, "the rule that makes it a major hazard"),
         },
         "what a failing answer creates",
     )
-    option = _object(
-        fmt.OPTION_KEYS, fmt.OPTION_KEYS, {"value": {"type": "string"}, "label": TEXT}, "one choice"
+    option = _object(fmt.OPTION, {"value": STRING, "label": TEXT}, "one answer to choose")
+    pass_if = _object(
+        fmt.PASS_IF,
+        {"min": {"type": "number"}, "max": {"type": "number"}},
+        "reading: inclusive limits; outside them is a fail",
     )
     item = _object(
-        fmt.ITEM_KEYS,
-        fmt.ITEM_REQUIRED,
+        fmt.ITEM,
         {
-            "id": {"type": "string", "description": "unique in the checklist; answers key on it"},
+            "id": _described(STRING, "unique in the checklist; answers are keyed by it"),
             "type": _enum(ItemType, "how the item is answered"),
             "prompt": TEXT,
             "guidance": TEXT,
-            "reference": {"type": "string", "description": "the standard the item comes from"},
+            "reference": _described(STRING, "the standard the item comes from"),
             "required": {"type": "boolean", "default": True},
             "allow_na": {"type": "boolean", "default": False},
             "show_if": show_if,
-            "unit": {"type": "string", "description": "reading: unit shown with the value"},
-            "pass_if": _object(
-                fmt.PASS_IF_KEYS,
-                (),
-                {"min": {"type": "number"}, "max": {"type": "number"}},
-                "reading: inclusive limits; outside is a fail",
-            ),
+            "unit": _described(STRING, "reading: the unit of the value"),
+            "pass_if": pass_if,
             "options": {"type": "array", "items": option, "minItems": 1},
             "fail_on": {
                 "type": "array",
-                "items": {"type": "string"},
-                "description": "choice: option values that count as fail",
+                "items": STRING,
+                "description": "choice: option values that count as a fail",
             },
-            "within_days": {
-                "type": "integer",
-                "minimum": 1,
-                "description": "date: fail if older than this many days",
-            },
+            "within_days": _described(POSITIVE, "date: fail if older than this many days"),
             "on_fail": on_fail,
         },
         "one check",
     )
+    item["allOf"] = _type_rules()
+    return item
+
+
+def build_schema() -> dict[str, Any]:
     repeat = _object(
-        fmt.REPEAT_KEYS,
-        fmt.REPEAT_REQUIRED,
-        {"unit": TEXT, "tag_prompt": TEXT, "min": {"type": "integer", "minimum": 1, "default": 1}},
+        fmt.REPEAT,
+        {"unit": TEXT, "tag_prompt": TEXT, "min": {**POSITIVE, "default": 1}},
         "answer the section once per unit found on the walk",
     )
     section = _object(
-        fmt.SECTION_KEYS,
-        fmt.SECTION_REQUIRED,
+        fmt.SECTION,
         {
-            "id": {"type": "string"},
+            "id": _described(STRING, "unique in the checklist"),
             "title": TEXT,
             "repeat": repeat,
-            "items": {"type": "array", "items": item, "minItems": 1},
+            "items": {"type": "array", "items": _item(), "minItems": 1},
         },
         "a group of items",
     )
-    month_day = {"type": "string", "pattern": r"^\d\d-\d\d$", "description": "MM-DD"}
+    month_day = {
+        "type": "string",
+        "pattern": r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+        "description": "MM-DD",
+    }
+    checklist = _object(
+        fmt.CHECKLIST,
+        {
+            "id": {
+                "type": "string",
+                "pattern": fmt.CHECKLIST_ID.pattern,
+                "description": "stable forever",
+            },
+            "version": _described(POSITIVE, "bump on any change to items"),
+            "category": _enum(Category, "kind of inspection"),
+            "title": TEXT,
+            "frequency": _enum(Frequency, "how often it is due"),
+            "season": _object(fmt.SEASON, {"from": month_day, "to": month_day}, "when it is due"),
+            "asset_type": _described(STRING, "run against one registered asset of this type"),
+            "sections": {"type": "array", "items": section, "minItems": 1},
+        },
+        "one checklist per file (docs/checklist-format.md)",
+    )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://inspect-app.local/checklist.schema.json",
         "title": "inspect_app checklist",
-        "$defs": {
-            "text": {
-                "description": "a plain string or a map of language to string",
-                "oneOf": [
-                    {"type": "string", "minLength": 1},
-                    {
-                        "type": "object",
-                        "minProperties": 1,
-                        "additionalProperties": {"type": "string", "minLength": 1},
-                        "properties": {"en": {"type": "string"}, "zh": {"type": "string"}},
-                    },
-                ],
-            }
-        },
-        **_object(
-            fmt.CHECKLIST_KEYS,
-            fmt.CHECKLIST_REQUIRED,
-            {
-                "id": {
-                    "type": "string",
-                    "pattern": fmt.CHECKLIST_ID.pattern,
-                    "description": "stable forever",
-                },
-                "version": {
-                    "type": "integer",
-                    "minimum": 1,
-                    "description": "bump on any change to items",
-                },
-                "category": _enum(Category, "inspection kind"),
-                "title": TEXT,
-                "frequency": _enum(Frequency, "how often it is due"),
-                "season": _object(
-                    fmt.SEASON_KEYS,
-                    fmt.SEASON_KEYS,
-                    {"from": month_day, "to": month_day},
-                    "when it is due",
-                ),
-                "asset_type": {
-                    "type": "string",
-                    "description": "run against one registered asset of this type",
-                },
-                "sections": {"type": "array", "items": section, "minItems": 1},
-            },
-            "one checklist per file",
-        ),
+        "$defs": {"text": _text_def()},
+        **checklist,
     }
 
 

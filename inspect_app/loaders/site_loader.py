@@ -1,39 +1,54 @@
-"""Loading the site YAML (plant, workshops, people, special-equipment register) into
+"""Loading the site YAML (plant, workshops and areas, people, special-equipment register) into
 ``core.site`` models, with the same ``FILE:LINE:COL: message`` errors as checklists."""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-from yaml.nodes import Node
+from yaml.nodes import Node, ScalarNode
 
 from inspect_app.core.roles import Role
 from inspect_app.core.site import Area, Equipment, Person, Plant, Site, Workshop
 from inspect_app.loaders.yaml_nodes import (
+    Fields,
+    Keys,
     LoadError,
     NodeReader,
-    compose,
-    decode_source,
-    read_source,
+    as_bytes,
+    parse_yaml,
+    read_file,
 )
 
-SITE_KEYS = ("plant", "workshops", "people", "equipment")
-PLANT_KEYS = ("id", "name", "timezone")
-WORKSHOP_KEYS = ("id", "name", "head", "areas")
-AREA_KEYS = ("id", "name")
-PERSON_KEYS = ("id", "name", "roles", "workshops")
-EQUIPMENT_KEYS = (
-    "asset_id",
-    "type",
-    "name",
-    "workshop",
-    "location",
-    "registration_no",
-    "certificate_expiry",
+T = TypeVar("T")
+KIND = "a site file"
+
+SITE = Keys(
+    "site file", ("plant", "workshops", "people", "equipment"), ("plant", "workshops", "people")
 )
-EQUIPMENT_REQUIRED = ("asset_id", "type", "name", "workshop", "location", "certificate_expiry")
+PLANT = Keys("plant", ("id", "name", "timezone"), ("id", "name"), prefix="plant ")
+WORKSHOP = Keys(
+    "workshop", ("id", "name", "head", "areas"), ("id", "name", "head"), prefix="workshop "
+)
+AREA = Keys("area", ("id", "name"), ("id", "name"), prefix="area ")
+PERSON = Keys(
+    "person", ("id", "name", "roles", "workshops"), ("id", "name", "roles"), prefix="person "
+)
+EQUIPMENT = Keys(
+    "equipment",
+    (
+        "asset_id",
+        "type",
+        "name",
+        "workshop",
+        "location",
+        "registration_no",
+        "certificate_expiry",
+    ),
+    ("asset_id", "type", "name", "workshop", "location", "certificate_expiry"),
+)
 
 
 @dataclass
@@ -42,35 +57,33 @@ class SiteLoadResult:
     errors: list[LoadError] = field(default_factory=list)
 
 
-def load_site(path: Path) -> SiteLoadResult:
+def load_site(path: Path | str) -> SiteLoadResult:
     errors: list[LoadError] = []
-    text = read_source(Path(path), errors)
-    if text is None:
-        return SiteLoadResult(None, errors)
-    return load_site_text(text, str(path))
+    data = read_file(Path(path), KIND, errors)
+    return SiteLoadResult(None, errors) if data is None else load_site_text(data, str(path))
 
 
-def load_site_text(text: str | bytes, filename: str) -> SiteLoadResult:
+def load_site_text(text: bytes | str, filename: str) -> SiteLoadResult:
+    """The site in ``text`` (the file's bytes, or its text), named ``filename`` in errors."""
     errors: list[LoadError] = []
-    source = decode_source(text, filename, errors) if isinstance(text, bytes) else text
-    root = compose(source, filename, errors) if source is not None else None
+    root = parse_yaml(as_bytes(text), filename, KIND, errors)
     if root is None:
         return SiteLoadResult(None, errors)
     parser = _SiteParser(filename)
     site = parser.parse(root)
-    return SiteLoadResult(site if not parser.errors else None, parser.errors)
+    return SiteLoadResult(site, sorted(parser.errors, key=lambda e: (e.line, e.col)))
 
 
 class _SiteParser(NodeReader):
     def parse(self, root: Node) -> Site | None:
-        top = self.mapping(root, "the site file", SITE_KEYS, ("plant", "workshops", "people"))
-        if top is None:
+        fields = self.mapping(root, SITE)
+        if fields is None:
             return None
-        plant = self._plant(top["plant"]) if "plant" in top else None
-        workshops = self._list(top.get("workshops"), "workshops", self._workshop)
-        people = self._list(top.get("people"), "people", self._person)
-        equipment = self._list(top.get("equipment"), "equipment", self._equipment)
-        self._check_references(workshops, people, equipment)
+        plant = fields.get("plant", self._plant)
+        workshops, workshop_ids = self._list(fields, "workshops", WORKSHOP, self._workshop)
+        people, person_ids = self._list(fields, "people", PERSON, self._person)
+        equipment, _ = self._list(fields, "equipment", EQUIPMENT, self._equipment, "asset_id")
+        self._check_references(workshops, people, equipment, workshop_ids, person_ids)
         if plant is None or self.errors:
             return None
         return Site(
@@ -80,110 +93,122 @@ class _SiteParser(NodeReader):
             tuple(e for e, _ in equipment),
         )
 
-    def _list(self, node: Node | None, what: str, parse):  # type: ignore[no-untyped-def]
-        """Parsed entries with their nodes, duplicates of the first field reported."""
-        if node is None:
-            return []
-        parsed = []
-        seen: set[str] = set()
-        for entry in self.sequence(node, what) or []:
-            value = parse(entry)
-            if value is None:
+    def _list(
+        self,
+        parent: Fields,
+        key: str,
+        keys: Keys,
+        build: Callable[[Fields], T | None],
+        id_key: str = "id",
+    ) -> tuple[list[tuple[T, Fields]], set[str]]:
+        """The valid entries under ``parent[key]``, each with its fields, and the ids of all
+        entries (invalid ones too, so nothing that refers to them is reported as dangling)."""
+        entries: list[tuple[T, Fields]] = []
+        ids: set[str] = set()
+        if key not in parent:
+            return entries, ids
+        for node in self.sequence(parent.value_node(key), parent.keys.prefix + key) or []:
+            fields = self.mapping(node, keys)
+            if fields is None:
                 continue
-            key = getattr(value, "asset_id", None) or value.id
-            if key in seen:
-                self.error(entry, f"duplicate id '{key}' in {what}")
+            id_node = fields.value_node(id_key) if id_key in fields else None
+            entry_id = id_node.value if isinstance(id_node, ScalarNode) else None
+            if entry_id in ids:
+                self.error(node, f"duplicate {keys.what} {id_key} '{entry_id}'")
                 continue
-            seen.add(key)
-            parsed.append((value, entry))
-        return parsed
+            if entry_id is not None:
+                ids.add(entry_id)
+            value = build(fields)
+            if value is not None:
+                entries.append((value, fields))
+        return entries, ids
 
-    def _plant(self, node: Node) -> Plant | None:
-        values = self.mapping(node, "plant", PLANT_KEYS, ("id", "name"))
-        if values is None or "id" not in values or "name" not in values:
+    def _plant(self, node: Node, what: str) -> Plant | None:
+        fields = self.mapping(node, PLANT)
+        if fields is None:
             return None
-        plant_id = self.string(values["id"], "plant id")
-        name = self.text(values["name"], "plant name")
-        timezone = self.optional(values, "timezone", self.string, "Asia/Shanghai")
+        plant_id = fields.get("id", self.string)
+        name = fields.get("name", self.text)
+        timezone = fields.get("timezone", self.string, Plant.timezone)
         if plant_id is None or name is None or timezone is None:
             return None
         return Plant(plant_id, name, timezone)
 
-    def _workshop(self, node: Node) -> Workshop | None:
-        values = self.mapping(node, "a workshop", WORKSHOP_KEYS, ("id", "name", "head"))
-        if values is None or not {"id", "name", "head"} <= set(values):
-            return None
-        workshop_id = self.string(values["id"], "workshop id")
-        name = self.text(values["name"], "workshop name")
-        head = self.string(values["head"], "workshop head")
-        areas = [a for a, _ in self._list(values.get("areas"), "areas", self._area)]
+    def _workshop(self, fields: Fields) -> Workshop | None:
+        workshop_id = fields.get("id", self.string)
+        name = fields.get("name", self.text)
+        head = fields.get("head", self.string)
+        areas, _ = self._list(fields, "areas", AREA, self._area)
         if workshop_id is None or name is None or head is None:
             return None
-        return Workshop(workshop_id, name, head, tuple(areas))
+        return Workshop(workshop_id, name, head, tuple(a for a, _ in areas))
 
-    def _area(self, node: Node) -> Area | None:
-        values = self.mapping(node, "an area", AREA_KEYS, AREA_KEYS)
-        if values is None or len(values) < 2:
-            return None
-        area_id = self.string(values["id"], "area id")
-        name = self.text(values["name"], "area name")
-        return Area(area_id, name) if area_id and name else None
+    def _area(self, fields: Fields) -> Area | None:
+        area_id, name = fields.get("id", self.string), fields.get("name", self.text)
+        return Area(area_id, name) if area_id is not None and name is not None else None
 
-    def _person(self, node: Node) -> Person | None:
-        values = self.mapping(node, "a person", PERSON_KEYS, ("id", "name", "roles"))
-        if values is None or not {"id", "name", "roles"} <= set(values):
+    def _person(self, fields: Fields) -> Person | None:
+        person_id = fields.get("id", self.string)
+        name = fields.get("name", self.text)
+        role = self.member_of(Role)
+        roles = fields.get("roles", lambda n, what: self._all(n, what, role, "role"))
+        workshops = fields.get("workshops", lambda n, what: self._all(n, what, self.string), [])
+        if person_id is None or name is None or roles is None or workshops is None:
             return None
-        person_id = self.string(values["id"], "person id")
-        name = self.text(values["name"], "person name")
-        roles = [
-            self.choice(n, "role", Role) for n in self.sequence(values["roles"], "roles") or []
-        ]
-        workshops = (
-            [
-                self.string(n, "workshop id")
-                for n in self.sequence(values["workshops"], "workshops") or []
-            ]
-            if "workshops" in values
-            else []
+        return Person(person_id, name, frozenset(roles), frozenset(workshops))
+
+    def _all(
+        self, node: Node, what: str, read: Callable[[Node, str], T | None], one: str | None = None
+    ) -> list[T] | None:
+        """Every entry of a list read by ``read``, or None if any is not acceptable."""
+        nodes = self.sequence(node, what, one)
+        values = [read(n, f"{what} entry") for n in nodes or []]
+        entries = [v for v in values if v is not None]
+        return entries if nodes is not None and len(entries) == len(nodes) else None
+
+    def _equipment(self, fields: Fields) -> Equipment | None:
+        asset_id = fields.get("asset_id", self.string)
+        asset_type = fields.get("type", self.string)
+        name = fields.get("name", self.text)
+        workshop = fields.get("workshop", self.string)
+        location = fields.get("location", self.text)
+        registration_no = fields.get("registration_no", self.string)
+        expiry = fields.get("certificate_expiry", self.day)
+        if None in (asset_id, asset_type, name, workshop, location, expiry):
+            return None
+        return Equipment(
+            asset_id=asset_id,
+            type=asset_type,
+            name=name,
+            workshop=workshop,
+            location=location,
+            registration_no=registration_no,
+            certificate_expiry=expiry,
         )
-        if not roles:
-            self.error(values["roles"], "a person needs at least one role")
-        if person_id is None or name is None or None in roles or None in workshops or not roles:
-            return None
-        return Person(person_id, name, frozenset(roles), frozenset(workshops))  # type: ignore[arg-type]
 
-    def _equipment(self, node: Node) -> Equipment | None:
-        values = self.mapping(node, "an equipment entry", EQUIPMENT_KEYS, EQUIPMENT_REQUIRED)
-        if values is None or not set(EQUIPMENT_REQUIRED) <= set(values):
-            return None
-        asset_id = self.string(values["asset_id"], "asset_id")
-        asset_type = self.string(values["type"], "type")
-        name = self.text(values["name"], "equipment name")
-        workshop = self.string(values["workshop"], "workshop")
-        location = self.text(values["location"], "location")
-        registration = self.optional(values, "registration_no", self.string)
-        expiry = self.scalar(values["certificate_expiry"])
-        if not isinstance(expiry, dt.date) or isinstance(expiry, dt.datetime):
-            self.error(values["certificate_expiry"], "certificate_expiry must be a date YYYY-MM-DD")
-            return None
-        if None in (asset_id, asset_type, name, workshop, location):
-            return None
-        return Equipment(asset_id, asset_type, name, workshop, location, expiry, registration)  # type: ignore[arg-type]
-
-    def _check_references(self, workshops, people, equipment) -> None:  # type: ignore[no-untyped-def]
-        workshop_ids = {w.id for w, _ in workshops}
-        person_ids = {p.id for p, _ in people}
-        for workshop, node in workshops:
+    def _check_references(
+        self,
+        workshops: Sequence[tuple[Workshop, Fields]],
+        people: Sequence[tuple[Person, Fields]],
+        equipment: Sequence[tuple[Equipment, Fields]],
+        workshop_ids: set[str],
+        person_ids: set[str],
+    ) -> None:
+        for workshop, fields in workshops:
             if workshop.head not in person_ids:
                 self.error(
-                    node,
+                    fields.value_node("head"),
                     f"workshop '{workshop.id}' has head '{workshop.head}', who is not in people",
                 )
-        for person, node in people:
-            for unknown in sorted(person.workshops - workshop_ids):
-                self.error(node, f"person '{person.id}' works in unknown workshop '{unknown}'")
-        for asset, node in equipment:
+        for person, fields in people:
+            for node in fields.value_node("workshops").value if "workshops" in fields else []:
+                if node.value not in workshop_ids:
+                    self.error(
+                        node, f"person '{person.id}' works in unknown workshop '{node.value}'"
+                    )
+        for asset, fields in equipment:
             if asset.workshop not in workshop_ids:
                 self.error(
-                    node, f"equipment '{asset.asset_id}' is in unknown workshop '{asset.workshop}'"
+                    fields.value_node("workshop"),
+                    f"equipment '{asset.asset_id}' is in unknown workshop '{asset.workshop}'",
                 )
