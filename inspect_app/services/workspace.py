@@ -28,14 +28,16 @@ class Workspace:
     #: Serialises command creation so per-device command seqs stay contiguous across threads.
     command_lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def __post_init__(self) -> None:
+        # Settled at once: commands read it inside their store transaction, where a first-time
+        # write of the id would be a nested transaction.
+        if self.store.get_meta(DEVICE_ID) is None:
+            self.store.set_meta(DEVICE_ID, f"local-{uuid.uuid4()}")
+
     @property
     def device_id(self) -> str:
         """HQ's id for this device once enrolled; a local UUID until then."""
-        device_id = self.store.get_meta(DEVICE_ID)
-        if device_id is None:
-            device_id = f"local-{uuid.uuid4()}"
-            self.store.set_meta(DEVICE_ID, device_id)
-        return str(device_id)
+        return str(self.store.get_meta(DEVICE_ID))
 
     @property
     def user(self) -> Person:

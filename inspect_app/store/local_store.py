@@ -1,20 +1,22 @@
-"""The device's local store: crash-safe, atomic across documents, and as fast at a year's data as
-on day one.
+"""The device's local store: crash-safe, atomic across documents, and as fast with a year of one
+plant's data as on day one.
 
-Layout under the store root (each file a small TinyDB partition, see ``partition.py``)::
+Layout under the store root (each ``.json`` a small TinyDB partition, see ``partition.py``)::
 
+    .lock                     flock held while a process has the store open
     meta.json                 settings, sync cursor, acked outbox seq
     inspections/index.json    one header per inspection
-    inspections/<id>.json     that inspection's answers
+    inspections/<id>.json     that inspection's answers, keyed by answer key
     hazards/<NN>.json         hazards, 64 shards by hash of the hazard id
-    events/<NN>.json          hazard events, sharded like their hazard
+    events/<NN>.json          hazard events, in the shard of their hazard
     outbox/<block>.json       pending outbox entries, 256 seqs per block
     journal/<txid>.json       redo record of a commit spanning several partitions (transient)
-    photos/<sha256>.jpg       content-addressed photo files
+    photos/<sha256>.jpg       content-addressed photo files (and ``.thumb.jpg``)
 
-A save rewrites only the partitions it touches, by temp file + fsync + atomic rename, so its cost
-does not grow with the store. A commit touching several partitions first writes a redo journal;
-opening the store replays any journal left by a crash, so such a commit is all-or-nothing.
+A commit rewrites only the partitions it touches, each by temp file + fsync + atomic rename, so
+its cost does not grow with the store. A commit touching several partitions first writes a redo
+journal of all its changes; opening the store replays a journal a crash left behind, so such a
+commit is all-or-nothing.
 """
 
 from __future__ import annotations
@@ -28,31 +30,35 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from inspect_app.store.atomic_storage import (
+    copy_json,
     encode_json,
     fsync_dir,
+    is_temp_file,
     read_json,
+    remove_durably,
     write_atomically,
 )
+from inspect_app.store.errors import StoreCorruptError, StoreError, StoreLockedError
 from inspect_app.store.partition import Partition
 from inspect_app.store.photo_files import PhotoFiles
 
 HAZARD_SHARDS = 64
 OUTBOX_BLOCK = 256
 ACKED_SEQ = "outbox_acked_seq"
-_SAFE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 
+META = "meta"
+INDEX = "inspections/index"
+JOURNAL = "journal"
+FOLDERS = ("inspections", "hazards", "events", "outbox", JOURNAL, "photos")
+PUT, REMOVE = "put", "remove"
 
-class StoreLockedError(Exception):
-    """Another process has this store open."""
+_SAFE_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 
-
-def _safe_id(value: str) -> str:
-    if not _SAFE_ID.match(value) or value in (".", ".."):
-        raise ValueError(f"unusable id for the store: {value!r}")
-    return value
+# (partition name, table, PUT | REMOVE, key, document or None); also the journal's record format.
+Op = tuple[str, str, str, str, Any]
 
 
 def hazard_shard(hazard_id: str) -> str:
@@ -60,69 +66,114 @@ def hazard_shard(hazard_id: str) -> str:
     return f"{int(digest[:8], 16) % HAZARD_SHARDS:02d}"
 
 
-Op = tuple[str, str, str, str, Any]  # (partition name, table, "put"|"remove", key, doc)
+def _answers_partition(inspection_id: str) -> str:
+    """The partition of an inspection's answers, named after it: so the id must be a safe file
+    name, and not the index's (compared without case, for case-insensitive file systems)."""
+    if not _SAFE_ID.fullmatch(inspection_id) or inspection_id in (".", ".."):
+        raise ValueError(f"unusable inspection id for the store: {inspection_id!r}")
+    if inspection_id.lower() == "index":
+        raise ValueError("'index' is reserved and cannot be an inspection id")
+    return f"inspections/{inspection_id}"
+
+
+def _outbox_block(seq: int) -> str:
+    return f"outbox/{seq // OUTBOX_BLOCK}"
+
+
+def _key(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"store keys and ids are strings, not {value!r}")
+    return value
 
 
 class Transaction:
-    """Changes collected inside ``with store.transaction()``; nothing is written until it ends.
+    """Changes collected inside ``with store.transaction() as tx``: nothing is visible or written
+    until the block exits without an exception, and then all of it is, durably.
 
-    Reads through the store inside the block see the committed state, not these changes.
+    Reads through the store inside the block see the committed state, not these changes. Each
+    document is copied when handed over, so changing it afterwards changes nothing.
     """
 
-    def __init__(self, store: LocalStore) -> None:
-        self._store = store
+    def __init__(self, highest_seq: int) -> None:
         self.ops: list[Op] = []
-        self.highest_seq = store._highest_seq
+        self.highest_seq = highest_seq
+        self.ended = False
 
-    def _put(self, name: str, table: str, key: str, doc: Any) -> None:
-        self.ops.append((name, table, "put", key, doc))
+    def _add(self, name: str, table: str, action: str, key: str, doc: Any = None) -> None:
+        if self.ended:
+            raise StoreError("this transaction has ended; open a new one")
+        self.ops.append((name, table, action, key, doc))
+
+    def _put(self, name: str, table: str, key: str, doc: dict[str, Any]) -> None:
+        self._add(name, table, PUT, key, copy_json(doc))
 
     def put_inspection(self, doc: dict[str, Any]) -> None:
-        self._put("inspections/index", "inspections", _safe_id(doc["id"]), doc)
+        """Insert or replace an inspection header, keyed by ``doc["id"]``."""
+        _answers_partition(doc["id"])
+        self._put(INDEX, "inspections", doc["id"], doc)
 
     def put_answer(self, inspection_id: str, key: str, doc: dict[str, Any]) -> None:
-        self._put(f"inspections/{_safe_id(inspection_id)}", "answers", key, doc)
+        self._put(_answers_partition(inspection_id), "answers", _key(key), doc)
 
     def put_hazard(self, doc: dict[str, Any]) -> None:
-        self._put(f"hazards/{hazard_shard(doc['id'])}", "hazards", doc["id"], doc)
+        hazard_id = _key(doc["id"])
+        self._put(f"hazards/{hazard_shard(hazard_id)}", "hazards", hazard_id, doc)
 
     def add_event(self, doc: dict[str, Any]) -> None:
-        """Add an event to its hazard's timeline; an event with the same id is replaced."""
-        self._put(f"events/{hazard_shard(doc['hazard_id'])}", "events", doc["id"], doc)
+        """Add an event to its hazard's timeline; an event with the same id is replaced in place."""
+        shard = hazard_shard(_key(doc["hazard_id"]))
+        self._put(f"events/{shard}", "events", _key(doc["id"]), doc)
 
     def set_meta(self, key: str, value: Any) -> None:
-        self._put("meta", "meta", key, {"value": value})
+        self._put(META, "meta", _key(key), {"value": value})
 
     def enqueue(self, entry: dict[str, Any]) -> int:
-        """Queue an outbox entry; returns its seq, one more than any seq used before."""
-        self.highest_seq += 1
-        seq = self.highest_seq
-        self._put(f"outbox/{seq // OUTBOX_BLOCK}", "outbox", str(seq), {**entry, "seq": seq})
+        """Queue an outbox entry; returns its seq, one more than any seq committed or queued
+        before, so a discarded or crashed transaction leaves no gap."""
+        seq = self.highest_seq + 1
+        self._put(_outbox_block(seq), "outbox", str(seq), {**entry, "seq": seq})
+        self.highest_seq = seq
         return seq
 
     def remove_outbox(self, seqs: list[int]) -> None:
         for seq in seqs:
-            self.ops.append((f"outbox/{seq // OUTBOX_BLOCK}", "outbox", "remove", str(seq), None))
+            self._add(_outbox_block(seq), "outbox", REMOVE, str(seq))
 
 
 class LocalStore:
-    def __init__(self, root: Path, lock_handle: Any) -> None:
+    """One device's store. Thread-safe: a lock serializes transactions and reads, so a sync
+    worker and the UI can share it. Open it with ``LocalStore.open``."""
+
+    def __init__(self, root: Path, lock_handle: IO[str]) -> None:
         self.root = root
+        self.photos = PhotoFiles(root / "photos")
         self._lock_handle = lock_handle
         self._lock = threading.RLock()
+        self._unusable: str | None = None
+        self._active: Transaction | None = None
         self._partitions: dict[str, Partition] = {}
-        self.photos = PhotoFiles(root / "photos")
         self._pending_seqs: set[int] = set()
+        self._prepare_folders()
         self._replay_journals()
-        self._pending_seqs = self._scan_outbox()
+        self._partition(INDEX, "inspections")
+        self._pending_seqs = {
+            int(key) for part in self._existing("outbox", "outbox") for key in part.key_list()
+        }
         self._highest_seq = max([int(self.get_meta(ACKED_SEQ, 0)), *self._pending_seqs])
 
     # -- opening and closing -------------------------------------------------------------------
 
     @classmethod
     def open(cls, root: Path) -> LocalStore:
+        """Open (creating if needed) the store at ``root``; only one process may have it open.
+
+        Reads meta, the inspection index and the outbox; answers, hazards and events load on
+        first use and stay cached.
+        """
         root = Path(root)
-        root.mkdir(parents=True, exist_ok=True)
+        if not root.is_dir():
+            root.mkdir(parents=True)
+            fsync_dir(root.parent)
         handle = open(root / ".lock", "a+")  # noqa: SIM115 - held for the store's lifetime
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -131,12 +182,14 @@ class LocalStore:
             raise StoreLockedError(f"the store {root} is in use by another process") from exc
         try:
             return cls(root, handle)
-        except Exception:
+        except BaseException:
             handle.close()
             raise
 
     def close(self) -> None:
+        """Release the store; any later call on this object raises StoreError."""
         with self._lock:
+            self._unusable = f"the store {self.root} is closed"
             self._partitions.clear()
             if not self._lock_handle.closed:
                 fcntl.flock(self._lock_handle, fcntl.LOCK_UN)
@@ -148,6 +201,29 @@ class LocalStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _prepare_folders(self) -> None:
+        """Create the folders durably and clear temp files a crash left behind."""
+        created = False
+        for folder in (self.root, *(self.root / name for name in FOLDERS)):
+            if not folder.is_dir():
+                folder.mkdir()
+                created = True
+            with os.scandir(folder) as entries:
+                leftovers = [entry.path for entry in entries if is_temp_file(entry.name)]
+            for path in leftovers:
+                os.unlink(path)
+            if leftovers:
+                fsync_dir(folder)
+        if created:
+            fsync_dir(self.root)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._lock:
+            if self._unusable is not None:
+                raise StoreError(self._unusable)
+            yield
+
     # -- partitions ----------------------------------------------------------------------------
 
     def _partition(self, name: str, table: str) -> Partition:
@@ -157,75 +233,80 @@ class LocalStore:
             self._partitions[name] = partition
         return partition
 
-    def _existing(self, folder: str, table: str) -> Iterator[Partition]:
-        directory = self.root / folder
-        if not directory.is_dir():
-            return
-        for path in sorted(directory.glob("*.json")):
-            yield self._partition(f"{folder}/{path.stem}", table)
-
-    def _scan_outbox(self) -> set[int]:
-        return {int(key) for part in self._existing("outbox", "outbox") for key in part.key_list()}
+    def _existing(self, folder: str, table: str) -> list[Partition]:
+        return [
+            self._partition(f"{folder}/{path.stem}", table)
+            for path in sorted((self.root / folder).glob("*.json"))
+        ]
 
     # -- committing ----------------------------------------------------------------------------
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        with self._lock:
-            tx = Transaction(self)
-            yield tx
-            self._commit(tx.ops)
-            self._highest_seq = tx.highest_seq
+        """Collect changes; commit them all-or-nothing and durably when the block exits, or
+        discard them all if it raises. Transactions do not nest."""
+        with self._locked():
+            if self._active is not None:
+                raise StoreError("transactions do not nest: this thread already has one open")
+            tx = self._active = Transaction(self._highest_seq)
+            try:
+                yield tx
+                self._commit(tx.ops)
+                self._highest_seq = tx.highest_seq
+            finally:
+                tx.ended = True
+                self._active = None
 
     def _commit(self, ops: list[Op]) -> None:
         if not ops:
             return
-        names = {op[0] for op in ops}
+        # Loading first means a damaged partition fails the commit before anything is written.
+        partitions = {name: self._partition(name, table) for name, table, *_ in ops}
         journal = None
-        if len(names) > 1:
-            journal = self.root / "journal" / f"{uuid.uuid4().hex}.json"
-            journal.parent.mkdir(exist_ok=True)
-            write_atomically(journal, encode_json(ops))
+        if len(partitions) > 1:
+            journal = self.root / JOURNAL / f"{uuid.uuid4().hex}.json"
         try:
-            self._apply(ops)
-        except Exception:
-            for name in names:
-                if name in self._partitions:
-                    self._partitions[name].reload()
-            self._pending_seqs = self._scan_outbox()
-            raise
-        if journal is not None:
-            journal.unlink()
-            fsync_dir(journal.parent)
-
-    def _apply(self, ops: list[Op]) -> None:
-        touched: dict[str, Partition] = {}
-        for name, table, action, key, doc in ops:
-            partition = touched.get(name) or self._partition(name, table)
-            touched[name] = partition
-            if action == "put":
-                partition.put(key, doc)
+            if journal is not None:
+                write_atomically(journal, encode_json(ops))
+            self._apply(ops, partitions)
+            if journal is not None:
+                remove_durably(journal)
+        except BaseException:
+            if journal is not None and journal.exists():
+                # Some partitions may hold the commit and others not, and a later commit must not
+                # run before the journal is replayed: only a reopen sets this right.
+                self._unusable = (
+                    f"a commit failed part-way; reopen the store {self.root} to finish it"
+                )
             else:
-                partition.remove(key)
-            if table == "outbox":
-                if action == "put":
-                    self._pending_seqs.add(int(key))
-                else:
-                    self._pending_seqs.discard(int(key))
-        for partition in touched.values():
+                for partition in partitions.values():
+                    partition.reload()
+            raise
+
+    def _apply(self, ops: list[Op], partitions: dict[str, Partition]) -> None:
+        for name, _table, action, key, doc in ops:
+            if action == PUT:
+                partitions[name].put(key, doc)
+            else:
+                partitions[name].remove(key)
+        for partition in partitions.values():
             partition.flush()
+        for _name, table, action, key, _doc in ops:
+            if table == "outbox" and action == PUT:
+                self._pending_seqs.add(int(key))
+            elif table == "outbox":
+                self._pending_seqs.discard(int(key))
 
     def _replay_journals(self) -> None:
-        directory = self.root / "journal"
-        if not directory.is_dir():
-            return
-        for journal in sorted(directory.glob("*.json"), key=os.path.getmtime):
-            ops = read_json(journal)
-            self._apply([tuple(op) for op in ops])  # type: ignore[misc]
-            journal.unlink()
-        for leftover in directory.glob(".*.tmp"):
-            leftover.unlink()
-        fsync_dir(directory)
+        """Finish a journaled commit a crash interrupted; puts and removes by key are idempotent.
+
+        A commit removes its journal before the next one starts (or stops the store), so at most
+        one journal is ever left here.
+        """
+        for journal in sorted((self.root / JOURNAL).glob("*.json")):
+            ops = _read_journal(journal)
+            self._apply(ops, {name: self._partition(name, table) for name, table, *_ in ops})
+            remove_durably(journal)
 
     # -- convenience writers -------------------------------------------------------------------
 
@@ -242,57 +323,64 @@ class LocalStore:
             tx.set_meta(key, value)
 
     def ack_outbox(self, seqs: list[int]) -> None:
-        """HQ has answered these entries: drop them and remember the highest seq acknowledged."""
-        if not seqs:
-            return
+        """HQ has answered these entries: drop them and raise the acked seq in one commit.
+        Seqs that are not pending are ignored."""
         with self.transaction() as tx:
-            tx.remove_outbox(list(seqs))
-            tx.set_meta(ACKED_SEQ, max(int(self.get_meta(ACKED_SEQ, 0)), *seqs))
+            acked = sorted(set(seqs) & self._pending_seqs)
+            if acked:
+                tx.remove_outbox(acked)
+                tx.set_meta(ACKED_SEQ, max(int(self.get_meta(ACKED_SEQ, 0)), acked[-1]))
 
     # -- reading -------------------------------------------------------------------------------
 
     def get_meta(self, key: str, default: Any = None) -> Any:
-        with self._lock:
-            doc = self._partition("meta", "meta").get(key)
+        with self._locked():
+            doc = self._partition(META, "meta").get(key)
         return default if doc is None else doc["value"]
 
     def get_inspection(self, inspection_id: str) -> dict[str, Any] | None:
-        with self._lock:
-            return self._partition("inspections/index", "inspections").get(inspection_id)
+        with self._locked():
+            return self._partition(INDEX, "inspections").get(inspection_id)
 
     def list_inspections(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return self._partition("inspections/index", "inspections").all()
+        with self._locked():
+            return self._partition(INDEX, "inspections").all()
 
     def answers(self, inspection_id: str) -> dict[str, dict[str, Any]]:
-        with self._lock:
-            partition = self._partition(f"inspections/{_safe_id(inspection_id)}", "answers")
-            return dict(partition.items())
+        """The inspection's answers by key ({} for an unknown inspection)."""
+        with self._locked():
+            return dict(self._partition(_answers_partition(inspection_id), "answers").items())
 
     def get_hazard(self, hazard_id: str) -> dict[str, Any] | None:
-        with self._lock:
+        with self._locked():
             return self._partition(f"hazards/{hazard_shard(hazard_id)}", "hazards").get(hazard_id)
 
     def list_hazards(self) -> list[dict[str, Any]]:
-        with self._lock:
+        with self._locked():
             return [doc for part in self._existing("hazards", "hazards") for doc in part.all()]
 
     def events_for(self, hazard_id: str) -> list[dict[str, Any]]:
-        with self._lock:
+        """The hazard's events in the order they were first added."""
+        with self._locked():
             partition = self._partition(f"events/{hazard_shard(hazard_id)}", "events")
             return [doc for doc in partition.all() if doc["hazard_id"] == hazard_id]
 
     def all_events(self) -> list[dict[str, Any]]:
-        with self._lock:
+        with self._locked():
             return [doc for part in self._existing("events", "events") for doc in part.all()]
 
     def pending_outbox(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """Entries HQ has not answered yet, in seq order."""
-        with self._lock:
-            seqs = sorted(self._pending_seqs)[:limit]
-            entries = []
-            for seq in seqs:
-                doc = self._partition(f"outbox/{seq // OUTBOX_BLOCK}", "outbox").get(str(seq))
-                if doc is not None:
-                    entries.append(doc)
-            return entries
+        """Entries HQ has not answered yet, in seq order; at most ``limit`` of them."""
+        with self._locked():
+            docs = [
+                self._partition(_outbox_block(seq), "outbox").get(str(seq))
+                for seq in sorted(self._pending_seqs)[:limit]
+            ]
+        return [doc for doc in docs if doc is not None]
+
+
+def _read_journal(path: Path) -> list[Op]:
+    ops = read_json(path)
+    if not isinstance(ops, list) or not all(isinstance(op, list) and len(op) == 5 for op in ops):
+        raise StoreCorruptError(f"store journal {path} is damaged: not a list of changes")
+    return [(name, table, action, key, doc) for name, table, action, key, doc in ops]

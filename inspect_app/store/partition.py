@@ -1,4 +1,9 @@
-"""One partition: a small TinyDB file holding one table of documents addressed by a string key."""
+"""One partition: a small TinyDB file holding one table of documents addressed by a string key.
+
+A key -> doc id map built when the partition loads makes a put an upsert without a scan. Documents
+go in and come out as private copies, so neither the caller nor the store can change the other's
+data behind its back.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from inspect_app.store.atomic_storage import AtomicJSONStorage
+from inspect_app.store.atomic_storage import AtomicJSONStorage, copy_json
+from inspect_app.store.errors import StoreCorruptError
 
 KEY = "_key"
 
@@ -16,60 +22,61 @@ KEY = "_key"
 class Partition:
     def __init__(self, path: Path, table: str) -> None:
         self.path = path
-        self.db = TinyDB(path, storage=AtomicJSONStorage)
-        self.table = self.db.table(table)
+        self._db = TinyDB(path, storage=AtomicJSONStorage)
+        self._table = self._db.table(table)
         self._ids: dict[str, int] = {}
         self._index()
 
     @property
-    def storage(self) -> AtomicJSONStorage:
-        storage = self.db.storage
+    def _storage(self) -> AtomicJSONStorage:
+        storage = self._db.storage
         assert isinstance(storage, AtomicJSONStorage)
         return storage
 
     def _index(self) -> None:
-        self._ids = {doc[KEY]: doc.doc_id for doc in self.table.all()}
+        self._ids = {}
+        for doc in self._table.all():
+            key = doc.get(KEY)
+            if not isinstance(key, str):
+                raise StoreCorruptError(f"store file {self.path} is damaged: a document has no key")
+            self._ids[key] = doc.doc_id
 
     def get(self, key: str) -> dict[str, Any] | None:
         doc_id = self._ids.get(key)
-        if doc_id is None:
-            return None
-        doc = self.table.get(doc_id=doc_id)
-        return _strip(doc) if isinstance(doc, dict) else None
+        doc = None if doc_id is None else self._table.get(doc_id=doc_id)
+        return _strip(copy_json(doc)) if isinstance(doc, dict) else None
+
+    def items(self) -> list[tuple[str, dict[str, Any]]]:
+        """(key, document) pairs in insertion order."""
+        return [(doc[KEY], _strip(doc)) for doc in copy_json(self._table.all())]
 
     def all(self) -> list[dict[str, Any]]:
         """Documents in insertion order."""
-        return [_strip(doc) for doc in self.table.all()]
-
-    def items(self) -> list[tuple[str, dict[str, Any]]]:
-        return [(doc[KEY], _strip(doc)) for doc in self.table.all()]
+        return [doc for _, doc in self.items()]
 
     def key_list(self) -> list[str]:
         return list(self._ids)
 
-    def __len__(self) -> int:
-        return len(self._ids)
-
     def put(self, key: str, doc: dict[str, Any]) -> None:
-        """Insert or replace (in memory until ``flush``)."""
+        """Insert or replace, in memory until ``flush``; ``doc`` must be a private copy."""
         stored = {**doc, KEY: key}
         doc_id = self._ids.get(key)
         if doc_id is None:
-            self._ids[key] = self.table.insert(stored)
+            self._ids[key] = self._table.insert(stored)
         else:
-            self.table.update(_replace_with(stored), doc_ids=[doc_id])
+            self._table.update(_replace_with(stored), doc_ids=[doc_id])
 
     def remove(self, key: str) -> None:
         doc_id = self._ids.pop(key, None)
         if doc_id is not None:
-            self.table.remove(doc_ids=[doc_id])
+            self._table.remove(doc_ids=[doc_id])
 
     def flush(self) -> None:
-        self.storage.flush()
+        self._storage.flush()
 
     def reload(self) -> None:
-        self.storage.reload()
-        self.table.clear_cache()
+        self._storage.reload()
+        self._table.clear_cache()
         self._index()
 
 
@@ -82,4 +89,5 @@ def _replace_with(stored: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
 
 
 def _strip(doc: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in doc.items() if k != KEY}
+    del doc[KEY]
+    return doc

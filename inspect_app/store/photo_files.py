@@ -6,21 +6,25 @@ import hashlib
 import re
 from pathlib import Path
 
-from inspect_app.store.atomic_storage import fsync_dir, write_atomically
+from inspect_app.store.atomic_storage import remove_durably, write_atomically
 
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def check_sha(sha256: str) -> str:
-    if not _SHA256.match(sha256):
+    if not _SHA256.fullmatch(sha256):
         raise ValueError(f"not a sha256 hex digest: {sha256!r}")
     return sha256
 
 
 class PhotoFiles:
+    """``<sha256>.jpg`` and its ``<sha256>.thumb.jpg`` in one directory.
+
+    Safe to use from several threads: every write goes to its own temp file.
+    """
+
     def __init__(self, root: Path) -> None:
         self.root = root
-        root.mkdir(parents=True, exist_ok=True)
 
     def path(self, sha256: str) -> Path:
         return self.root / f"{check_sha(sha256)}.jpg"
@@ -32,7 +36,7 @@ class PhotoFiles:
         return self.path(sha256).exists()
 
     def put(self, sha256: str, data: bytes, thumb: bytes | None = None) -> None:
-        """Store a photo (and its thumbnail); the bytes must hash to ``sha256``."""
+        """Store a photo (and its thumbnail) durably; the bytes must hash to ``sha256``."""
         if hashlib.sha256(data).hexdigest() != check_sha(sha256):
             raise ValueError("photo bytes do not match their sha256")
         if thumb is not None:
@@ -45,5 +49,4 @@ class PhotoFiles:
 
     def delete(self, sha256: str) -> None:
         """Remove the full-size photo, keeping the thumbnail for lists."""
-        self.path(sha256).unlink(missing_ok=True)
-        fsync_dir(self.root)
+        remove_durably(self.path(sha256))
