@@ -8,7 +8,7 @@ import sys
 
 from inspect_app import __version__
 
-COMMAND_MODULES = ("checklists", "site", "run", "serve", "admin", "sync")
+COMMAND_MODULES = ("checklists", "site", "run", "serve", "admin", "sync", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,7 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, --version and usage errors: argparse has printed why
+        return int(exit_.code or 0)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

@@ -1,0 +1,127 @@
+"""``inspect-app export ledger|report``: the hazard ledger as XLSX or CSV and an inspection report
+as PDF, from a device's data directory. Problems are one line on stderr and exit 1."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from inspect_app.exports.fonts import FontNotFoundError, MissingGlyphsError
+from inspect_app.exports.ledger import ledger_rows, write_ledger_csv, write_ledger_xlsx
+from inspect_app.exports.report import PhotoLoader, inspection_report_pdf
+from inspect_app.exports.words import EXPORT_LANGUAGES
+from inspect_app.services.bootstrap import default_data_dir, open_workspace
+from inspect_app.services.catalog import CatalogError
+from inspect_app.services.hazards import HazardService
+from inspect_app.services.inspections import InspectionError, InspectionService
+from inspect_app.services.workspace import Workspace
+from inspect_app.store import LocalStore, StoreCorruptError, StoreLockedError
+
+LEDGER_WRITERS = {"xlsx": write_ledger_xlsx, "csv": write_ledger_csv}
+
+
+class ExportError(Exception):
+    """An export that cannot be made; the message is for the person."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    group = subparsers.add_parser("export", help="export the hazard ledger or an inspection report")
+    commands = group.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+    ledger = commands.add_parser("ledger", help="the hazard ledger (台账) as XLSX or CSV")
+    ledger.add_argument("--format", choices=sorted(LEDGER_WRITERS), required=True)
+    _add_common(ledger)
+    ledger.set_defaults(handler=lambda args: _run(args, _ledger))
+    report = commands.add_parser("report", help="an inspection report as PDF")
+    report.add_argument("inspection_id", metavar="INSPECTION_ID")
+    _add_common(report)
+    report.set_defaults(handler=lambda args: _run(args, _report))
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data", type=Path, default=None, metavar="DIR", help="the device's data directory"
+    )
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    parser.add_argument(
+        "--lang", choices=EXPORT_LANGUAGES, default=None, help="default: the device's language"
+    )
+
+
+@contextmanager
+def _workspace(data: Path | None) -> Iterator[Workspace]:
+    data_dir = data or default_data_dir()
+    # Opening a workspace creates it; an export from a mistyped path must not.
+    if not data_dir.is_dir():
+        raise ExportError(f"no data directory at {data_dir}")
+    try:
+        workspace = open_workspace(data_dir)
+    except (StoreLockedError, StoreCorruptError, CatalogError) as exc:
+        raise ExportError(str(exc)) from exc
+    try:
+        yield workspace
+    finally:
+        workspace.store.close()
+
+
+Export = Callable[[Workspace, argparse.Namespace, str], str]
+
+
+def _run(args: argparse.Namespace, export: Export) -> int:
+    output: Path = args.output
+    try:
+        if output.is_dir() or not output.parent.is_dir():
+            raise ExportError(f"cannot write {output}: not a file in an existing directory")
+        with _workspace(args.data) as workspace:
+            stored = workspace.store.get_meta("language")
+            lang = args.lang or (stored if stored in EXPORT_LANGUAGES else "en")
+            print(export(workspace, args, lang))
+    except (ExportError, MissingGlyphsError, FontNotFoundError) as exc:
+        print(f"export failed: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"export failed: {exc.filename or output}: {exc.strerror}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _ledger(workspace: Workspace, args: argparse.Namespace, lang: str) -> str:
+    hazards = HazardService(workspace)
+    rows = ledger_rows(hazards.all(), hazards.timeline, workspace.catalog.site, lang)
+    LEDGER_WRITERS[args.format](rows, args.output, lang)
+    return f"wrote {args.output}: {len(rows)} hazards"
+
+
+def _report(workspace: Workspace, args: argparse.Namespace, lang: str) -> str:
+    inspections = InspectionService(workspace)
+    try:
+        inspection = inspections.get(args.inspection_id)
+    except InspectionError as exc:
+        raise ExportError(str(exc)) from exc
+    try:
+        checklist = inspections.checklist_of(inspection)
+    except KeyError as exc:
+        raise ExportError(
+            f"checklist {inspection.checklist_id} version {inspection.checklist_version} "
+            "is not on this device"
+        ) from exc
+    pdf = inspection_report_pdf(
+        inspection, checklist, workspace.catalog.site, lang, _photos(workspace.store)
+    )
+    args.output.write_bytes(pdf)
+    draft = "" if inspection.is_submitted else " (not submitted: marked DRAFT)"
+    return f"wrote {args.output}: report of inspection {inspection.id}{draft}"
+
+
+def _photos(store: LocalStore) -> PhotoLoader:
+    """Full-size photos, else the thumbnail kept once the full size was freed after upload."""
+
+    def load(sha256: str) -> bytes | None:
+        for path in (store.photos.path(sha256), store.photos.thumb_path(sha256)):
+            if path.is_file():
+                return path.read_bytes()
+        return None
+
+    return load

@@ -1,0 +1,2 @@
+"""Exports for people outside the app: the hazard ledger (台账) as XLSX or CSV and an inspection
+report as PDF. Plain functions over the domain models; no UI code."""
