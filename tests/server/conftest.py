@@ -9,6 +9,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +128,11 @@ class Device:
         )
 
 
+def days_from_today(days: int) -> str:
+    """A date relative to the HQ server's clock (the system's), so "overdue" does not drift."""
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
 def hazard_payload(workshop: str = "ws-stamping", grade: str = "general", **extra: Any) -> dict:
     return {
         "workshop_id": workshop,
@@ -134,8 +140,8 @@ def hazard_payload(workshop: str = "ws-stamping", grade: str = "general", **extr
         "grade": grade,
         "risk": "orange",
         "found_by": "p-li",
-        "found_at": "2026-11-20T09:00:00+08:00",
-        "deadline": "2026-11-27",
+        "found_at": f"{days_from_today(-4)}T09:00:00+08:00",
+        "deadline": days_from_today(3),
         "photos": [],
         **extra,
     }
