@@ -81,6 +81,27 @@ class Site:
     def equipment_of_type(self, asset_type: str) -> list[Equipment]:
         return [e for e in self.equipment if e.type == asset_type]
 
+    def person_name(self, person_id: str | None, lang: str) -> str:
+        """The person's name in ``lang``; an id the site does not know is shown as it is."""
+        if person_id is None:
+            return ""
+        person = self.person(person_id)
+        return person.name.get(lang) if person else person_id
+
+    def place_name(
+        self, workshop_id: str, area_id: str | None, asset_id: str | None, lang: str
+    ) -> str:
+        """The place as "workshop / area / equipment" in ``lang``; unknown ids are shown as they are."""
+        workshop = self.workshop(workshop_id)
+        parts = [workshop.name.get(lang) if workshop else workshop_id]
+        if area_id:
+            area = workshop.area(area_id) if workshop else None
+            parts.append(area.name.get(lang) if area else area_id)
+        if asset_id:
+            asset = self.asset(asset_id)
+            parts.append(asset.name.get(lang) if asset else asset_id)
+        return " / ".join(parts)
+
 
 class CertificateStatus(StrEnum):
     EXPIRED = "expired"

@@ -92,26 +92,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _person(site: Site, person_id: str | None, lang: str) -> str:
-    if person_id is None:
-        return ""
-    person = site.person(person_id)
-    return person.name.get(lang) if person else person_id
-
-
-def _place(site: Site, hazard: Hazard, lang: str) -> str:
-    """Workshop / area / equipment names; an id the site does not know is shown as it is."""
-    workshop = site.workshop(hazard.workshop_id)
-    parts = [workshop.name.get(lang) if workshop else hazard.workshop_id]
-    if hazard.area_id:
-        area = workshop.area(hazard.area_id) if workshop else None
-        parts.append(area.name.get(lang) if area else hazard.area_id)
-    if hazard.asset_id:
-        asset = site.asset(hazard.asset_id)
-        parts.append(asset.name.get(lang) if asset else hazard.asset_id)
-    return " / ".join(parts)
-
-
 def ledger_rows(
     hazards: Iterable[Hazard],
     timeline: Callable[[str], Iterable[HazardEvent]],
@@ -124,11 +104,11 @@ def ledger_rows(
     return [
         LedgerRow(
             found_date=hazard.found_date(),
-            place=_place(site, hazard, lang),
+            place=site.place_name(hazard.workshop_id, hazard.area_id, hazard.asset_id, lang),
             description=hazard.description,
             grade=vocabulary[f"grade.{hazard.grade.value}"],
-            inspector=_person(site, hazard.found_by, lang),
-            responsible=_person(site, hazard.plan.responsible_id if hazard.plan else None, lang),
+            inspector=site.person_name(hazard.found_by, lang),
+            responsible=site.person_name(hazard.plan.responsible_id if hazard.plan else None, lang),
             deadline=hazard.deadline_date(),
             verification=verification(timeline(hazard.id)).label(vocabulary),
             closed_date=datetime.fromisoformat(hazard.closed_at).date()
