@@ -91,7 +91,7 @@ class Site:
     def place_name(
         self, workshop_id: str, area_id: str | None, asset_id: str | None, lang: str
     ) -> str:
-        """The place as "workshop / area / equipment" in ``lang``; unknown ids are shown as they are."""
+        """The place as "workshop / area / equipment" in ``lang``; unknown ids shown as they are."""
         workshop = self.workshop(workshop_id)
         parts = [workshop.name.get(lang) if workshop else workshop_id]
         if area_id:

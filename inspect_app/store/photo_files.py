@@ -35,6 +35,9 @@ class PhotoFiles:
     def has(self, sha256: str) -> bool:
         return self.path(sha256).exists()
 
+    def has_thumb(self, sha256: str) -> bool:
+        return self.thumb_path(sha256).exists()
+
     def put(self, sha256: str, data: bytes, thumb: bytes | None = None) -> None:
         """Store a photo (and its thumbnail) durably; the bytes must hash to ``sha256``."""
         if hashlib.sha256(data).hexdigest() != check_sha(sha256):

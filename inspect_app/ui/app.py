@@ -16,7 +16,9 @@ from inspect_app.services.workspace import Workspace
 from inspect_app.sync.background import BackgroundSync
 from inspect_app.sync.client import connection
 from inspect_app.ui.i18n import Translator, language_from_locale
-from inspect_app.ui.views import home, inspect, settings, simple
+from inspect_app.ui.viewmodels.dashboard import DashboardModel
+from inspect_app.ui.viewmodels.hazards import HazardListModel, HazardScreen
+from inspect_app.ui.views import hazards, home, inspect, settings, simple
 
 ASSETS = Path(__file__).with_name("assets")
 CJK_FONT = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
@@ -53,6 +55,10 @@ class Shell:
         self.open_inspection: str | None = None
         self.body = ft.Container(expand=True, padding=ft.Padding.all(12))
         self.background_sync: BackgroundSync | None = None
+        self.hazard_screen = HazardScreen()
+        self._hazard_list: HazardListModel | None = None
+        self._dashboard: DashboardModel | None = None
+        self._picker: ft.FilePicker | None = None
 
     @property
     def lang(self) -> str:
@@ -61,6 +67,34 @@ class Shell:
     @property
     def wide(self) -> bool:
         return (self.page.width or 0) >= PHONE_MAX_WIDTH
+
+    def hazard_list(self) -> HazardListModel:
+        """The hazards list with its filters, kept while the same person uses the app."""
+        model = self._hazard_list
+        if model is None or model.user_id != self.ws.user.id or model.lang != self.lang:
+            model = self._hazard_list = HazardListModel(self.ws, self.lang)
+        return model
+
+    def dashboard(self) -> DashboardModel:
+        model = self._dashboard
+        if model is None or model.lang != self.lang:
+            model = self._dashboard = DashboardModel(self.ws, self.lang)
+        return model
+
+    async def pick_images(self) -> list[bytes]:
+        """Photos chosen with the system picker (bytes on web, a path on desktop)."""
+        if self._picker is None:
+            self._picker = ft.FilePicker()
+        files = await self._picker.pick_files(
+            with_data=True, file_type=ft.FilePickerFileType.IMAGE, allow_multiple=True
+        )
+        picked = []
+        for file in files or []:
+            data = file.bytes
+            if data is None and file.path:
+                data = await self.run_blocking(Path(file.path).read_bytes)
+            picked.append(data or b"")
+        return picked
 
     def set_language(self, lang: str) -> None:
         self.ws.store.set_meta(LANGUAGE, lang)
@@ -88,7 +122,7 @@ class Shell:
         if self.current == "settings":
             return settings.build(self)
         if self.current == "hazards":
-            return simple.hazards(self)
+            return hazards.build(self)
         if self.current == "sync":
             return simple.sync(self)
         return home.build(self)

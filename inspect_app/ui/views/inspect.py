@@ -3,7 +3,6 @@ card right under a failed item, and finish on a summary that names what still bl
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import flet as ft
@@ -619,18 +618,9 @@ def _photo_row(shell: Shell, vm: WalkViewModel) -> ft.Control:
 
 
 async def _pick_photo(shell: Shell, vm: WalkViewModel) -> None:
-    picker = shell.__dict__.get("picker")
-    if picker is None:
-        picker = shell.__dict__["picker"] = ft.FilePicker()
-    files = await picker.pick_files(
-        with_data=True, file_type=ft.FilePickerFileType.IMAGE, allow_multiple=True
-    )
-    for file in files or []:
-        data = file.bytes
-        if data is None and file.path:
-            data = await shell.run_blocking(Path(file.path).read_bytes)
+    for data in await shell.pick_images():
         try:
-            await shell.run_blocking(vm.add_photo, data or b"")
+            await shell.run_blocking(vm.add_photo, data)
         except PhotoError as exc:
             shell.toast(shell.t("photo.error", reason=str(exc)), error=True)
     shell.render()

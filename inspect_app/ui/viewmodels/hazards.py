@@ -1,0 +1,331 @@
+"""What the hazards screens show and do, without Flet: the filtered, paged list in urgency order,
+one hazard's detail with its timeline, and the action forms the state machine and the person's
+role allow, each turned into a command through ``HazardService``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from inspect_app.core.checklist import Grade, Risk
+from inspect_app.core.hazard import Hazard, HazardEvent, HazardStatus
+from inspect_app.core.roles import Role
+from inspect_app.core.workflow import CommandResult, CommandType, Decision
+from inspect_app.services.clock import today
+from inspect_app.services.hazards import HazardFilter, HazardPage, HazardService
+from inspect_app.services.inspections import InspectionService
+from inspect_app.services.workspace import Workspace
+
+PAGE_SIZE = 20
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    DATE = "date"
+    PERSON = "person"
+    PHOTOS = "photos"
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of an action form; ``name`` is its key in the command payload."""
+
+    name: str
+    kind: FieldKind
+    required: bool = True
+
+
+_REASON = FormField("reason", FieldKind.LONG_TEXT)
+ACTION_FORMS: dict[CommandType, tuple[FormField, ...]] = {
+    CommandType.ASSIGN_FIVE_FIXES: (
+        FormField("responsible_id", FieldKind.PERSON),
+        FormField("measures", FieldKind.LONG_TEXT),
+        FormField("funds", FieldKind.TEXT),
+        FormField("deadline", FieldKind.DATE),
+        FormField("contingency", FieldKind.LONG_TEXT, required=False),
+    ),
+    CommandType.REQUEST_EXTENSION: (_REASON, FormField("new_deadline", FieldKind.DATE)),
+    CommandType.START_RECTIFICATION: (),
+    CommandType.SUBMIT_RECTIFIED: (
+        FormField("photos", FieldKind.PHOTOS),
+        FormField("note", FieldKind.LONG_TEXT, required=False),
+    ),
+    CommandType.VERIFY_PASS: (FormField("note", FieldKind.LONG_TEXT, required=False),),
+    CommandType.VERIFY_FAIL: (_REASON,),
+    CommandType.REOPEN: (_REASON, FormField("new_deadline", FieldKind.DATE, required=False)),
+    CommandType.COMMENT: (FormField("text", FieldKind.LONG_TEXT),),
+    CommandType.ADD_PHOTO: (FormField("photos", FieldKind.PHOTOS),),
+    CommandType.VOID: (_REASON,),
+}
+
+
+def form_fields(command_type: CommandType, hazard: Hazard) -> tuple[FormField, ...]:
+    """The form for an action on this hazard: a major hazard's plan needs its contingency part."""
+    fields = ACTION_FORMS[command_type]
+    if command_type is CommandType.ASSIGN_FIVE_FIXES and hazard.is_major:
+        return tuple(replace(f, required=True) if f.name == "contingency" else f for f in fields)
+    return fields
+
+
+class FormError(ValueError):
+    """A form that cannot be sent yet; ``field`` names the input to fix."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+
+
+def build_payload(fields: tuple[FormField, ...], values: dict[str, Any]) -> dict[str, Any]:
+    """The command payload from what the person entered; required inputs must be filled."""
+    payload: dict[str, Any] = {}
+    for form_field in fields:
+        value = values.get(form_field.name)
+        if form_field.kind is FieldKind.PHOTOS:
+            photos = list(value or [])
+            if form_field.required and not photos:
+                raise FormError(form_field.name, "add at least one photo")
+            payload[form_field.name] = photos
+            continue
+        text = str(value or "").strip()
+        if form_field.required and not text:
+            raise FormError(form_field.name, f"fill in {form_field.name}")
+        if form_field.kind is FieldKind.DATE and text:
+            try:
+                text = date.fromisoformat(text).isoformat()
+            except ValueError as exc:
+                raise FormError(form_field.name, "write the date as YYYY-MM-DD") from exc
+        if text:
+            payload[form_field.name] = text
+    return payload
+
+
+@dataclass(frozen=True)
+class HazardRow:
+    """One line of the list: what a head scans for before opening a hazard."""
+
+    id: str
+    description: str
+    place: str
+    grade: Grade
+    risk: Risk
+    status: HazardStatus
+    age_days: int
+    days_left: int
+    overdue: bool
+    thumbnail: str | None  # photo sha256 whose thumbnail is on this device
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    workshops: list[tuple[str, str]]  # (id, name) within the person's scope
+    categories: list[str]
+
+
+@dataclass
+class HazardListModel:
+    """Filter state and the current page; the list is never built whole into controls."""
+
+    ws: Workspace
+    lang: str
+    page_size: int = PAGE_SIZE
+    page_index: int = 0
+    filter: HazardFilter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.service = HazardService(self.ws)
+        self.filter = self.service.default_filter()
+        self.user_id = self.ws.user.id
+
+    def set_filter(self, **changes: Any) -> None:
+        """Change some filters; the list starts again at its first page."""
+        self.filter = replace(self.filter, **changes)
+        self.page_index = 0
+
+    def show_closed(self, closed: bool) -> None:
+        statuses = {s for s in HazardStatus if s.is_open}
+        if closed:
+            statuses = {HazardStatus.CLOSED, HazardStatus.VOIDED}
+        self.set_filter(statuses=frozenset(statuses))
+
+    @property
+    def showing_closed(self) -> bool:
+        return HazardStatus.CLOSED in self.filter.statuses
+
+    def go_to_page(self, index: int) -> None:
+        self.page_index = max(0, index)
+
+    def load(self) -> tuple[HazardPage, list[HazardRow]]:
+        """The current page and its rows; a page past the end falls back to the last one."""
+        page = self.service.page(self.filter, self.page_index, self.page_size)
+        if not page.hazards and page.total and self.page_index >= page.pages:
+            self.page_index = page.pages - 1
+            page = self.service.page(self.filter, self.page_index, self.page_size)
+        return page, [self.row(h) for h in page.hazards]
+
+    def row(self, hazard: Hazard) -> HazardRow:
+        day = today(self.ws.clock)
+        site = self.ws.catalog.site
+        photos = self.ws.store.photos
+        thumbnail = next(
+            (sha for sha in (*hazard.photos, *hazard.after_photos) if photos.has_thumb(sha)), None
+        )
+        return HazardRow(
+            id=hazard.id,
+            description=hazard.description,
+            place=site.place_name(hazard.workshop_id, hazard.area_id, hazard.asset_id, self.lang),
+            grade=hazard.grade,
+            risk=hazard.risk,
+            status=hazard.status,
+            age_days=(day - hazard.found_date()).days,
+            days_left=hazard.days_to_deadline(day),
+            overdue=hazard.is_overdue(day),
+            thumbnail=thumbnail,
+        )
+
+    def options(self) -> FilterOptions:
+        user = self.ws.user
+        site = self.ws.catalog.site
+        workshops = [(w.id, w.name.get(self.lang)) for w in site.workshops if user.can_act_in(w.id)]
+        categories = sorted({c.category.value for c in self.ws.catalog.latest_checklists()})
+        return FilterOptions(workshops, categories)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: HazardEvent
+    who: str
+    applied: bool
+    #: An action HQ refused because someone else decided first: shown with both decisions.
+    conflict: bool
+
+
+class HazardDetailModel:
+    """One hazard: its facts, its timeline and the actions this person may take now."""
+
+    def __init__(self, ws: Workspace, hazard_id: str, lang: str) -> None:
+        self.ws = ws
+        self.lang = lang
+        self.service = HazardService(ws)
+        self.hazard_id = hazard_id
+
+    @property
+    def hazard(self) -> Hazard:
+        hazard = self.service.get(self.hazard_id)
+        if hazard is None:
+            raise KeyError(f"no hazard {self.hazard_id} on this device")
+        return hazard
+
+    def place(self) -> str:
+        h = self.hazard
+        return self.ws.catalog.site.place_name(h.workshop_id, h.area_id, h.asset_id, self.lang)
+
+    def person(self, person_id: str | None) -> str:
+        return self.ws.catalog.site.person_name(person_id, self.lang)
+
+    def origin(self) -> tuple[str, str | None] | None:
+        """The checklist item the hazard came from and its reference, when known here."""
+        h = self.hazard
+        if not h.checklist_id or not h.item_id:
+            return None
+        header = self.ws.store.get_inspection(h.inspection_id) if h.inspection_id else None
+        try:
+            checklist = (
+                self.ws.catalog.get(h.checklist_id, header["checklist_version"])
+                if header
+                else self.ws.catalog.latest(h.checklist_id)
+            )
+            item = checklist.item(h.item_id)
+        except KeyError:
+            return (h.item_id, h.reference)
+        prompt = item.prompt.get(self.lang)
+        if h.instance_tag:
+            prompt = f"[{h.instance_tag}] {prompt}"
+        return (prompt, h.reference or item.reference)
+
+    def timeline(self) -> list[TimelineEntry]:
+        return [
+            TimelineEntry(
+                event=event,
+                who=self.person(event.actor),
+                applied=event.result == CommandResult.APPLIED,
+                conflict=event.result == CommandResult.REJECTED_CONFLICT,
+            )
+            for event in self.service.timeline(self.hazard_id)
+        ]
+
+    def conflicts(self) -> list[tuple[TimelineEntry, TimelineEntry | None]]:
+        """Each refused action of this device beside the applied one that won the race."""
+        entries = self.timeline()
+        pairs = []
+        for index, entry in enumerate(entries):
+            if not entry.conflict:
+                continue
+            winner = next(
+                (
+                    e
+                    for e in reversed(entries[:index])
+                    if e.applied and e.event.status_to != e.event.status_from
+                ),
+                None,
+            )
+            pairs.append((entry, winner))
+        return pairs
+
+    def actions(self) -> list[CommandType]:
+        return self.service.actions(self.hazard)
+
+    def is_refused_for_rectifier(self, command_type: CommandType) -> bool:
+        """Verification is never by the person who submitted the rectification."""
+        return (
+            command_type in (CommandType.VERIFY_PASS, CommandType.VERIFY_FAIL)
+            and self.hazard.rectified_by == self.ws.user.id
+        )
+
+    def people_for_plan(self) -> list[tuple[str, str]]:
+        """Who can be made responsible: people working in the hazard's workshop."""
+        workshop = self.hazard.workshop_id
+        return [
+            (p.id, p.name.get(self.lang))
+            for p in self.ws.catalog.site.people
+            if p.can_act_in(workshop) and p.roles - {Role.HQ_ADMIN}
+        ]
+
+    def add_photo(self, data: bytes) -> str:
+        """Run a picked photo through the pipeline into the store; returns its sha256."""
+        return InspectionService(self.ws).process_photo(data).sha256
+
+    def perform(self, command_type: CommandType, values: dict[str, Any]) -> Decision:
+        """Send the action as a command; raises FormError for an incomplete form. A refusal by
+        the state machine comes back as the decision's message."""
+        hazard = self.hazard
+        payload = build_payload(form_fields(command_type, hazard), values)
+        return self.service.act(hazard, command_type, payload)
+
+
+@dataclass
+class HazardScreen:
+    """What the hazards tab shows: list or rates, the open hazard, the action form in progress
+    (its entered values survive re-renders, e.g. while a photo is picked)."""
+
+    mode: str = "list"  # "list" | "rates"
+    open_hazard: str | None = None
+    form: CommandType | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    def open(self, hazard_id: str | None) -> None:
+        self.open_hazard = hazard_id
+        self.close_form()
+
+    def start_form(self, command_type: CommandType) -> None:
+        self.form = command_type
+        self.values = {}
+        self.error = None
+
+    def close_form(self) -> None:
+        self.form = None
+        self.values = {}
+        self.error = None
