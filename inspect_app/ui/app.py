@@ -19,6 +19,7 @@ from inspect_app.ui.i18n import Translator, language_from_locale
 from inspect_app.ui.viewmodels.dashboard import DashboardModel
 from inspect_app.ui.viewmodels.hazards import HazardListModel, HazardScreen
 from inspect_app.ui.views import hazards, home, inspect, settings, simple
+from inspect_app.ui.views.widgets import FONT_FAMILY
 
 ASSETS = Path(__file__).with_name("assets")
 CJK_FONT = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
@@ -173,9 +174,9 @@ def make_main(data_dir: Path) -> Callable[[ft.Page], None]:
     background = BackgroundSync(workspace, interval_s=60).start() if connection(workspace) else None
 
     def main(page: ft.Page) -> None:
-        page.fonts = {"CJK": f"fonts/{CJK_FONT.name}"}
+        page.fonts = {FONT_FAMILY: f"fonts/{CJK_FONT.name}"}
         page.theme = ft.Theme(
-            font_family="CJK",
+            font_family=FONT_FAMILY,
             color_scheme_seed=ft.Colors.INDIGO,
             visual_density=ft.VisualDensity.COMFORTABLE,
         )

@@ -150,6 +150,14 @@ class HazardListModel:
             statuses = {HazardStatus.CLOSED, HazardStatus.VOIDED}
         self.set_filter(statuses=frozenset(statuses))
 
+    def active_filters(self) -> int:
+        """How many filters narrow the list (open-or-closed is not counted)."""
+        f = self.filter
+        return sum(
+            value not in (None, False)
+            for value in (f.workshop_id, f.grade, f.risk, f.category, f.overdue_only)
+        )
+
     @property
     def showing_closed(self) -> bool:
         return HazardStatus.CLOSED in self.filter.statuses
@@ -311,6 +319,7 @@ class HazardScreen:
     (its entered values survive re-renders, e.g. while a photo is picked)."""
 
     mode: str = "list"  # "list" | "rates"
+    filters_open: bool = False
     open_hazard: str | None = None
     form: CommandType | None = None
     values: dict[str, Any] = field(default_factory=dict)

@@ -15,7 +15,8 @@ from inspect_app.ui.views.widgets import card, heading, status
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell
 
-BAR_WIDTH = 220
+BAR_WIDTH = {True: 240, False: 120}  # tablet or desktop: phone
+LABEL_WIDTH = 120
 BAR_HEIGHT = 24
 
 
@@ -44,10 +45,10 @@ def build(shell: Shell) -> ft.Control:
         wrap=True,
     )
     rates = [
-        _rate_bar(t("dash.rate"), figures.overall),
-        _rate_bar(t("dash.general"), figures.general),
-        _rate_bar(t("dash.major"), figures.major, colour=ft.Colors.RED_800),
-        _rate_bar(t("dash.on_time"), figures.on_time, colour=ft.Colors.TEAL_800),
+        _rate_bar(shell, t("dash.rate"), figures.overall),
+        _rate_bar(shell, t("dash.general"), figures.general),
+        _rate_bar(shell, t("dash.major"), figures.major, colour=ft.Colors.RED_800),
+        _rate_bar(shell, t("dash.on_time"), figures.on_time, colour=ft.Colors.TEAL_800),
         ft.Text(t("dash.found_closed", found=figures.found, closed=figures.closed), size=16),
     ]
     if board.at_month_end is not None:
@@ -115,11 +116,11 @@ def _shift(shell: Shell, model: DashboardModel, delta: int) -> None:
     shell.render()
 
 
-def _bar(fraction: float, colour: str) -> ft.Control:
-    filled = round(BAR_WIDTH * max(0.0, min(1.0, fraction)))
+def _bar(width: int, fraction: float, colour: str) -> ft.Control:
+    filled = round(width * max(0.0, min(1.0, fraction)))
     return ft.Container(
         ft.Container(width=filled, height=BAR_HEIGHT, bgcolor=colour, border_radius=4),
-        width=BAR_WIDTH,
+        width=width,
         height=BAR_HEIGHT,
         bgcolor=ft.Colors.GREY_200,
         border_radius=4,
@@ -127,15 +128,17 @@ def _bar(fraction: float, colour: str) -> ft.Control:
     )
 
 
-def _rate_bar(label: str, rate: Rate, colour: str = ft.Colors.INDIGO_700) -> ft.Control:
+def _rate_bar(
+    shell: Shell, label: str, rate: Rate, colour: str = ft.Colors.INDIGO_700
+) -> ft.Control:
     text = f"{rate.percent()} ({rate.numerator}/{rate.denominator})"
     return ft.Semantics(
         label=f"{label} {text}",
         container=True,
         content=ft.Row(
             [
-                ft.Text(label, size=16, width=130),
-                _bar(rate.value or 0.0, colour),
+                ft.Text(label, size=16, width=LABEL_WIDTH),
+                _bar(BAR_WIDTH[shell.wide], rate.value or 0.0, colour),
                 ft.Text(text, size=16, weight=ft.FontWeight.W_600),
             ],
             wrap=True,
@@ -153,8 +156,8 @@ def _count_bars(shell: Shell, bars: list[Bar]) -> list[ft.Control]:
             container=True,
             content=ft.Row(
                 [
-                    ft.Text(bar.label, size=16, width=130),
-                    _bar(bar.value / most, ft.Colors.ORANGE_800),
+                    ft.Text(bar.label, size=16, width=LABEL_WIDTH),
+                    _bar(BAR_WIDTH[shell.wide], bar.value / most, ft.Colors.ORANGE_800),
                     ft.Text(str(bar.value), size=16, weight=ft.FontWeight.W_600),
                 ],
                 wrap=True,

@@ -138,7 +138,7 @@ def _filters(shell: Shell, model: HazardListModel) -> ft.Control:
             options=[ft.DropdownOption(key=ALL, text=t("hazards.all"))]
             + [ft.DropdownOption(key=key, text=text) for key, text in choices],
             on_select=lambda e: on_pick(None if e.control.value == ALL else e.control.value),
-            width=200,
+            width=180,
             text_size=16,
             enable_search=False,
         )
@@ -151,36 +151,19 @@ def _filters(shell: Shell, model: HazardListModel) -> ft.Control:
         model.show_closed(not model.showing_closed)
         shell.render()
 
-    return ft.Row(
+    def toggle_filters(_: object) -> None:
+        shell.hazard_screen.filters_open = not shell.hazard_screen.filters_open
+        shell.render()
+
+    active = model.active_filters()
+    buttons = ft.Row(
         [
-            dropdown(
-                t("hazards.filter_workshop"),
-                current.workshop_id,
-                options.workshops,
-                lambda v: refilter(workshop_id=v),
-            ),
-            dropdown(
-                t("hazards.filter_grade"),
-                current.grade.value if current.grade else None,
-                [(g.value, t(f"grade.{g.value}")) for g in Grade],
-                lambda v: refilter(grade=Grade(v) if v else None),
-            ),
-            dropdown(
-                t("hazards.filter_risk"),
-                current.risk.value if current.risk else None,
-                [(r.value, t(f"risk.{r.value}")) for r in Risk],
-                lambda v: refilter(risk=Risk(v) if v else None),
-            ),
-            dropdown(
-                t("hazards.filter_category"),
-                current.category,
-                [(c, t(f"category.{c}")) for c in options.categories],
-                lambda v: refilter(category=v),
-            ),
-            ft.Checkbox(
-                label=t("hazards.overdue_only"),
-                value=current.overdue_only,
-                on_change=lambda e: refilter(overdue_only=bool(e.control.value)),
+            big_button(
+                t("hazards.filters", n=active) if active else t("hazards.filter"),
+                toggle_filters,
+                selected=shell.hazard_screen.filters_open,
+                compact=True,
+                icon=ft.Icons.FILTER_LIST,
             ),
             big_button(
                 t("hazards.show_open") if model.showing_closed else t("hazards.show_closed"),
@@ -191,7 +174,48 @@ def _filters(shell: Shell, model: HazardListModel) -> ft.Control:
             ),
         ],
         wrap=True,
-        spacing=8,
+    )
+    if not shell.hazard_screen.filters_open:
+        return buttons
+    return ft.Column(
+        [
+            buttons,
+            ft.Row(
+                [
+                    dropdown(
+                        t("hazards.filter_workshop"),
+                        current.workshop_id,
+                        options.workshops,
+                        lambda v: refilter(workshop_id=v),
+                    ),
+                    dropdown(
+                        t("hazards.filter_grade"),
+                        current.grade.value if current.grade else None,
+                        [(g.value, t(f"grade.{g.value}")) for g in Grade],
+                        lambda v: refilter(grade=Grade(v) if v else None),
+                    ),
+                    dropdown(
+                        t("hazards.filter_risk"),
+                        current.risk.value if current.risk else None,
+                        [(r.value, t(f"risk.{r.value}")) for r in Risk],
+                        lambda v: refilter(risk=Risk(v) if v else None),
+                    ),
+                    dropdown(
+                        t("hazards.filter_category"),
+                        current.category,
+                        [(c, t(f"category.{c}")) for c in options.categories],
+                        lambda v: refilter(category=v),
+                    ),
+                    ft.Checkbox(
+                        label=t("hazards.overdue_only"),
+                        value=current.overdue_only,
+                        on_change=lambda e: refilter(overdue_only=bool(e.control.value)),
+                    ),
+                ],
+                wrap=True,
+                spacing=8,
+            ),
+        ]
     )
 
 
@@ -510,18 +534,19 @@ def _form(shell: Shell, model: HazardDetailModel, command_type: CommandType) -> 
         label = t(f"field.{form_field.name}") + ("" if form_field.required else " ·")
         name = form_field.name
         if form_field.kind is FieldKind.PERSON:
+            rows.append(ft.Text(label, size=16))
             rows.append(
-                ft.Dropdown(
-                    label=label,
-                    value=values.get(name),
-                    options=[
-                        ft.DropdownOption(key=pid, text=person)
+                ft.Row(
+                    [
+                        big_button(
+                            person,
+                            lambda _, n=name, pid=pid: _set_value(shell, n, pid),
+                            selected=values.get(name) == pid,
+                            compact=True,
+                        )
                         for pid, person in model.people_for_plan()
                     ],
-                    on_select=lambda e, n=name: values.__setitem__(n, e.control.value),
-                    text_size=18,
-                    enable_search=False,
-                    expand=True,
+                    wrap=True,
                 )
             )
         elif form_field.kind is FieldKind.PHOTOS:
@@ -582,10 +607,15 @@ def _form(shell: Shell, model: HazardDetailModel, command_type: CommandType) -> 
         )
     )
     return ft.Container(
-        card(t(f"action.{command_type.value}"), rows),
+        card(t(f"action.{command_type.value}"), rows, stretch=True),
         border=ft.Border.all(3, ft.Colors.INDIGO_700),
         border_radius=12,
     )
+
+
+def _set_value(shell: Shell, name: str, value: str) -> None:
+    shell.hazard_screen.values[name] = value
+    shell.render()
 
 
 def _cancel(shell: Shell) -> None:

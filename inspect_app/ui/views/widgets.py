@@ -7,16 +7,25 @@ from collections.abc import Callable
 import flet as ft
 
 MIN_TOUCH = 56
+#: The bundled font with CJK glyphs; styles that set their own text style must name it again.
+FONT_FAMILY = "CJK"
 
 
 def heading(text: str) -> ft.Control:
     return ft.Text(text, size=24, weight=ft.FontWeight.BOLD, color=ft.Colors.BLACK)
 
 
-def card(title: str, rows: list[ft.Control]) -> ft.Control:
+def card(title: str, rows: list[ft.Control], *, stretch: bool = False) -> ft.Control:
+    """A titled card; ``stretch`` makes inputs inside take the card's full width."""
     return ft.Card(
         content=ft.Container(
-            ft.Column([ft.Text(title, size=18, weight=ft.FontWeight.W_600), *rows], spacing=6),
+            ft.Column(
+                [ft.Text(title, size=18, weight=ft.FontWeight.W_600), *rows],
+                spacing=6,
+                horizontal_alignment=ft.CrossAxisAlignment.STRETCH
+                if stretch
+                else ft.CrossAxisAlignment.START,
+            ),
             padding=ft.Padding.all(14),
         )
     )
@@ -46,7 +55,9 @@ def big_button(
             color=ft.Colors.WHITE if selected else colour,
             side=ft.BorderSide(2, colour),
             shape=ft.RoundedRectangleBorder(radius=10),
-            text_style=ft.TextStyle(size=16 if compact else 18, weight=ft.FontWeight.W_600),
+            text_style=ft.TextStyle(
+                size=16 if compact else 18, weight=ft.FontWeight.W_600, font_family=FONT_FAMILY
+            ),
             padding=ft.Padding.symmetric(horizontal=12 if compact else 20),
         ),
     )
