@@ -27,8 +27,8 @@ class HazardFilter:
     risk: Risk | None = None
     category: str | None = None
     overdue_only: bool = False
-    #: Inspectors see the hazards they found; heads and HQ see their workshops.
-    found_by: str | None = None
+    #: Inspectors see the hazards they found or must fix; heads and HQ see their workshops.
+    involving: str | None = None
 
     def accepts(self, hazard: Hazard, day: date) -> bool:
         return (
@@ -38,8 +38,13 @@ class HazardFilter:
             and (self.risk is None or hazard.risk is self.risk)
             and (self.category is None or hazard.category == self.category)
             and (not self.overdue_only or hazard.is_overdue(day))
-            and (self.found_by is None or hazard.found_by == self.found_by)
+            and (self.involving is None or _involves(hazard, self.involving))
         )
+
+
+def _involves(hazard: Hazard, person_id: str) -> bool:
+    responsible = hazard.plan.responsible_id if hazard.plan else None
+    return person_id in (hazard.found_by, responsible, hazard.rectified_by)
 
 
 def urgency_key(hazard: Hazard, day: date) -> tuple[Any, ...]:
@@ -84,7 +89,7 @@ class HazardService:
     def default_filter(self) -> HazardFilter:
         user = self.ws.user
         only_own = user.roles == {Role.INSPECTOR}
-        return HazardFilter(found_by=user.id if only_own else None)
+        return HazardFilter(involving=user.id if only_own else None)
 
     def page(self, hazard_filter: HazardFilter, page: int = 0, page_size: int = 25) -> HazardPage:
         day = today(self.ws.clock)

@@ -69,6 +69,13 @@ class Shell:
     def wide(self) -> bool:
         return (self.page.width or 0) >= PHONE_MAX_WIDTH
 
+    def sign_in(self, person_id: str) -> None:
+        """Another person takes the device: their own view of the hazards starts afresh."""
+        person = self.ws.sign_in(person_id)
+        self.hazard_screen = HazardScreen(mode=self.hazard_screen.mode)
+        self.render()
+        self.toast(self.t("home.who", name=person.name.get(self.lang)))
+
     def hazard_list(self) -> HazardListModel:
         """The hazards list with its filters, kept while the same person uses the app."""
         model = self._hazard_list

@@ -41,11 +41,15 @@ def test_list_puts_major_first_and_inspectors_see_their_own(workspace: Workspace
     assert rows[0].grade is Grade.MAJOR and rows[1].grade is Grade.GENERAL
     assert rows[0].place.startswith("Stamping workshop")
     assert rows[0].thumbnail is not None  # the finding's photo, on this device
-    assert model.filter.found_by == "p-li"
-    workspace.sign_in("p-zhao")  # another inspector does not see p-li's findings
+    assert model.filter.involving == "p-li"
+    workspace.sign_in("p-zhao")  # another inspector does not see p-li's findings...
     assert HazardListModel(workspace, "en").load()[0].total == 0
     workspace.sign_in("p-wang")  # the workshop head sees all of his workshop
     assert HazardListModel(workspace, "en").load()[0].total == 2
+    detail = HazardDetailModel(workspace, rows[1].id, "en")
+    assert detail.perform(CommandType.ASSIGN_FIVE_FIXES, {**PLAN, "contingency": ""}).applied
+    workspace.sign_in("p-zhao")  # ...until he is made responsible for one
+    assert [r.id for r in HazardListModel(workspace, "en").load()[1]] == [rows[1].id]
 
 
 def test_filters_and_paging(workspace: Workspace) -> None:

@@ -15,8 +15,8 @@ from inspect_app.ui.views.widgets import card, heading, status
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell
 
-BAR_WIDTH = {True: 240, False: 120}  # tablet or desktop: phone
-LABEL_WIDTH = 120
+BAR_WIDTH = {True: 240, False: 96}  # tablet or desktop: phone
+LABEL_WIDTH = 104
 BAR_HEIGHT = 24
 
 
@@ -45,7 +45,7 @@ def build(shell: Shell) -> ft.Control:
         wrap=True,
     )
     rates = [
-        _rate_bar(shell, t("dash.rate"), figures.overall),
+        _rate_bar(shell, t("hazards.all"), figures.overall),
         _rate_bar(shell, t("dash.general"), figures.general),
         _rate_bar(shell, t("dash.major"), figures.major, colour=ft.Colors.RED_800),
         _rate_bar(shell, t("dash.on_time"), figures.on_time, colour=ft.Colors.TEAL_800),
@@ -139,7 +139,7 @@ def _rate_bar(
             [
                 ft.Text(label, size=16, width=LABEL_WIDTH),
                 _bar(BAR_WIDTH[shell.wide], rate.value or 0.0, colour),
-                ft.Text(text, size=16, weight=ft.FontWeight.W_600),
+                ft.Text(text, size=15, weight=ft.FontWeight.W_600),
             ],
             wrap=True,
         ),

@@ -531,7 +531,9 @@ def _form(shell: Shell, model: HazardDetailModel, command_type: CommandType) -> 
     values = screen.values
     rows: list[ft.Control] = []
     for form_field in form_fields(command_type, model.hazard):
-        label = t(f"field.{form_field.name}") + ("" if form_field.required else " ·")
+        label = t(f"field.{form_field.name}")
+        if not form_field.required:
+            label = f"{label} {t('form.optional')}"
         name = form_field.name
         if form_field.kind is FieldKind.PERSON:
             rows.append(ft.Text(label, size=16))

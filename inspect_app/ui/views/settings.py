@@ -23,16 +23,12 @@ def build(shell: Shell) -> ft.Control:
         wrap=True,
     )
 
-    def sign_in(person_id: str) -> None:
-        ws.sign_in(person_id)
-        shell.render()
-
     people = [
         ft.ListTile(
             title=ft.Text(p.name.get(lang)),
             subtitle=ft.Text(", ".join(sorted(r.value for r in p.roles))),
             selected=user is not None and user.id == p.id,
-            on_click=lambda _, pid=p.id: sign_in(pid),
+            on_click=lambda _, pid=p.id: shell.sign_in(pid),
         )
         for p in ws.catalog.site.people
     ]
