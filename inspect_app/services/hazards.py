@@ -76,7 +76,14 @@ class HazardService:
         self.ws = workspace
 
     def all(self) -> list[Hazard]:
-        return [Hazard.from_dict(doc) for doc in self.ws.store.list_hazards()]
+        """Every hazard on the device, parsed once per change of the store's hazards (lists and
+        dashboards call this on every render; hazards are immutable, so sharing is safe)."""
+        revision = self.ws.store.hazards_revision
+        cached = self.ws.hazard_cache
+        if cached is None or cached[0] != revision:
+            hazards = [Hazard.from_dict(doc) for doc in self.ws.store.list_hazards()]
+            cached = self.ws.hazard_cache = (revision, hazards)
+        return list(cached[1])
 
     def get(self, hazard_id: str) -> Hazard | None:
         doc = self.ws.store.get_hazard(hazard_id)

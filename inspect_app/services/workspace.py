@@ -6,6 +6,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 
+from inspect_app.core.hazard import Hazard
 from inspect_app.core.site import Person
 from inspect_app.services.catalog import Catalog
 from inspect_app.services.clock import Clock, system_clock, timestamp
@@ -27,6 +28,8 @@ class Workspace:
     clock: Clock = system_clock
     #: Serialises command creation so per-device command seqs stay contiguous across threads.
     command_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Parsed hazards and the store's hazards revision they were read at (see HazardService).
+    hazard_cache: tuple[int, list[Hazard]] | None = None
 
     def __post_init__(self) -> None:
         # Settled at once: commands read it inside their store transaction, where a first-time

@@ -153,6 +153,8 @@ class LocalStore:
         self._active: Transaction | None = None
         self._partitions: dict[str, Partition] = {}
         self._pending_seqs: set[int] = set()
+        #: Counts commits that changed hazards, so callers may cache what they derive from them.
+        self.hazards_revision = 0
         self._prepare_folders()
         self._replay_journals()
         self._partition(INDEX, "inspections")
@@ -292,6 +294,8 @@ class LocalStore:
         for partition in partitions.values():
             partition.flush()
         for _name, table, action, key, _doc in ops:
+            if table == "hazards":
+                self.hazards_revision += 1
             if table == "outbox" and action == PUT:
                 self._pending_seqs.add(int(key))
             elif table == "outbox":
