@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from inspect_app.core.enrolment import enrolment_link
 from inspect_app.core.hazard import Hazard, HazardStatus
 from inspect_app.core.rates import Period, rectification_figures
 from inspect_app.server import schema
@@ -317,7 +318,9 @@ def register_pages(app: FastAPI, hq: HQ, accounts: Accounts) -> None:
             shown_code = (
                 f'<div class="card"><h2>Enrolment code for {escape(label.get(person, person))}</h2>'
                 f'<p style="font-size:2em;letter-spacing:.1em">{escape(code)}</p>'
-                f"<p>Valid 24 hours, once. Scan on the device:</p>{_qr_svg(code)}</div>"
+                "<p>Valid 24 hours, once. Scan it on the device (it holds this server's address"
+                " too), or type the code:</p>"
+                f"{_qr_svg(enrolment_link(str(request.base_url), code))}</div>"
             )
         body = f"""{shown_code}<div class="card"><h2>Make an enrolment code</h2>
           <form class="filters" method="post" action="/devices/codes">

@@ -36,6 +36,7 @@ class BackgroundSync:
         self._running = False
         self._thread = threading.Thread(target=self._loop, name="inspect-sync", daemon=True)
         self.last_progress = SyncProgress()
+        self._listeners: list[ProgressCallback] = []
 
     def start(self) -> BackgroundSync:
         self._thread.start()
@@ -62,9 +63,17 @@ class BackgroundSync:
     def running(self) -> bool:
         return self._running
 
+    def subscribe(self, listener: ProgressCallback) -> Callable[[], None]:
+        """Also call ``listener`` (from the worker thread) on progress and when a run ends;
+        returns the function that unsubscribes it. Each app session showing sync state adds one."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
     def _progress(self, progress: SyncProgress) -> None:
         self.last_progress = progress
         self.on_progress(progress)
+        for listener in list(self._listeners):
+            listener(progress)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -91,3 +100,5 @@ class BackgroundSync:
                 self._idle.notify_all()
             if self.on_finished:
                 self.on_finished(report, error)
+            for listener in list(self._listeners):
+                listener(self.last_progress)

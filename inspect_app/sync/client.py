@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from inspect_app.services.workspace import DEVICE_ID, USER_ID, Workspace
 from inspect_app.sync.engine import SyncEngine, SyncReport
 from inspect_app.sync.progress import ProgressCallback, ignore_progress
-from inspect_app.sync.transport import RequestRejected, SyncError, Transport
+from inspect_app.sync.transport import AuthError, RequestRejected, SyncError, Transport
 
 SERVER_URL = "server_url"
 TOKEN = "token"
@@ -43,6 +43,10 @@ def enroll(
     transport = Transport(server_url, ca_file=ca_file)
     try:
         response = transport.request("POST", "/v1/devices/enroll", json={"code": code.strip()})
+    except AuthError as exc:
+        raise SyncError(
+            "the enrolment code was not accepted: it is mistyped, used already or expired"
+        ) from exc
     except RequestRejected as exc:
         raise SyncError(f"the enrolment code was not accepted: {exc}") from exc
     finally:

@@ -15,10 +15,11 @@ from inspect_app.services.bootstrap import default_data_dir, open_workspace
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.background import BackgroundSync
 from inspect_app.sync.client import connection
+from inspect_app.sync.progress import SyncProgress
 from inspect_app.ui.i18n import Translator, language_from_locale
 from inspect_app.ui.viewmodels.dashboard import DashboardModel
 from inspect_app.ui.viewmodels.hazards import HazardListModel, HazardScreen
-from inspect_app.ui.views import hazards, home, inspect, settings, simple
+from inspect_app.ui.views import hazards, home, inspect, settings, sync
 from inspect_app.ui.views.widgets import FONT_FAMILY
 
 ASSETS = Path(__file__).with_name("assets")
@@ -60,6 +61,9 @@ class Shell:
         self._hazard_list: HazardListModel | None = None
         self._dashboard: DashboardModel | None = None
         self._picker: ft.FilePicker | None = None
+        #: What is typed into the enrolment form, kept across re-renders.
+        self.enrolment_form: dict[str, str] = {}
+        self._unsubscribe: Callable[[], None] | None = None
 
     @property
     def lang(self) -> str:
@@ -68,6 +72,34 @@ class Shell:
     @property
     def wide(self) -> bool:
         return (self.page.width or 0) >= PHONE_MAX_WIDTH
+
+    def follow_sync(self, background: BackgroundSync) -> None:
+        """Show a running sync as it goes: the worker reports from its thread, and the view is
+        redrawn on this session's event loop."""
+        self.background_sync = background
+        self._unsubscribe = background.subscribe(self._on_sync_progress)
+        self.page.on_disconnect = lambda _: self.stop_following_sync()
+
+    def stop_following_sync(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def _on_sync_progress(self, _: SyncProgress) -> None:
+        if self.current not in ("sync", "home") or connection(self.ws) is None:
+            return
+        try:
+            self.page.run_task(self._redraw)
+        except Exception:  # the session has gone away: stop reporting to it
+            self.stop_following_sync()
+
+    async def _redraw(self) -> None:
+        self.render()
+
+    def open_hazard(self, hazard_id: str) -> None:
+        self.hazard_screen.mode = "list"
+        self.hazard_screen.open(hazard_id)
+        self.navigate("hazards")
 
     def sign_in(self, person_id: str) -> None:
         """Another person takes the device: their own view of the hazards starts afresh."""
@@ -132,7 +164,7 @@ class Shell:
         if self.current == "hazards":
             return hazards.build(self)
         if self.current == "sync":
-            return simple.sync(self)
+            return sync.build(self)
         return home.build(self)
 
     def render(self) -> None:
@@ -177,8 +209,9 @@ class Shell:
 
 def make_main(data_dir: Path) -> Callable[[ft.Page], None]:
     workspace = open_workspace(data_dir)
-    # Enrolled devices sync in the background every minute and right after a submit.
-    background = BackgroundSync(workspace, interval_s=60).start() if connection(workspace) else None
+    # Enrolled devices sync in the background every minute, right after a submit or an action,
+    # and on demand; a device that is not enrolled yet skips the runs until it is.
+    background = BackgroundSync(workspace, interval_s=60).start()
 
     def main(page: ft.Page) -> None:
         page.fonts = {FONT_FAMILY: f"fonts/{CJK_FONT.name}"}
@@ -191,7 +224,7 @@ def make_main(data_dir: Path) -> Callable[[ft.Page], None]:
         page.bgcolor = ft.Colors.WHITE
         page.padding = 0
         shell = Shell(page, workspace)
-        shell.background_sync = background
+        shell.follow_sync(background)
         if workspace.user_or_none is None:
             workspace.sign_in("p-li")
         inspection = workspace.store.get_meta("open_inspection")

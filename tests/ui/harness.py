@@ -84,14 +84,26 @@ class AppDriver:
         self.page.get_by_role(role, name=name, exact=exact).first.click()
 
     def type_into(self, label: str, text: str) -> None:
-        # Flutter web only takes keyboard input once its own text field has focus.
-        self.page.get_by_role("textbox", name=label).first.click()
-        self.page.wait_for_function(
-            "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)",
-            timeout=15_000,
-        )
-        self.page.keyboard.press("Control+A")
-        self.page.keyboard.type(text)
+        # Flutter web only takes keyboard input once its own text field has focus; the first
+        # click on a freshly built screen sometimes only wakes the semantics layer, and keys
+        # typed then are lost: so check the field holds the text, and try again if not.
+        field = self.page.get_by_role("textbox", name=label).first
+        tries = 3
+        for _ in range(tries):
+            field.click()
+            try:
+                self.page.wait_for_function(
+                    "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)",
+                    timeout=5_000,
+                )
+            except PlaywrightTimeout:
+                continue
+            self.page.keyboard.press("Control+A")
+            self.page.keyboard.type(text)
+            typed = self.page.evaluate("() => document.activeElement?.value ?? ''")
+            if typed == text:
+                return
+        raise AssertionError(f"could not type into {label!r} in {tries} tries")
 
     def see(self, text: str, timeout: float = 15_000) -> None:
         """Wait for text, shown as text or (inside cards, merged by Flutter) as a label."""

@@ -1,0 +1,143 @@
+"""Sync tab: enrolment with HQ (address and one-time code, or the link in HQ's QR code), then the
+connection, a progress bar while a sync runs (photos and commands left, megabytes sent), the last
+sync and its error in plain words, a Sync now button, and actions HQ refused as conflicts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from inspect_app.sync.progress import Phase
+from inspect_app.sync.transport import SyncError
+from inspect_app.ui.viewmodels.sync import SyncModel, progress_line
+from inspect_app.ui.views.widgets import big_button, card, heading, status
+
+if TYPE_CHECKING:
+    from inspect_app.ui.app import Shell
+
+
+def build(shell: Shell) -> ft.Control:
+    t = shell.t
+    model = SyncModel(shell.ws, shell.lang)
+    state = model.state()
+    rows: list[ft.Control] = [heading(t("sync.title"))]
+    if state.connection is None:
+        rows.append(_enrolment(shell, model))
+        rows.append(card(t("sync.waiting"), [status(t("sync.pending", n=state.pending))]))
+        return ft.ListView(rows, spacing=12, expand=True)
+    background = shell.background_sync
+    progress = background.last_progress if background else None
+    running = bool(background and background.running)
+    now: list[ft.Control] = [
+        status(t("sync.pending", n=state.pending), size=18, bold=True),
+        ft.Text(t("home.last_sync", at=_when(state.last_sync) or t("home.never")), size=16),
+    ]
+    if running and progress is not None:
+        now.append(ft.ProgressBar(value=progress.fraction, bar_height=12, border_radius=6))
+        now.append(status(t(f"sync.phase.{progress.phase.value}", **progress_line(progress))))
+    elif progress is not None and progress.phase is Phase.DONE:
+        now.append(status(t("sync.done"), colour=ft.Colors.GREEN_900, bold=True))
+    if state.last_error and not running:
+        now.append(
+            status(t("sync.failed", reason=state.last_error), colour=ft.Colors.RED_900, bold=True)
+        )
+    now.append(
+        big_button(
+            t("sync.now"),
+            lambda _: _sync_now(shell),
+            icon=ft.Icons.SYNC,
+            selected=not running,
+        )
+    )
+    rows.append(card(t("sync.state"), now))
+    if state.conflicts:
+        rows.append(
+            card(
+                t("sync.conflicts"),
+                [
+                    ft.ListTile(
+                        leading=ft.Icon(ft.Icons.CALL_SPLIT, color=ft.Colors.RED_800),
+                        title=ft.Text(c.hazard, weight=ft.FontWeight.W_600),
+                        subtitle=ft.Text(
+                            t(
+                                "sync.conflict",
+                                action=t(f"action.{c.action}"),
+                                who=c.who,
+                                reason=c.reason,
+                            )
+                        ),
+                        on_click=lambda _, hid=c.hazard_id: shell.open_hazard(hid),
+                    )
+                    for c in state.conflicts
+                ],
+            )
+        )
+    rows.append(
+        card(
+            t("sync.connection"),
+            [
+                ft.Text(t("sync.server", url=state.connection.server_url), size=16),
+                ft.Text(t("sync.device", id=state.device_id), size=14),
+            ],
+        )
+    )
+    return ft.ListView(rows, spacing=12, expand=True)
+
+
+def _when(timestamp: str | None) -> str:
+    return (timestamp or "")[:16].replace("T", " ")
+
+
+def _sync_now(shell: Shell) -> None:
+    if shell.background_sync is not None:
+        shell.background_sync.trigger()
+    shell.render()
+
+
+def _enrolment(shell: Shell, model: SyncModel) -> ft.Control:
+    t = shell.t
+    form = shell.enrolment_form
+    address = ft.TextField(
+        label=t("sync.address"),
+        hint_text="https://hq.example.com",
+        value=form.get("address", ""),
+        text_size=18,
+        keyboard_type=ft.KeyboardType.URL,
+        on_change=lambda e: form.__setitem__("address", e.control.value),
+    )
+    code = ft.TextField(
+        label=t("sync.code"),
+        value=form.get("code", ""),
+        text_size=18,
+        on_change=lambda e: form.__setitem__("code", e.control.value),
+    )
+    rows: list[ft.Control] = [
+        ft.Text(t("sync.not_enrolled"), color=ft.Colors.ORANGE_900, size=16),
+        ft.Text(t("sync.enrol_help"), size=15),
+        address,
+        code,
+    ]
+    if form.get("error"):
+        rows.append(status(form["error"], colour=ft.Colors.RED_900, bold=True))
+    rows.append(
+        big_button(
+            t("sync.enrol"), lambda _: shell.page.run_task(_enrol, shell, model), icon=ft.Icons.LINK
+        )
+    )
+    return card(t("sync.enrolment"), rows, stretch=True)
+
+
+async def _enrol(shell: Shell, model: SyncModel) -> None:
+    form = shell.enrolment_form
+    try:
+        await shell.run_blocking(model.enroll, form.get("address", ""), form.get("code", ""))
+    except SyncError as exc:
+        form["error"] = shell.t("sync.enrol_failed", reason=str(exc))
+        shell.render()
+        return
+    form.clear()
+    shell.toast(shell.t("sync.enrolled"))
+    if shell.background_sync is not None:
+        shell.background_sync.trigger()
+    shell.render()
