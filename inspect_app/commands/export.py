@@ -9,22 +9,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from inspect_app.exports import documents
+from inspect_app.exports.documents import LEDGER_WRITERS, ExportError
 from inspect_app.exports.fonts import FontNotFoundError, MissingGlyphsError
-from inspect_app.exports.ledger import ledger_rows, write_ledger_csv, write_ledger_xlsx
-from inspect_app.exports.report import PhotoLoader, inspection_report_pdf
 from inspect_app.exports.words import EXPORT_LANGUAGES
 from inspect_app.services.bootstrap import default_data_dir, open_workspace
 from inspect_app.services.catalog import CatalogError
-from inspect_app.services.hazards import HazardService
-from inspect_app.services.inspections import InspectionError, InspectionService
+from inspect_app.services.inspections import InspectionService
 from inspect_app.services.workspace import Workspace
-from inspect_app.store import LocalStore, StoreCorruptError, StoreLockedError
-
-LEDGER_WRITERS = {"xlsx": write_ledger_xlsx, "csv": write_ledger_csv}
-
-
-class ExportError(Exception):
-    """An export that cannot be made; the message is for the person."""
+from inspect_app.store import StoreCorruptError, StoreLockedError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -88,40 +81,14 @@ def _run(args: argparse.Namespace, export: Export) -> int:
 
 
 def _ledger(workspace: Workspace, args: argparse.Namespace, lang: str) -> str:
-    hazards = HazardService(workspace)
-    rows = ledger_rows(hazards.all(), hazards.timeline, workspace.catalog.site, lang)
-    LEDGER_WRITERS[args.format](rows, args.output, lang)
-    return f"wrote {args.output}: {len(rows)} hazards"
+    data, count = documents.ledger(workspace, args.format, lang)
+    args.output.write_bytes(data)
+    return f"wrote {args.output}: {count} hazards"
 
 
 def _report(workspace: Workspace, args: argparse.Namespace, lang: str) -> str:
-    inspections = InspectionService(workspace)
-    try:
-        inspection = inspections.get(args.inspection_id)
-    except InspectionError as exc:
-        raise ExportError(str(exc)) from exc
-    try:
-        checklist = inspections.checklist_of(inspection)
-    except KeyError as exc:
-        raise ExportError(
-            f"checklist {inspection.checklist_id} version {inspection.checklist_version} "
-            "is not on this device"
-        ) from exc
-    pdf = inspection_report_pdf(
-        inspection, checklist, workspace.catalog.site, lang, _photos(workspace.store)
-    )
-    args.output.write_bytes(pdf)
-    draft = "" if inspection.is_submitted else " (not submitted: marked DRAFT)"
-    return f"wrote {args.output}: report of inspection {inspection.id}{draft}"
-
-
-def _photos(store: LocalStore) -> PhotoLoader:
-    """Full-size photos, else the thumbnail kept once the full size was freed after upload."""
-
-    def load(sha256: str) -> bytes | None:
-        for path in (store.photos.path(sha256), store.photos.thumb_path(sha256)):
-            if path.is_file():
-                return path.read_bytes()
-        return None
-
-    return load
+    data = documents.inspection_report(workspace, args.inspection_id, lang)
+    args.output.write_bytes(data)
+    submitted = InspectionService(workspace).get(args.inspection_id).is_submitted
+    draft = "" if submitted else " (not submitted: marked DRAFT)"
+    return f"wrote {args.output}: report of inspection {args.inspection_id}{draft}"

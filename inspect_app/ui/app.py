@@ -11,6 +11,8 @@ from pathlib import Path
 
 import flet as ft
 
+from inspect_app.exports.documents import ExportError
+from inspect_app.exports.fonts import FontNotFoundError, MissingGlyphsError
 from inspect_app.services.bootstrap import default_data_dir, open_workspace
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.background import BackgroundSync
@@ -135,6 +137,22 @@ class Shell:
                 data = await self.run_blocking(Path(file.path).read_bytes)
             picked.append(data or b"")
         return picked
+
+    async def save_file(self, file_name: str, data: bytes) -> None:
+        """Offer ``data`` for saving: a download on web, a save dialog on desktop and mobile."""
+        if self._picker is None:
+            self._picker = ft.FilePicker()
+        await self._picker.save_file(file_name=file_name, src_bytes=data)
+
+    async def export(self, file_name: str, make: Callable[[], bytes]) -> None:
+        """Make an export off the event loop and offer it; a failure is shown, never raised."""
+        try:
+            data = await self.run_blocking(make)
+        except (ExportError, MissingGlyphsError, FontNotFoundError, OSError) as exc:
+            self.toast(self.t("export.failed", reason=str(exc)), error=True)
+            return
+        await self.save_file(file_name, data)
+        self.toast(self.t("export.done", name=file_name))
 
     def set_language(self, lang: str) -> None:
         self.ws.store.set_meta(LANGUAGE, lang)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from inspect_app.services.bootstrap import open_workspace
 from tests.browser import SCREENSHOTS, chromium
 from tests.services.conftest import jpeg_bytes
@@ -106,3 +108,16 @@ def test_assign_rectify_verify_close(tmp_path: Path) -> None:
         app.tap("Rates")
         app.see("Major 100.0% (1/1)")
         app.shot(SCREENSHOTS / "phone-rates.png")
+
+        # The ledger downloads as a workbook listing both hazards, the closed one with its date.
+        app.tap("List")
+        with page.expect_download(timeout=30_000) as download:
+            app.tap("XLSX")
+        ledger = tmp_path / "ledger.xlsx"
+        download.value.save_as(ledger)
+    sheet = load_workbook(ledger).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 3 and rows[0][0] == "Found date"
+    closed = next(r for r in rows[1:] if "Door 3" in str(r[2]))
+    assert closed[3] == "Major" and closed[5] == "赵磊" and closed[8] is not None

@@ -11,6 +11,7 @@ import flet as ft
 from inspect_app.core.checklist import Grade, Risk
 from inspect_app.core.hazard import HazardStatus
 from inspect_app.core.workflow import CommandType
+from inspect_app.exports import documents
 from inspect_app.photos import PhotoError
 from inspect_app.ui.viewmodels.hazards import (
     FieldKind,
@@ -93,6 +94,7 @@ def _list(shell: Shell) -> ft.Control:
         status(t("hazards.count", n=page.total), bold=True),
     ]
     controls += [_row(shell, row) for row in rows]
+    controls.append(_ledger_export(shell))
     if not rows:
         controls.append(ft.Text(t("hazards.none"), size=16))
     if page.pages > 1:
@@ -119,6 +121,36 @@ def _list(shell: Shell) -> ft.Control:
             )
         )
     return ft.ListView(controls, spacing=6, expand=True)
+
+
+def _ledger_export(shell: Shell) -> ft.Control:
+    t = shell.t
+    day = shell.ws.clock().date().isoformat()
+
+    def export(fmt: str) -> None:
+        shell.page.run_task(
+            shell.export,
+            f"hazard-ledger-{day}.{fmt}",
+            lambda: documents.ledger(shell.ws, fmt, shell.lang)[0],
+        )
+
+    return ft.Row(
+        [
+            ft.Text(t("export.ledger"), size=16),
+            *(
+                big_button(
+                    fmt.upper(),
+                    lambda _, fmt=fmt: export(fmt),
+                    selected=False,
+                    compact=True,
+                    icon=ft.Icons.DOWNLOAD,
+                )
+                for fmt in ("xlsx", "csv")
+            ),
+        ],
+        wrap=True,
+        vertical_alignment=ft.CrossAxisAlignment.CENTER,
+    )
 
 
 def _go_to_page(shell: Shell, index: int) -> None:

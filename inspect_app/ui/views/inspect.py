@@ -10,6 +10,7 @@ import flet as ft
 from inspect_app.core.checklist import Grade, ItemType, Risk
 from inspect_app.core.evaluation import BlockReason, Outcome, evaluate
 from inspect_app.core.inspection import Finding, PassFail
+from inspect_app.exports import documents
 from inspect_app.photos import PhotoError
 from inspect_app.services.inspections import InspectionError, InspectionService
 from inspect_app.ui.viewmodels.walk import WalkViewModel
@@ -640,6 +641,19 @@ def _summary(shell: Shell, vm: WalkViewModel) -> ft.Control:
         rows.append(ft.Text(f"• {tag}{text}", size=16))
     if vm.inspection.is_submitted:
         rows.append(status(t("summary.readonly"), bold=True))
+        inspection_id = vm.inspection.id
+        rows.append(
+            big_button(
+                t("export.report"),
+                lambda _: shell.page.run_task(
+                    shell.export,
+                    f"inspection-{inspection_id[:8]}.pdf",
+                    lambda: documents.inspection_report(shell.ws, inspection_id, shell.lang),
+                ),
+                icon=ft.Icons.PICTURE_AS_PDF,
+                selected=False,
+            )
+        )
         return ft.ListView(rows, spacing=8)
     blockers = vm.blockers()
     if blockers:
