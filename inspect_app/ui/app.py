@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import Callable
+import threading
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
 from pathlib import Path
 
 import flet as ft
@@ -50,11 +52,10 @@ class Shell:
         ("settings", ft.Icons.SETTINGS_OUTLINED, ft.Icons.SETTINGS, "nav.settings"),
     )
 
-    def __init__(self, page: ft.Page, workspace: Workspace) -> None:
+    def __init__(self, page: ft.Page, workspace: Workspace, default_lang: str = "en") -> None:
         self.page = page
         self.ws = workspace
-        default = language_from_locale(os.environ.get("LANG"))
-        self.t = Translator(workspace.store.get_meta(LANGUAGE) or default)
+        self.t = Translator(workspace.store.get_meta(LANGUAGE) or default_lang)
         self.current = "home"
         self.open_inspection: str | None = None
         self.body = ft.Container(expand=True, padding=ft.Padding.all(12))
@@ -225,13 +226,23 @@ class Shell:
         self.page.update()
 
 
-def make_main(data_dir: Path) -> Callable[[ft.Page], None]:
-    workspace = open_workspace(data_dir)
-    # Enrolled devices sync in the background every minute, right after a submit or an action,
-    # and on demand; a device that is not enrolled yet skips the runs until it is.
-    background = BackgroundSync(workspace, interval_s=60).start()
+def make_main(data_dir: Path) -> Callable[[ft.Page], Awaitable[None]]:
+    # The workspace (store, checklists, site) opens while Flet starts serving its web client, so
+    # the browser fetches Flutter and the fonts in the meantime instead of after.
+    opening: Future[tuple[Workspace, BackgroundSync]] = Future()
 
-    def main(page: ft.Page) -> None:
+    def open_in_background() -> None:
+        try:
+            workspace = open_workspace(data_dir)
+            # Enrolled devices sync every minute, right after a submit or an action, and on
+            # demand; a device not enrolled yet skips the runs until it is.
+            opening.set_result((workspace, BackgroundSync(workspace, interval_s=60).start()))
+        except BaseException as exc:
+            opening.set_exception(exc)
+
+    threading.Thread(target=open_in_background, name="open-workspace", daemon=True).start()
+
+    async def main(page: ft.Page) -> None:
         page.fonts = {FONT_FAMILY: f"fonts/{CJK_FONT.name}"}
         page.theme = ft.Theme(
             font_family=FONT_FAMILY,
@@ -241,7 +252,8 @@ def make_main(data_dir: Path) -> Callable[[ft.Page], None]:
         page.theme_mode = ft.ThemeMode.LIGHT
         page.bgcolor = ft.Colors.WHITE
         page.padding = 0
-        shell = Shell(page, workspace)
+        workspace, background = await asyncio.wrap_future(opening)
+        shell = Shell(page, workspace, await device_language(page))
         shell.follow_sync(background)
         if workspace.user_or_none is None:
             workspace.sign_in("p-li")
@@ -252,6 +264,19 @@ def make_main(data_dir: Path) -> Callable[[ft.Page], None]:
         shell.render()
 
     return main
+
+
+async def device_language(page: ft.Page) -> str:
+    """The language of the device (the browser's on web) when the app has it, else English;
+    the person's choice in Settings wins over it."""
+    try:
+        info = await asyncio.wait_for(page.get_device_info(), timeout=5)
+    except Exception:  # an old client or no answer: fall back to the process's locale
+        info = None
+    locales = getattr(info, "locales", None) or []
+    if locales:
+        return language_from_locale(locales[0].language_code)
+    return language_from_locale(os.environ.get("LANG"))
 
 
 def run(data_dir: Path | None, web: bool, host: str, port: int) -> None:
