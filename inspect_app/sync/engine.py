@@ -23,6 +23,7 @@ from inspect_app.services.master_data import (
 )
 from inspect_app.services.outbox import COMMAND, INSPECTION
 from inspect_app.services.workspace import Workspace
+from inspect_app.sync.photo_uploads import PhotoUploads
 from inspect_app.sync.progress import Phase, ProgressCallback, SyncProgress, ignore_progress
 from inspect_app.sync.transport import RequestRejected, SyncError, Transport
 
@@ -30,7 +31,7 @@ PULL_CURSOR = "pull_cursor"
 LAST_SYNC_AT = "last_sync_at"
 LAST_SYNC_ERROR = "last_sync_error"
 BATCH_SIZE = 100
-PULL_LIMIT = 500
+PULL_LIMIT = 1000  # the most HQ gives in one page: fewer local commits per pull
 #: How many times one batch may come back with missing_blobs before the run gives up.
 MAX_BLOB_ROUNDS = 3
 
@@ -58,6 +59,7 @@ class SyncEngine:
         self.progress = SyncProgress()
         self.inspections = InspectionService(workspace)
         self._acked: set[int] = set()
+        self.uploads = PhotoUploads(workspace.store)
 
     def _report(self, **changes: object) -> None:
         self.progress = self.progress.but(**changes)
@@ -94,33 +96,62 @@ class SyncEngine:
         return [sha for sha in shas if self.ws.store.photos.has(sha)]
 
     def _upload_photos(self, shas: list[str], report: SyncReport) -> None:
+        photos = self.ws.store.photos
+        shas = [sha for sha in self.uploads.pending(shas) if photos.has(sha)]
         sizes = {sha: self.ws.store.photos.path(sha).stat().st_size for sha in shas}
         self._report(
             phase=Phase.PHOTOS,
             photos_total=self.progress.photos_total + len(shas),
             bytes_total=self.progress.bytes_total + sum(sizes.values()),
         )
-        for sha in shas:
+        check = {sha for sha in shas if self.uploads.to_check(sha)}
+        self.uploads.begin(shas)
+        try:
+            for sha in shas:
+                self._upload_photo(sha, sha in check, report)
+                self._report(
+                    photos_done=self.progress.photos_done + 1,
+                    bytes_sent=self.progress.bytes_sent + sizes[sha],
+                )
+        finally:
+            self.uploads.save()
+
+    def _upload_photo(self, sha: str, check_first: bool, report: SyncReport) -> None:
+        if check_first:
             head = self.transport.request("HEAD", f"/v1/blobs/{sha}", ok=frozenset({200, 404}))
             if head.status_code == 200:
                 report.photos_present += 1
-                sent = 0
-            else:
-                data = self.ws.store.photos.read(sha)
-                self.transport.request(
-                    "PUT",
-                    f"/v1/blobs/{sha}",
-                    ok=frozenset({200, 201}),
-                    data=data,
-                    headers={"Content-Type": "image/jpeg"},
-                )
-                report.photos_uploaded += 1
-                sent = len(data)
-            report.bytes_sent += sent
-            self._report(
-                photos_done=self.progress.photos_done + 1,
-                bytes_sent=self.progress.bytes_sent + sizes[sha],
-            )
+                self.uploads.confirmed(sha)
+                return
+        data = self.ws.store.photos.read(sha)
+        self.transport.request(
+            "PUT",
+            f"/v1/blobs/{sha}",
+            ok=frozenset({200, 201}),
+            data=data,
+            headers={"Content-Type": "image/jpeg"},
+        )
+        report.photos_uploaded += 1
+        report.bytes_sent += len(data)
+        self.uploads.confirmed(sha)
+
+    def _release_photos(self, acked: list[dict[str, Any]]) -> None:
+        """Free full-size photos HQ holds once nothing waiting or in draft refers to them."""
+        candidates = [sha for sha in self._photos_of(acked) if sha in self.uploads.at_hq]
+        if not candidates:
+            return
+        acked_seqs = {entry["seq"] for entry in acked}
+        waiting = [e for e in self.ws.store.pending_outbox() if e["seq"] not in acked_seqs]
+        needed = set(self._photos_of(waiting)) | self._draft_photos()
+        self.uploads.release(candidates, needed)
+
+    def _draft_photos(self) -> set[str]:
+        photos: set[str] = set()
+        for header in self.inspections.headers():
+            if header["status"] == "draft":
+                for answer in self.inspections.get(header["id"]).answers.values():
+                    photos.update(answer.photos)
+        return photos
 
     # -- push ----------------------------------------------------------------------------------
 
@@ -138,6 +169,7 @@ class SyncEngine:
                 missing = self._push_batch(batch, report)
                 if not missing:
                     break
+                self.uploads.forget(missing)  # HQ says it lacks them, whatever we noted
                 self._upload_photos(missing, report)
                 batch = [e for e in batch if e["seq"] not in self._acked]
             else:
@@ -173,6 +205,7 @@ class SyncEngine:
             self.ws.store.ack_outbox(done)
             self._acked.update(done)
             self._report(commands_done=self.progress.commands_done + len(done))
+            self._release_photos([e for e in batch if e["seq"] in done])
         return missing
 
     # -- pull ----------------------------------------------------------------------------------
