@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inspect_app.core.hazard import HazardStatus
@@ -277,9 +279,13 @@ def create_app(settings: Settings) -> FastAPI:
     ) -> Response:
         """Upload a photo (JPEG, PNG or WebP) named by the sha256 of its bytes."""
         key = sha(sha256)
-        data = await request.body()
-        from starlette.concurrency import run_in_threadpool
-
+        try:
+            data = await request.body()
+        except ClientDisconnect:
+            # The device's link dropped mid-upload (plant Wi-Fi): nothing was stored, it will
+            # send the photo again; not an error worth a traceback in HQ's log.
+            log.info("upload of blob %s cut off by the client", key)
+            return Response(status_code=400)
         created = await run_in_threadpool(hq.put_blob, key, data)
         return Response(status_code=201 if created else 200)
 
