@@ -20,6 +20,7 @@ from inspect_app.services.workspace import Workspace
 from inspect_app.sync.background import BackgroundSync
 from inspect_app.sync.client import connection
 from inspect_app.sync.progress import SyncProgress
+from inspect_app.ui.camera import camera_available, capture_photo
 from inspect_app.ui.i18n import Translator, language_from_locale
 from inspect_app.ui.viewmodels.dashboard import DashboardModel
 from inspect_app.ui.viewmodels.hazards import HazardListModel, HazardScreen
@@ -125,7 +126,12 @@ class Shell:
         return model
 
     async def pick_images(self) -> list[bytes]:
-        """Photos chosen with the system picker (bytes on web, a path on desktop)."""
+        """A photo from the camera on Android/iOS builds, else (or when the person prefers the
+        gallery) photos chosen with the system picker (bytes on web, a path on desktop)."""
+        if camera_available(self.page):
+            taken = await capture_photo(self)
+            if taken:
+                return [taken]
         if self._picker is None:
             self._picker = ft.FilePicker()
         files = await self._picker.pick_files(
