@@ -13,6 +13,7 @@ from pathlib import Path
 
 import flet as ft
 
+from inspect_app.core.site import Equipment
 from inspect_app.exports.documents import ExportError
 from inspect_app.exports.fonts import FontNotFoundError, MissingGlyphsError
 from inspect_app.services.bootstrap import default_data_dir, open_workspace
@@ -24,6 +25,7 @@ from inspect_app.ui.camera import camera_available, capture_photo
 from inspect_app.ui.i18n import Translator, language_from_locale
 from inspect_app.ui.viewmodels.dashboard import DashboardModel
 from inspect_app.ui.viewmodels.hazards import HazardListModel, HazardScreen
+from inspect_app.ui.viewmodels.walk import WalkViewModel
 from inspect_app.ui.views import hazards, home, inspect, settings, sync
 from inspect_app.ui.views.widgets import FONT_FAMILY
 
@@ -65,6 +67,11 @@ class Shell:
         self._hazard_list: HazardListModel | None = None
         self._dashboard: DashboardModel | None = None
         self._picker: ft.FilePicker | None = None
+        self.walk_vm: WalkViewModel | None = None
+        #: Whether the reading on screen is outside its limit (its finding card is shown).
+        self.reading_failed = False
+        #: The choices made on the start-an-inspection screen so far.
+        self.start_state: dict[str, str | None] = {}
         #: What is typed into the enrolment form, kept across re-renders.
         self.enrolment_form: dict[str, str] = {}
         self._unsubscribe: Callable[[], None] | None = None
@@ -99,6 +106,20 @@ class Shell:
 
     async def _redraw(self) -> None:
         self.render()
+
+    def inspect_asset(self, asset: Equipment) -> None:
+        """Start screen with the checklist for this kind of equipment, its workshop and it
+        chosen: one tap from a certificate warning to checking the asset."""
+        checklist = next(
+            (c for c in self.ws.catalog.latest_checklists() if c.asset_type == asset.type), None
+        )
+        self.start_state.clear()
+        if checklist is not None:
+            self.start_state.update(
+                checklist=checklist.id, workshop=asset.workshop, asset=asset.asset_id
+            )
+        self.open_inspection = None
+        self.navigate("inspect")
 
     def open_hazard(self, hazard_id: str) -> None:
         self.hazard_screen.mode = "list"

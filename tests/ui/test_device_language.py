@@ -32,3 +32,14 @@ def test_no_camera_path_on_web_or_desktop() -> None:
     desktop = SimpleNamespace(web=False, platform=SimpleNamespace(is_mobile=lambda: False))
     assert not camera_available(web)  # type: ignore[arg-type]
     assert not camera_available(desktop)  # type: ignore[arg-type]
+
+
+def test_a_certificate_warning_leads_to_inspecting_that_asset(tmp_path: Path) -> None:
+    with running_app(tmp_path / "device") as url, chromium() as browser:
+        page = browser.new_page(viewport=PHONE)
+        app = AppDriver(page)
+        open_app(page, url)
+        app.page.get_by_text("CR-101", exact=False).first.click()
+        app.see("Overhead crane / hoist - frequent inspection")
+        app.tap("Begin inspection")
+        app.see("Inspection certificate in date and displayed", timeout=20_000)

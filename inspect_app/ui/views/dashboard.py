@@ -90,6 +90,7 @@ def build(shell: Shell) -> ft.Control:
                 f"{f.asset.location.get(shell.lang)} · {f.asset.certificate_expiry.isoformat()}"
                 + (f" · {f.asset.registration_no}" if f.asset.registration_no else "")
             ),
+            on_click=lambda _, asset=f.asset: shell.inspect_asset(asset),
         )
         for f in board.hazards_to_be
     ] or [ft.Text(t("home.nothing"))]

@@ -38,18 +38,23 @@ def build(shell: Shell) -> ft.Control:
         for c in summary.due
     ] or [ft.Text(t("home.nothing"))]
     certificates = [
-        ft.Text(
-            t(
-                "home.cert_expired"
+        ft.ListTile(
+            title=ft.Text(
+                t(
+                    "home.cert_expired"
+                    if f.status is CertificateStatus.EXPIRED
+                    else "home.cert_expiring",
+                    asset=f"{f.asset.asset_id} {f.asset.name.get(lang)}",
+                    days=abs(f.days_left),
+                ),
+                color=ft.Colors.RED_900
                 if f.status is CertificateStatus.EXPIRED
-                else "home.cert_expiring",
-                asset=f"{f.asset.asset_id} {f.asset.name.get(lang)}",
-                days=abs(f.days_left),
+                else ft.Colors.ORANGE_900,
+                weight=ft.FontWeight.W_600,
             ),
-            color=ft.Colors.RED_900
-            if f.status is CertificateStatus.EXPIRED
-            else ft.Colors.ORANGE_900,
-            weight=ft.FontWeight.W_600,
+            dense=True,
+            content_padding=ft.Padding.all(0),
+            on_click=lambda _, asset=f.asset: shell.inspect_asset(asset),
         )
         for f in summary.certificates
     ] or [ft.Text(t("home.nothing"))]

@@ -47,7 +47,7 @@ def build(shell: Shell) -> ft.Control:
 
 def _start(shell: Shell) -> ft.Control:
     t, ws, lang = shell.t, shell.ws, shell.lang
-    state = shell.__dict__.setdefault("start_state", {})
+    state = shell.start_state
     user = ws.user
     rows: list[ft.Control] = [heading(t("start.title"))]
     chosen = state.get("checklist")
@@ -147,12 +147,12 @@ def _start(shell: Shell) -> ft.Control:
 
 
 def _choose(shell: Shell, **changes: str | None) -> None:
-    shell.__dict__["start_state"].update(changes)
+    shell.start_state.update(changes)
     shell.render()
 
 
 def _begin(shell: Shell) -> None:
-    state = shell.__dict__["start_state"]
+    state = shell.start_state
     service = InspectionService(shell.ws)
     try:
         inspection = service.start(
@@ -164,7 +164,7 @@ def _begin(shell: Shell) -> None:
     except InspectionError as exc:
         shell.toast(str(exc), error=True)
         return
-    shell.__dict__["start_state"] = {}
+    shell.start_state.clear()
     _open(shell, inspection.id)
 
 
@@ -177,10 +177,10 @@ def _open(shell: Shell, inspection_id: str) -> None:
 
 
 def _vm(shell: Shell) -> WalkViewModel:
-    vm = shell.__dict__.get("walk_vm")
+    vm = shell.walk_vm
     if vm is None or vm.inspection.id != shell.open_inspection or vm.lang != shell.lang:
         vm = WalkViewModel(InspectionService(shell.ws), shell.open_inspection or "", shell.lang)
-        shell.__dict__["walk_vm"] = vm
+        shell.walk_vm = vm
     return vm
 
 
@@ -492,14 +492,14 @@ def _reading(shell: Shell, vm: WalkViewModel) -> ft.Control:
         outcome = vm.set_value(e.control.value or None)
         show(outcome)
         # A reading that flips to fail opens the finding card right away.
-        if (outcome is Outcome.FAIL) != shell.__dict__.get("reading_failed", False):
-            shell.__dict__["reading_failed"] = outcome is Outcome.FAIL
+        if (outcome is Outcome.FAIL) != shell.reading_failed:
+            shell.reading_failed = outcome is Outcome.FAIL
             shell.render()
         else:
             announced.update()
 
     show(vm.outcome())
-    shell.__dict__["reading_failed"] = vm.outcome() is Outcome.FAIL
+    shell.reading_failed = vm.outcome() is Outcome.FAIL
     value = vm.answer.value if vm.answer else ""
     field = ft.TextField(
         label=f"{item.unit}",
