@@ -1,14 +1,18 @@
-"""Tablet layout in Chromium: navigation rail and the same flow; screenshots for the README."""
+"""Tablet layout in Chromium: navigation rail, the same flow, hazards list and detail side by side;
+screenshots for the README."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.browser import SCREENSHOTS, chromium
 from tests.ui.harness import TABLET, AppDriver, open_app, running_app
+from tests.ui.test_hazard_loop_e2e import seed
 
 
 def test_tablet_layout_and_screenshots(tmp_path: Path) -> None:
+    seed(tmp_path / "device")  # a submitted inspection: two hazards to show on the Hazards tab
     with running_app(tmp_path / "device") as url, chromium() as browser:
         page = browser.new_page(viewport=TABLET)
         app = AppDriver(page)
@@ -31,3 +35,10 @@ def test_tablet_layout_and_screenshots(tmp_path: Path) -> None:
         app.tap("Summary", exact=False)
         app.see("Cannot submit yet:")
         app.shot(SCREENSHOTS / "tablet-summary.png")
+        # List and detail side by side, with the rail.
+        app.nav("Hazards")
+        app.see("2 hazard(s)")
+        page.get_by_role("button", name=re.compile("Door 3 chained")).first.click()
+        app.see("Back to the list")
+        app.see("Before")
+        app.shot(SCREENSHOTS / "tablet-hazards.png")
