@@ -10,12 +10,13 @@ APP_PORT=${APP_PORT:-8550}
 export INSPECT_ADMIN_PASSWORD=${INSPECT_ADMIN_PASSWORD:-inspect-demo-admin}
 CLI=.venv/bin/inspect-app
 
-"$CLI" serve --data "$DATA/hq" --port "$HQ_PORT" --create-admin admin > "$DATA.hq.log" 2>&1 &
+mkdir -p "$DATA"
+"$CLI" serve --data "$DATA/hq" --port "$HQ_PORT" --create-admin admin > "$DATA/hq.log" 2>&1 &
 HQ_PID=$!
 trap 'kill $HQ_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
   curl -fsS "http://127.0.0.1:$HQ_PORT/healthz" > /dev/null 2>&1 && break
-  kill -0 $HQ_PID 2>/dev/null || { cat "$DATA.hq.log"; exit 1; }
+  kill -0 $HQ_PID 2>/dev/null || { cat "$DATA/hq.log"; exit 1; }
   sleep 0.5
 done
 INSPECT_ADMIN_PASSWORD=wang-demo-pass "$CLI" admin --data "$DATA/hq" create-user wang \
