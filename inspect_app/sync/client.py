@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from inspect_app.services.workspace import DEVICE_ID, USER_ID, Workspace
 from inspect_app.sync.engine import SyncEngine, SyncReport
 from inspect_app.sync.progress import ProgressCallback, ignore_progress
-from inspect_app.sync.transport import AuthError, RequestRejected, SyncError, Transport
+from inspect_app.sync.transport import (
+    AuthError,
+    RequestRejected,
+    SyncError,
+    Transport,
+    read_json,
+)
 
 SERVER_URL = "server_url"
 TOKEN = "token"
@@ -51,7 +57,7 @@ def enroll(
         raise SyncError(f"the enrolment code was not accepted: {exc}") from exc
     finally:
         transport.close()
-    answer = response.json()
+    answer = read_json(response)
     with workspace.store.transaction() as tx:
         tx.set_meta(SERVER_URL, server_url)
         tx.set_meta(TOKEN, answer["token"])

@@ -25,7 +25,7 @@ from inspect_app.services.outbox import COMMAND, INSPECTION
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.photo_uploads import PhotoUploads
 from inspect_app.sync.progress import Phase, ProgressCallback, SyncProgress, ignore_progress
-from inspect_app.sync.transport import RequestRejected, SyncError, Transport
+from inspect_app.sync.transport import RequestRejected, SyncError, Transport, read_json
 
 PULL_CURSOR = "pull_cursor"
 LAST_SYNC_AT = "last_sync_at"
@@ -189,7 +189,7 @@ class SyncEngine:
             if exc.status == 409:
                 raise SyncError(f"HQ and this device disagree on the command order: {exc}") from exc
             raise
-        results = response.json()
+        results = read_json(response)
         done: list[int] = []
         missing: list[str] = []
         for result in [*results.get("inspections", []), *results.get("commands", [])]:
@@ -217,7 +217,7 @@ class SyncEngine:
             response = self.transport.request(
                 "GET", "/v1/sync/pull", params={"since": since, "limit": PULL_LIMIT}
             )
-            page = response.json()
+            page = read_json(response)
             self._apply_pull(page, report)
             if not page.get("has_more"):
                 return

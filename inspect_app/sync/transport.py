@@ -45,6 +45,18 @@ class RetryPolicy:
         return rng.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
 
 
+def read_json(response: requests.Response) -> Any:
+    """The JSON body of a successful answer; a body that is not JSON (a captive portal or a proxy
+    answering for HQ) is a SyncError with a plain reason, like any other failed sync."""
+    try:
+        return response.json()
+    except ValueError as exc:
+        kind = response.headers.get("Content-Type", "unknown content")
+        raise SyncError(
+            f"the answer from {response.url} is not HQ's ({kind}); is the address right?"
+        ) from exc
+
+
 def _detail(response: requests.Response) -> tuple[str, Any]:
     try:
         body = response.json()

@@ -9,30 +9,76 @@ target "the next POST /v1/sync/push" rather than a byte offset. Faults:
   gives up and closes (a response slower than the client's timeout);
 - ``cut_request``: forward only the first ``cut_at`` bytes of the request body to HQ, then close
   both sides (an upload cut halfway);
-- ``reset``: close the client's connection before forwarding anything.
+- ``reset``: close the client's connection before forwarding anything;
+- ``error_response``: answer the client with a canned ``status`` (500 by default) instead of HQ's
+  answer, after forwarding the request (so HQ has committed) unless ``forward`` is False;
+- ``pause``: stop at ``stage`` (``before_forward``: HQ has not seen the request;
+  ``after_response``: HQ has committed and answered), set ``reached`` and wait until the test
+  calls ``release()``; then ``deliver`` (forward the request, or send HQ's answer) or ``drop``
+  (close the client's connection without either). The wait is bounded by ``PAUSE_LIMIT``.
+
+``after`` lets that many matching requests through untouched before a fault fires, so a fault can
+hit "the second push of a sync" rather than the first.
 """
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http import HTTPStatus
 
 MAX_HEAD = 64 * 1024
+#: The longest a ``pause`` fault holds a request when the test never releases it (seconds).
+PAUSE_LIMIT = 30.0
+KINDS = frozenset(
+    {"drop_response", "hold_response", "cut_request", "reset", "error_response", "pause"}
+)
 
 
 @dataclass
 class Fault:
-    kind: str  # drop_response | hold_response | cut_request | reset
+    kind: str  # one of KINDS
     method: str = ""
     path_prefix: str = ""
     cut_at: int = 0
     times: int = 1
+    #: Matching requests to let through untouched before the fault fires.
+    after: int = 0
+    #: error_response: the status sent, and whether HQ sees the request first.
+    status: int = 500
+    forward: bool = True
+    #: pause: where to stop (before_forward | after_response) and what to do once released.
+    stage: str = "after_response"
+    then: str = "deliver"  # deliver | drop
+    reached: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
+    released: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}")
+        if self.stage not in ("before_forward", "after_response"):
+            raise ValueError(f"unknown pause stage {self.stage!r}")
+        if self.then not in ("deliver", "drop"):
+            raise ValueError(f"unknown pause outcome {self.then!r}")
 
     def matches(self, method: str, path: str) -> bool:
         return (not self.method or self.method == method) and path.startswith(self.path_prefix)
+
+    def wait_reached(self, timeout: float) -> bool:
+        """For ``pause``: True once a request is being held (False if none came in time)."""
+        return self.reached.wait(timeout)
+
+    def release(self) -> None:
+        """For ``pause``: let held requests go on (``then`` says how)."""
+        self.released.set()
+
+    def hold_until_released(self) -> None:
+        self.reached.set()
+        self.released.wait(PAUSE_LIMIT)
 
 
 class _Closed(Exception):
@@ -88,12 +134,25 @@ def _read_message(
     return head, _read_exact(sock, buffer, length)
 
 
+def _canned_response(status: int) -> bytes:
+    """A whole HTTP/1.1 response with a JSON error body; the connection closes after it."""
+    body = json.dumps({"detail": f"fault injected by the test proxy ({status})"}).encode()
+    head = (
+        f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
+        "Content-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        "Connection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
 class FaultProxy:
     """Listens on 127.0.0.1:<port> and forwards to 127.0.0.1:<target_port>."""
 
     def __init__(self, target_port: int) -> None:
         self.target_port = target_port
         self._faults: list[Fault] = []
+        self._pauses: list[Fault] = []
         self._lock = threading.Lock()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
@@ -107,9 +166,12 @@ class FaultProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def inject(self, fault: Fault) -> None:
+    def inject(self, fault: Fault) -> Fault:
         with self._lock:
             self._faults.append(fault)
+            if fault.kind == "pause":
+                self._pauses.append(fault)
+        return fault
 
     def clear(self) -> None:
         with self._lock:
@@ -120,12 +182,22 @@ class FaultProxy:
             self.requests_seen.append((method, path))
             for fault in self._faults:
                 if fault.matches(method, path):
+                    if fault.after > 0:
+                        fault.after -= 1
+                        continue
                     fault.times -= 1
                     if fault.times <= 0:
-                        self._faults.remove(fault)
+                        self._faults = [f for f in self._faults if f is not fault]
                     self.faults_fired.append(fault.kind)
                     return fault
         return None
+
+    def release_all(self) -> None:
+        """Release every ``pause`` fault ever injected, so no connection thread stays held."""
+        with self._lock:
+            paused = list(self._pauses)
+        for fault in paused:
+            fault.release()
 
     def start(self) -> FaultProxy:
         thread = threading.Thread(target=self._accept_loop, daemon=True)
@@ -135,6 +207,7 @@ class FaultProxy:
 
     def stop(self) -> None:
         self._closing = True
+        self.release_all()
         with suppress(OSError):
             self._listener.close()
         with self._lock:
@@ -165,6 +238,13 @@ class FaultProxy:
                 fault = self._take_fault(method.decode(), path.decode())
                 if fault and fault.kind == "reset":
                     return
+                if fault and fault.kind == "error_response" and not fault.forward:
+                    client.sendall(_canned_response(fault.status))
+                    return
+                if fault and fault.kind == "pause" and fault.stage == "before_forward":
+                    fault.hold_until_released()
+                    if fault.then == "drop":
+                        return
                 if upstream is None:
                     upstream = socket.create_connection(("127.0.0.1", self.target_port))
                     with self._lock:
@@ -178,6 +258,13 @@ class FaultProxy:
                 )
                 if fault and fault.kind == "drop_response":
                     return
+                if fault and fault.kind == "error_response":
+                    client.sendall(_canned_response(fault.status))
+                    return
+                if fault and fault.kind == "pause" and fault.stage == "after_response":
+                    fault.hold_until_released()
+                    if fault.then == "drop":
+                        return
                 if fault and fault.kind == "hold_response":
                     # Send nothing; wait (bounded) for the client to time out and hang up.
                     client.settimeout(30)
