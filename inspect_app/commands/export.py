@@ -9,8 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from inspect_app.exports import documents
-from inspect_app.exports.documents import LEDGER_WRITERS, ExportError
+from inspect_app.exports import LEDGER_FORMATS, ExportError
 from inspect_app.exports.fonts import FontNotFoundError, MissingGlyphsError
 from inspect_app.exports.words import EXPORT_LANGUAGES
 from inspect_app.services.bootstrap import default_data_dir, open_workspace
@@ -24,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     group = subparsers.add_parser("export", help="export the hazard ledger or an inspection report")
     commands = group.add_subparsers(dest="export_command", metavar="WHAT", required=True)
     ledger = commands.add_parser("ledger", help="the hazard ledger (台账) as XLSX or CSV")
-    ledger.add_argument("--format", choices=sorted(LEDGER_WRITERS), required=True)
+    ledger.add_argument("--format", choices=LEDGER_FORMATS, required=True)
     _add_common(ledger)
     ledger.set_defaults(handler=lambda args: _run(args, _ledger))
     report = commands.add_parser("report", help="an inspection report as PDF")
@@ -81,12 +80,16 @@ def _run(args: argparse.Namespace, export: Export) -> int:
 
 
 def _ledger(workspace: Workspace, args: argparse.Namespace, lang: str) -> str:
+    from inspect_app.exports import documents  # fpdf, openpyxl: only for an export
+
     data, count = documents.ledger(workspace, args.format, lang)
     args.output.write_bytes(data)
     return f"wrote {args.output}: {count} hazards"
 
 
 def _report(workspace: Workspace, args: argparse.Namespace, lang: str) -> str:
+    from inspect_app.exports import documents  # fpdf, openpyxl: only for an export
+
     data = documents.inspection_report(workspace, args.inspection_id, lang)
     args.output.write_bytes(data)
     submitted = InspectionService(workspace).get(args.inspection_id).is_submitted

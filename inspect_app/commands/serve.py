@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from inspect_app.server.hq import HQError
+from inspect_app.server.errors import HQError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from inspect_app.exports import LEDGER_FORMATS, ExportError
 from inspect_app.exports.ledger import ledger_rows, write_ledger_csv, write_ledger_xlsx
 from inspect_app.exports.report import PhotoLoader, inspection_report_pdf
 from inspect_app.services.hazards import HazardService
@@ -13,11 +14,7 @@ from inspect_app.services.inspections import InspectionError, InspectionService
 from inspect_app.services.workspace import Workspace
 from inspect_app.store import LocalStore
 
-LEDGER_WRITERS = {"xlsx": write_ledger_xlsx, "csv": write_ledger_csv}
-
-
-class ExportError(Exception):
-    """An export that cannot be made; the message is for the person."""
+LEDGER_WRITERS = dict(zip(LEDGER_FORMATS, (write_ledger_csv, write_ledger_xlsx), strict=True))
 
 
 def ledger(workspace: Workspace, fmt: str, lang: str) -> tuple[bytes, int]:

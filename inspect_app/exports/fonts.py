@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 CJK_FONT = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
 LATIN_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
@@ -58,6 +56,8 @@ def latin_font_path() -> Path:
 
 @cache
 def _codepoints(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont  # imported on first use: it is slow to import
+
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
 

@@ -28,6 +28,14 @@ from inspect_app.core.workflow import Command, CommandType, decide, referenced_p
 from inspect_app.photos import PhotoError, verify_image_bytes
 from inspect_app.server import schema
 from inspect_app.server.blob_store import BlobStore, check_key
+from inspect_app.server.errors import (
+    Conflict,
+    Forbidden,
+    HQError,
+    NotFound,
+    Unauthorized,
+    Unprocessable,
+)
 from inspect_app.server.master_data import (
     Directory,
     latest_checklists,
@@ -41,34 +49,6 @@ SEQ = "server_seq"
 CODE_TTL = timedelta(hours=24)
 #: Pixel limit for uploaded photos; devices send at most 1600 px on the long edge.
 BLOB_MAX_PIXELS = 40_000_000
-
-
-class HQError(Exception):
-    status = 400
-
-    def __init__(self, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.extra = extra
-
-
-class Unauthorized(HQError):
-    status = 401
-
-
-class Forbidden(HQError):
-    status = 403
-
-
-class NotFound(HQError):
-    status = 404
-
-
-class Conflict(HQError):
-    status = 409
-
-
-class Unprocessable(HQError):
-    status = 422
 
 
 def now_iso() -> str:

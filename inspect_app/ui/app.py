@@ -14,7 +14,7 @@ from pathlib import Path
 import flet as ft
 
 from inspect_app.core.site import Equipment
-from inspect_app.exports.documents import ExportError
+from inspect_app.exports import ExportError
 from inspect_app.exports.fonts import FontNotFoundError, MissingGlyphsError
 from inspect_app.services.bootstrap import default_data_dir, open_workspace
 from inspect_app.services.workspace import Workspace

@@ -11,7 +11,6 @@ import flet as ft
 from inspect_app.core.checklist import Grade, Risk
 from inspect_app.core.hazard import HazardStatus
 from inspect_app.core.workflow import CommandType
-from inspect_app.exports import documents
 from inspect_app.photos import PhotoError
 from inspect_app.ui.viewmodels.hazards import (
     FieldKind,
@@ -128,6 +127,8 @@ def _ledger_export(shell: Shell) -> ft.Control:
     day = shell.ws.clock().date().isoformat()
 
     def export(fmt: str) -> None:
+        from inspect_app.exports import documents  # heavy; only when asked for (see Shell.export)
+
         shell.page.run_task(
             shell.export,
             f"hazard-ledger-{day}.{fmt}",

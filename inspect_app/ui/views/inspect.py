@@ -10,7 +10,6 @@ import flet as ft
 from inspect_app.core.checklist import Grade, ItemType, Risk
 from inspect_app.core.evaluation import BlockReason, Outcome, evaluate
 from inspect_app.core.inspection import Finding, PassFail
-from inspect_app.exports import documents
 from inspect_app.photos import PhotoError
 from inspect_app.services.inspections import InspectionError, InspectionService
 from inspect_app.ui.viewmodels.walk import WalkViewModel
@@ -641,15 +640,10 @@ def _summary(shell: Shell, vm: WalkViewModel) -> ft.Control:
         rows.append(ft.Text(f"• {tag}{text}", size=16))
     if vm.inspection.is_submitted:
         rows.append(status(t("summary.readonly"), bold=True))
-        inspection_id = vm.inspection.id
         rows.append(
             big_button(
                 t("export.report"),
-                lambda _: shell.page.run_task(
-                    shell.export,
-                    f"inspection-{inspection_id[:8]}.pdf",
-                    lambda: documents.inspection_report(shell.ws, inspection_id, shell.lang),
-                ),
+                lambda _: _export_report(shell, vm.inspection.id),
                 icon=ft.Icons.PICTURE_AS_PDF,
                 selected=False,
             )
@@ -678,6 +672,16 @@ def _summary(shell: Shell, vm: WalkViewModel) -> ft.Control:
         )
     )
     return ft.ListView(rows, spacing=8)
+
+
+def _export_report(shell: Shell, inspection_id: str) -> None:
+    from inspect_app.exports import documents  # heavy; only when asked for (see Shell.export)
+
+    shell.page.run_task(
+        shell.export,
+        f"inspection-{inspection_id[:8]}.pdf",
+        lambda: documents.inspection_report(shell.ws, inspection_id, shell.lang),
+    )
 
 
 def _blocker_text(shell: Shell, vm: WalkViewModel, blocker) -> str:  # type: ignore[no-untyped-def]
