@@ -21,16 +21,27 @@ for _ in $(seq 1 120); do
 done
 INSPECT_ADMIN_PASSWORD=wang-demo-pass "$CLI" admin --data "$DATA/hq" create-user wang \
   --person p-wang > /dev/null
-if [ ! -f "$DATA/device/store/meta.json" ] || ! grep -q '"token"' "$DATA/device/store/meta.json"; then
-  CODE=$("$CLI" admin --data "$DATA/hq" make-code p-li | cut -d' ' -f1)
-  "$CLI" enroll "http://127.0.0.1:$HQ_PORT" "$CODE" --data "$DATA/device"
-fi
+enrol() {  # enrol() DEVICE_DIR PERSON: once per device directory
+  if [ ! -f "$DATA/$1/store/meta.json" ] || ! grep -q '"token"' "$DATA/$1/store/meta.json"; then
+    CODE=$("$CLI" admin --data "$DATA/hq" make-code "$2" | cut -d' ' -f1)
+    "$CLI" enroll "http://127.0.0.1:$HQ_PORT" "$CODE" --data "$DATA/$1"
+  fi
+}
+enrol device p-li
+enrol head-device p-wang
+HEAD_PORT=$((APP_PORT + 1))
+"$CLI" run --web --port "$HEAD_PORT" --data "$DATA/head-device" > "$DATA/head-app.log" 2>&1 &
+HEAD_PID=$!
+trap 'kill $HQ_PID $HEAD_PID 2>/dev/null || true' EXIT
 cat <<MSG
 
   HQ:   http://127.0.0.1:$HQ_PORT/     HQ admin: admin / $INSPECT_ADMIN_PASSWORD
                                          workshop head 王建国: wang / wang-demo-pass
-  App:  http://127.0.0.1:$APP_PORT/     enrolled as inspector 李明 (p-li); switch to the
-        workshop head in the app's Settings. Submitted inspections reach HQ within a minute.
+  App:  http://127.0.0.1:$APP_PORT/     a phone enrolled for inspector 李明 (p-li)
+  App:  http://127.0.0.1:$HEAD_PORT/     a tablet enrolled for workshop head 王建国 (p-wang)
+
+  Walk an inspection as 李明: the submitted inspection and its hazards reach HQ at once and the
+  head's app within a minute (or press Sync now), where he assigns the five fixes.
 
 MSG
 "$CLI" run --web --port "$APP_PORT" --data "$DATA/device"

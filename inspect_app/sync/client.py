@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inspect_app.services.workspace import DEVICE_ID, USER_ID, Workspace
-from inspect_app.sync.engine import SyncEngine, SyncReport
+from inspect_app.services.workspace import COMMAND_SEQ, DEVICE_ID, USER_ID, Workspace
+from inspect_app.sync.engine import PULL_CURSOR, SyncEngine, SyncReport
 from inspect_app.sync.progress import ProgressCallback, ignore_progress
 from inspect_app.sync.transport import (
     AuthError,
@@ -44,6 +44,12 @@ def enroll(
 ) -> Connection:
     """Trade a one-time enrolment code for this device's id and token, and save them."""
     server_url = server_url.strip().rstrip("/")
+    again = connection(workspace) is not None
+    waiting = len(workspace.store.pending_outbox())
+    if again and waiting:
+        raise SyncError(
+            f"sync first: {waiting} items still wait to go to HQ under the current enrolment"
+        )
     if not server_url.startswith(("http://", "https://")):
         raise SyncError("the server address must start with https:// (or http:// on a test rig)")
     transport = Transport(server_url, ca_file=ca_file)
@@ -65,6 +71,11 @@ def enroll(
         tx.set_meta(CA_FILE, ca_file)
         if answer.get("person_id"):
             tx.set_meta(USER_ID, answer["person_id"])
+        if again:
+            # A new device id at HQ: its command seqs start again, and the new person's
+            # hazards come down from the start of the feed.
+            tx.set_meta(COMMAND_SEQ, 0)
+            tx.set_meta(PULL_CURSOR, 0)
     return Connection(server_url, answer["token"], ca_file)
 
 

@@ -127,7 +127,11 @@ class Shell:
         self.navigate("hazards")
 
     def sign_in(self, person_id: str) -> None:
-        """Another person takes the device: their own view of the hazards starts afresh."""
+        """Another person takes the device: their own view of the hazards starts afresh. An
+        enrolled device stays with the person it was enrolled for (HQ judges its commands as
+        theirs); handing it over means enrolling it again with the new person's code."""
+        if connection(self.ws) is not None:
+            return
         person = self.ws.sign_in(person_id)
         self.hazard_screen = HazardScreen(mode=self.hazard_screen.mode)
         self.render()

@@ -89,6 +89,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "settings.who": "Who is using this device",
         "settings.data": "Data folder: {path}",
         "photo.error": "Photo not added: {reason}",
+        "sync.enrol_again": "Enrol again for another person",
+        "settings.enrolled_as": "This device is enrolled with HQ for {name}.",
+        "settings.hand_over": (
+            "To hand it to someone else, sync it, then enrol it again (Sync tab) with their code."
+        ),
         "camera.shoot": "Take photo",
         "camera.gallery": "From gallery",
         "export.ledger": "Hazard ledger:",
@@ -307,6 +312,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "settings.who": "使用本设备的人",
         "settings.data": "数据目录：{path}",
         "photo.error": "照片未添加：{reason}",
+        "sync.enrol_again": "重新登记给他人",
+        "settings.enrolled_as": "本设备已在总部登记给 {name}。",
+        "settings.hand_over": "如需交给他人使用，请先同步，再在“同步”页用其登记码重新登记。",
         "camera.shoot": "拍照",
         "camera.gallery": "从相册选择",
         "export.ledger": "隐患台账：",

@@ -9,14 +9,17 @@ from pathlib import Path
 import pytest
 
 from inspect_app.core.enrolment import enrolment_link, parse_enrolment_link
+from inspect_app.core.workflow import CommandType
 from inspect_app.services.bootstrap import open_workspace
+from inspect_app.services.hazards import HazardService
 from inspect_app.services.workspace import Workspace
-from inspect_app.sync.client import connection
+from inspect_app.sync.client import connection, sync_once
 from inspect_app.sync.progress import Phase, SyncProgress
 from inspect_app.sync.transport import SyncError
 from inspect_app.ui.viewmodels.sync import SyncModel, progress_line
 from tests.browser import SCREENSHOTS, chromium
 from tests.server.conftest import Hq, start_hq
+from tests.services.test_inspection_flow import walk_fire
 from tests.ui.harness import PHONE, AppDriver, open_app, running_app
 
 
@@ -78,3 +81,22 @@ def test_enrol_and_sync_in_the_browser(tmp_path: Path, hq: Hq) -> None:
         app.see("0 items waiting")
         app.see(f"HQ: {hq.url}")
         app.shot(SCREENSHOTS / "phone-sync.png")
+
+
+def test_handing_an_enrolled_device_to_another_person(workspace: Workspace, hq: Hq) -> None:
+    model = SyncModel(workspace, "en")
+    model.enroll(hq.url, hq.app.state.hq.make_code("p-li", "phone")[0])
+    service, inspection = walk_fire(workspace)
+    service.submit(inspection, "李明")
+    with pytest.raises(SyncError, match="sync first: 3 items still wait"):
+        model.enroll(hq.url, hq.app.state.hq.make_code("p-wang", "phone")[0])
+    sync_once(workspace)
+    first_device = workspace.device_id
+    model.enroll(hq.url, hq.app.state.hq.make_code("p-wang", "phone")[0])
+    assert workspace.user.id == "p-wang" and workspace.device_id != first_device
+    # The new enrolment's commands start at seq 1 and HQ takes them as p-wang's.
+    hazards = HazardService(workspace)
+    hazard = next(h for h in hazards.all() if h.is_major)
+    assert hazards.act(hazard, CommandType.COMMENT, {"text": "seen"}).applied
+    report = sync_once(workspace)
+    assert list(report.results.values()) == ["applied"]

@@ -1,4 +1,5 @@
-"""Settings: language (Chinese or English), who uses this device, where the data is."""
+"""Settings: language (Chinese or English), who uses this device (fixed once it is enrolled with
+HQ, which answers for that person), where the data is."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
+from inspect_app.sync.client import connection
 from inspect_app.ui.views.widgets import big_button, card, heading
 
 if TYPE_CHECKING:
@@ -23,6 +25,17 @@ def build(shell: Shell) -> ft.Control:
         wrap=True,
     )
 
+    if connection(ws) is not None and user is not None:
+        # HQ judges every command by the person the device was enrolled for.
+        people: list[ft.Control] = [
+            ft.Text(
+                t("settings.enrolled_as", name=user.name.get(lang)),
+                size=16,
+                weight=ft.FontWeight.W_600,
+            ),
+            ft.Text(t("settings.hand_over"), size=15),
+        ]
+        return _page(shell, languages, people)
     people = [
         ft.ListTile(
             title=ft.Text(p.name.get(lang)),
@@ -32,6 +45,11 @@ def build(shell: Shell) -> ft.Control:
         )
         for p in ws.catalog.site.people
     ]
+    return _page(shell, languages, people)
+
+
+def _page(shell: Shell, languages: ft.Control, people: list[ft.Control]) -> ft.Control:
+    t, ws = shell.t, shell.ws
     return ft.ListView(
         [
             heading(t("settings.title")),

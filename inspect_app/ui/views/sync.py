@@ -22,7 +22,7 @@ def build(shell: Shell) -> ft.Control:
     model = SyncModel(shell.ws, shell.lang)
     state = model.state()
     rows: list[ft.Control] = [heading(t("sync.title"))]
-    if state.connection is None:
+    if state.connection is None or shell.enrolment_form.get("again"):
         rows.append(_enrolment(shell, model))
         rows.append(card(t("sync.waiting"), [status(t("sync.pending", n=state.pending))]))
         return ft.ListView(rows, spacing=12, expand=True)
@@ -79,6 +79,13 @@ def build(shell: Shell) -> ft.Control:
             [
                 ft.Text(t("sync.server", url=state.connection.server_url), size=16),
                 ft.Text(t("sync.device", id=state.device_id), size=14),
+                big_button(
+                    t("sync.enrol_again"),
+                    lambda _: _enrol_again(shell),
+                    selected=False,
+                    compact=True,
+                    icon=ft.Icons.PERSON_ADD,
+                ),
             ],
         )
     )
@@ -92,6 +99,16 @@ def _when(timestamp: str | None) -> str:
 def _sync_now(shell: Shell) -> None:
     if shell.background_sync is not None:
         shell.background_sync.trigger()
+    shell.render()
+
+
+def _enrol_again(shell: Shell) -> None:
+    shell.enrolment_form["again"] = "yes"
+    shell.render()
+
+
+def _cancel(shell: Shell) -> None:
+    shell.enrolment_form.clear()
     shell.render()
 
 
@@ -113,18 +130,25 @@ def _enrolment(shell: Shell, model: SyncModel) -> ft.Control:
         on_change=lambda e: form.__setitem__("code", e.control.value),
     )
     rows: list[ft.Control] = [
-        ft.Text(t("sync.not_enrolled"), color=ft.Colors.ORANGE_900, size=16),
+        ft.Text(
+            t("sync.enrol_again") if form.get("again") else t("sync.not_enrolled"),
+            color=ft.Colors.ORANGE_900,
+            size=16,
+        ),
         ft.Text(t("sync.enrol_help"), size=15),
         address,
         code,
     ]
     if form.get("error"):
         rows.append(status(form["error"], colour=ft.Colors.RED_900, bold=True))
-    rows.append(
+    buttons = [
         big_button(
             t("sync.enrol"), lambda _: shell.page.run_task(_enrol, shell, model), icon=ft.Icons.LINK
         )
-    )
+    ]
+    if form.get("again"):
+        buttons.append(big_button(t("form.cancel"), lambda _: _cancel(shell), selected=False))
+    rows.append(ft.Row(buttons, wrap=True))
     return card(t("sync.enrolment"), rows, stretch=True)
 
 
