@@ -60,6 +60,9 @@ class SyncEngine:
         self.inspections = InspectionService(workspace)
         self._acked: set[int] = set()
         self.uploads = PhotoUploads(workspace.store)
+        self._entry_photos: dict[int, list[str]] = {}  # outbox seq -> local photos it uses
+        self._photo_refs: dict[str, set[int]] = {}  # photo -> seqs of this run still using it
+        self._last_run_seq = 0
 
     def _report(self, **changes: object) -> None:
         self.progress = self.progress.but(**changes)
@@ -69,7 +72,8 @@ class SyncEngine:
         report = SyncReport()
         try:
             entries = self.ws.store.pending_outbox()
-            self._upload_photos(self._photos_of(entries), report)
+            self._note_photo_references(entries)
+            self._upload_photos(list(self._photo_refs), report)
             self._push(entries, report)
             self._pull(report)
         except SyncError as exc:
@@ -135,14 +139,30 @@ class SyncEngine:
         report.bytes_sent += len(data)
         self.uploads.confirmed(sha)
 
-    def _release_photos(self, acked: list[dict[str, Any]]) -> None:
-        """Free full-size photos HQ holds once nothing waiting or in draft refers to them."""
-        candidates = [sha for sha in self._photos_of(acked) if sha in self.uploads.at_hq]
+    def _note_photo_references(self, entries: list[dict[str, Any]]) -> None:
+        """Which of this run's entries use which local photo, worked out once per run."""
+        self._entry_photos, self._photo_refs = {}, {}
+        for entry in entries:
+            photos = self._photos_of([entry])
+            self._entry_photos[entry["seq"]] = photos
+            for sha in photos:
+                self._photo_refs.setdefault(sha, set()).add(entry["seq"])
+        self._last_run_seq = max((e["seq"] for e in entries), default=0)
+
+    def _release_photos(self, acked_seqs: list[int]) -> None:
+        """Free full-size photos HQ holds once no entry waiting and no draft refers to them."""
+        candidates = []
+        for seq in acked_seqs:
+            for sha in self._entry_photos.get(seq, ()):
+                refs = self._photo_refs.get(sha, set())
+                refs.discard(seq)
+                if not refs and sha in self.uploads.at_hq:
+                    candidates.append(sha)
         if not candidates:
             return
-        acked_seqs = {entry["seq"] for entry in acked}
-        waiting = [e for e in self.ws.store.pending_outbox() if e["seq"] not in acked_seqs]
-        needed = set(self._photos_of(waiting)) | self._draft_photos()
+        # Entries queued while this run went on, and drafts, may use the same photo.
+        newer = [e for e in self.ws.store.pending_outbox() if e["seq"] > self._last_run_seq]
+        needed = set(self._photos_of(newer)) | self._draft_photos()
         self.uploads.release(candidates, needed)
 
     def _draft_photos(self) -> set[str]:
@@ -205,7 +225,7 @@ class SyncEngine:
             self.ws.store.ack_outbox(done)
             self._acked.update(done)
             self._report(commands_done=self.progress.commands_done + len(done))
-            self._release_photos([e for e in batch if e["seq"] in done])
+            self._release_photos(done)
         return missing
 
     # -- pull ----------------------------------------------------------------------------------

@@ -60,9 +60,8 @@ class PhotoUploads:
         """Free the full-size files of these photos HQ holds and nothing waiting needs; returns
         how many were deleted."""
         freed = [s for s in set(shas) if s in self.at_hq and s not in still_needed]
-        for sha in freed:
-            self.store.photos.delete(sha)
-            self.at_hq.discard(sha)
         if freed:
+            self.store.photos.delete_many(freed)
+            self.at_hq.difference_update(freed)
             self.store.set_meta(AT_HQ, sorted(self.at_hq))
         return len(freed)
