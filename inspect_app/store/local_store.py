@@ -286,11 +286,20 @@ class LocalStore:
             raise
 
     def _apply(self, ops: list[Op], partitions: dict[str, Partition]) -> None:
+        removing: tuple[str, list[str]] | None = None  # a run of removals from one partition
         for name, _table, action, key, doc in ops:
+            if action == REMOVE and removing is not None and removing[0] == name:
+                removing[1].append(key)
+                continue
+            if removing is not None:
+                partitions[removing[0]].remove_many(removing[1])
+                removing = None
             if action == PUT:
                 partitions[name].put(key, doc)
             else:
-                partitions[name].remove(key)
+                removing = (name, [key])
+        if removing is not None:
+            partitions[removing[0]].remove_many(removing[1])
         for partition in partitions.values():
             partition.flush()
         for _name, table, action, key, _doc in ops:

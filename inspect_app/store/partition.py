@@ -67,9 +67,13 @@ class Partition:
             self._table.update(_replace_with(stored), doc_ids=[doc_id])
 
     def remove(self, key: str) -> None:
-        doc_id = self._ids.pop(key, None)
-        if doc_id is not None:
-            self._table.remove(doc_ids=[doc_id])
+        self.remove_many([key])
+
+    def remove_many(self, keys: list[str]) -> None:
+        """Remove several documents in one pass (TinyDB rewrites its table on every call)."""
+        doc_ids = [doc_id for key in keys if (doc_id := self._ids.pop(key, None)) is not None]
+        if doc_ids:
+            self._table.remove(doc_ids=doc_ids)
 
     def flush(self) -> None:
         self._storage.flush()

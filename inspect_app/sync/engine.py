@@ -31,6 +31,8 @@ PULL_CURSOR = "pull_cursor"
 LAST_SYNC_AT = "last_sync_at"
 LAST_SYNC_ERROR = "last_sync_error"
 BATCH_SIZE = 100
+#: Answered entries leave the outbox in one commit per this many (see ``_commit_acks``).
+ACK_EVERY = 500
 PULL_LIMIT = 1000  # the most HQ gives in one page: fewer local commits per pull
 #: How many times one batch may come back with missing_blobs before the run gives up.
 MAX_BLOB_ROUNDS = 3
@@ -59,6 +61,7 @@ class SyncEngine:
         self.progress = SyncProgress()
         self.inspections = InspectionService(workspace)
         self._acked: set[int] = set()
+        self._answered: list[int] = []  # acknowledged by HQ, not yet dropped from the outbox
         self.uploads = PhotoUploads(workspace.store)
         self._entry_photos: dict[int, list[str]] = {}  # outbox seq -> local photos it uses
         self._photo_refs: dict[str, set[int]] = {}  # photo -> seqs of this run still using it
@@ -175,32 +178,48 @@ class SyncEngine:
 
     # -- push ----------------------------------------------------------------------------------
 
-    def _wire_item(self, entry: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def _wire_item(self, entry: dict[str, Any], device_id: str) -> tuple[str, dict[str, Any]]:
         if entry["kind"] == COMMAND:
-            command = {**entry["command"], "device_id": self.ws.device_id}
+            command = {**entry["command"], "device_id": device_id}
             return "commands", command
         return "inspections", self.inspections.get(entry["inspection_id"]).to_dict()
 
     def _push(self, entries: list[dict[str, Any]], report: SyncReport) -> None:
         self._report(phase=Phase.PUSH, commands_total=len(entries), commands_done=0)
-        for start in range(0, len(entries), BATCH_SIZE):
-            batch = entries[start : start + BATCH_SIZE]
-            for _ in range(MAX_BLOB_ROUNDS):
-                missing = self._push_batch(batch, report)
-                if not missing:
-                    break
-                self.uploads.forget(missing)  # HQ says it lacks them, whatever we noted
-                self._upload_photos(missing, report)
-                batch = [e for e in batch if e["seq"] not in self._acked]
-            else:
-                raise SyncError("HQ keeps asking for photos this device no longer has")
+        try:
+            for start in range(0, len(entries), BATCH_SIZE):
+                batch = entries[start : start + BATCH_SIZE]
+                for _ in range(MAX_BLOB_ROUNDS):
+                    missing = self._push_batch(batch, report)
+                    if not missing:
+                        break
+                    self.uploads.forget(missing)  # HQ says it lacks them, whatever we noted
+                    self._upload_photos(missing, report)
+                    batch = [e for e in batch if e["seq"] not in self._acked]
+                else:
+                    raise SyncError("HQ keeps asking for photos this device no longer has")
+                if len(self._answered) >= ACK_EVERY:
+                    self._commit_acks()
+        finally:
+            self._commit_acks()
+
+    def _commit_acks(self) -> None:
+        """Drop the answered entries from the outbox in one commit. Acknowledging several
+        batches at once is safe: an acknowledgement a crash loses only makes the next sync send
+        those entries again, and HQ answers a replay with the result it stored."""
+        if not self._answered:
+            return
+        done, self._answered = self._answered, []
+        self.ws.store.ack_outbox(done)
+        self._release_photos(done)
 
     def _push_batch(self, batch: list[dict[str, Any]], report: SyncReport) -> list[str]:
         """Push one batch; ack what HQ answered; return blobs HQ asked for (empty when done)."""
-        body: dict[str, Any] = {"device_id": self.ws.device_id, "commands": [], "inspections": []}
+        device_id = self.ws.device_id
+        body: dict[str, Any] = {"device_id": device_id, "commands": [], "inspections": []}
         seq_of: dict[str, int] = {}
         for entry in batch:
-            key, item = self._wire_item(entry)
+            key, item = self._wire_item(entry, device_id)
             body[key].append(item)
             seq_of[item["id"]] = entry["seq"]
         try:
@@ -222,10 +241,9 @@ class SyncEngine:
             report.results[result["id"]] = result["status"]
             done.append(seq)
         if done:
-            self.ws.store.ack_outbox(done)
+            self._answered.extend(done)
             self._acked.update(done)
             self._report(commands_done=self.progress.commands_done + len(done))
-            self._release_photos(done)
         return missing
 
     # -- pull ----------------------------------------------------------------------------------
