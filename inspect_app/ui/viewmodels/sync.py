@@ -65,8 +65,10 @@ class SyncModel:
         service = HazardService(self.ws)
         site = self.ws.catalog.site
         found = []
+        device_id = self.ws.device_id
         for event in self.ws.store.all_events():
-            if event["result"] != CommandResult.REJECTED_CONFLICT:
+            refused = event["result"] == CommandResult.REJECTED_CONFLICT
+            if not refused or event["device_id"] != device_id:
                 continue
             hazard = service.get(event["hazard_id"])
             found.append(

@@ -1,0 +1,83 @@
+"""Scenario 10 as people see it: a workshop head verifies a rectification as passed while an HQ
+admin, offline on another device, fails it. HQ applies whichever arrives first; the other comes
+back rejected_conflict, and both devices show it beside the decision that won."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from inspect_app.core.hazard import HazardStatus
+from inspect_app.core.workflow import CommandType
+from inspect_app.services.bootstrap import open_workspace
+from inspect_app.services.hazards import HazardService
+from inspect_app.services.workspace import Workspace
+from inspect_app.sync.client import enroll
+from inspect_app.ui.viewmodels.hazards import HazardDetailModel
+from inspect_app.ui.viewmodels.sync import SyncModel
+from tests.server.conftest import Hq
+from tests.services.conftest import FakeClock, jpeg_bytes
+from tests.sync.test_sync_client import hq, sync, walk_with_failure
+
+__all__ = ["hq"]  # the fixture this module uses
+
+PLAN = {"responsible_id": "p-li", "measures": "Re-earth", "funds": "CNY 80", "deadline": "2026-12-01"}
+
+
+@pytest.fixture
+def devices(tmp_path: Path, hq: Hq) -> Iterator[dict[str, Workspace]]:
+    opened = {}
+    for person in ("p-li", "p-wang", "p-chen"):
+        ws = open_workspace(tmp_path / person, clock=FakeClock())
+        enroll(ws, hq.url, hq.app.state.hq.make_code(person, "test")[0])
+        opened[person] = ws
+    yield opened
+    for ws in opened.values():
+        ws.store.close()
+
+
+def act(ws: Workspace, hazard_id: str, command: CommandType, payload: dict) -> None:
+    hazards = HazardService(ws)
+    hazard = hazards.get(hazard_id)
+    assert hazard is not None
+    decision = hazards.act(hazard, command, payload)
+    assert decision.applied, decision.message
+
+
+def test_the_losing_verification_is_shown_with_the_winner_on_both_devices(
+    devices: dict[str, Workspace],
+) -> None:
+    li, wang, chen = devices["p-li"], devices["p-wang"], devices["p-chen"]
+    walk_with_failure(li)
+    sync(li)
+    sync(wang)
+    hazard_id = HazardService(wang).all()[0].id
+    act(wang, hazard_id, CommandType.ASSIGN_FIVE_FIXES, PLAN)
+    sync(wang)
+    sync(li)
+    act(li, hazard_id, CommandType.START_RECTIFICATION, {})
+    photo = HazardDetailModel(li, hazard_id, "en").add_photo(jpeg_bytes("green"))
+    act(li, hazard_id, CommandType.SUBMIT_RECTIFIED, {"photos": [photo]})
+    sync(li)
+    sync(wang)
+    sync(chen)
+    # Both decide offline on the same submitted rectification.
+    act(wang, hazard_id, CommandType.VERIFY_PASS, {})
+    act(chen, hazard_id, CommandType.VERIFY_FAIL, {"reason": "still loose"})
+    sync(wang)
+    report = sync(chen)
+    assert list(report.results.values()) == ["rejected_conflict"]
+    sync(wang)  # the winner pulls the loser's refused command too
+
+    for ws in (chen, wang):
+        detail = HazardDetailModel(ws, hazard_id, "en")
+        assert detail.hazard.status is HazardStatus.CLOSED
+        [(mine, winner)] = detail.conflicts()
+        assert (mine.event.type, mine.who) == ("verify_fail", "陈静")
+        assert winner is not None and (winner.event.type, winner.who) == ("verify_pass", "王建国")
+    [listed] = SyncModel(chen, "en").conflicts()
+    assert (listed.action, listed.hazard_id) == ("verify_fail", hazard_id)
+    assert "closed" in listed.reason
+    assert SyncModel(wang, "en").conflicts() == []  # his decision won; nothing of his was refused
