@@ -48,6 +48,9 @@ class LoadError:
     col: int
     message: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", one_line(self.message))
+
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.message}"
 
@@ -196,6 +199,15 @@ def _expanded_size(node: Node, sizes: dict[int, int], open_: set[int]) -> int:
 def _error_at(file: str, node: Node, message: str) -> LoadError:
     mark = node.start_mark
     return LoadError(file, mark.line + 1, mark.column + 1, message)
+
+
+def one_line(text: str) -> str:
+    """Line breaks and other control characters shown escaped (``\\n``), so a message quoting
+    names and values from the file stays one line whatever the file held."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
 
 
 class _Invalid:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from inspect_app.cli import main
@@ -181,6 +181,7 @@ YAML_BITS = st.sampled_from(
 
 
 @settings(max_examples=300, deadline=None)
+@example(start=1069, length=2, insert="|\n\x85")  # a key with a line break in it (found so)
 @given(
     st.integers(0, len(FULL_CHECKLIST)),
     st.integers(0, 40),
