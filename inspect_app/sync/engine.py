@@ -12,8 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from inspect_app.core.hazard import Hazard
-from inspect_app.core.workflow import Command, decide, referenced_photos
+from inspect_app.core.hazard import Hazard, HazardStatus
+from inspect_app.core.workflow import (
+    Command,
+    CommandResult,
+    CommandType,
+    decide,
+    referenced_photos,
+)
 from inspect_app.services.inspections import InspectionService
 from inspect_app.services.master_data import (
     SYNCED_CHECKLISTS,
@@ -31,6 +37,8 @@ PULL_CURSOR = "pull_cursor"
 LAST_SYNC_AT = "last_sync_at"
 LAST_SYNC_ERROR = "last_sync_error"
 BATCH_SIZE = 100
+#: Push results that mean HQ did not take the command at all.
+REFUSED = frozenset({CommandResult.FORBIDDEN.value, CommandResult.INVALID.value})
 #: Answered entries leave the outbox in one commit per this many (see ``_commit_acks``).
 ACK_EVERY = 500
 PULL_LIMIT = 1000  # the most HQ gives in one page: fewer local commits per pull
@@ -218,10 +226,12 @@ class SyncEngine:
         device_id = self.ws.device_id
         body: dict[str, Any] = {"device_id": device_id, "commands": [], "inspections": []}
         seq_of: dict[str, int] = {}
+        entry_of: dict[str, dict[str, Any]] = {}
         for entry in batch:
             key, item = self._wire_item(entry, device_id)
             body[key].append(item)
             seq_of[item["id"]] = entry["seq"]
+            entry_of[item["id"]] = entry
         try:
             response = self.transport.request("POST", "/v1/sync/push", json=body)
         except RequestRejected as exc:
@@ -231,6 +241,7 @@ class SyncEngine:
         results = read_json(response)
         done: list[int] = []
         missing: list[str] = []
+        refused_creates: list[tuple[dict[str, Any], str]] = []
         for result in [*results.get("inspections", []), *results.get("commands", [])]:
             seq = seq_of.get(result["id"])
             if seq is None:
@@ -240,11 +251,28 @@ class SyncEngine:
                 continue
             report.results[result["id"]] = result["status"]
             done.append(seq)
+            if result["status"] in REFUSED and _is_create(entry_of[result["id"]]):
+                refused_creates.append((entry_of[result["id"]], result.get("message") or ""))
+        self._keep_refused_creates(refused_creates)
         if done:
             self._answered.extend(done)
             self._acked.update(done)
             self._report(commands_done=self.progress.commands_done + len(done))
         return missing
+
+    def _keep_refused_creates(self, refused: list[tuple[dict[str, Any], str]]) -> None:
+        """A hazard HQ would not register (e.g. its workshop left the person's scope at HQ)
+        stays on the device, voided with HQ's reason, out of the open list: nothing is lost and
+        nobody works on a hazard HQ does not know."""
+        if not refused:
+            return
+        with self.ws.store.transaction() as tx:
+            for entry, message in refused:
+                doc = self.ws.store.get_hazard(entry["command"]["hazard_id"])
+                if doc is not None:
+                    reason = f"HQ did not register it: {message or 'refused'}"
+                    voided = HazardStatus.VOIDED.value
+                    tx.put_hazard({**doc, "status": voided, "void_reason": reason})
 
     # -- pull ----------------------------------------------------------------------------------
 
@@ -298,3 +326,7 @@ class SyncEngine:
             if decision.applied and decision.hazard is not None:
                 hazard = decision.hazard
         return hazard
+
+
+def _is_create(entry: dict[str, Any]) -> bool:
+    return entry["kind"] == COMMAND and entry["command"]["type"] == CommandType.CREATE.value

@@ -1,6 +1,7 @@
-"""Scenario 10 as people see it: a workshop head verifies a rectification as passed while an HQ
-admin, offline on another device, fails it. HQ applies whichever arrives first; the other comes
-back rejected_conflict, and both devices show it beside the decision that won."""
+"""What HQ refuses, as people see it. Scenario 10: a workshop head verifies a rectification as
+passed while an HQ admin, offline on another device, fails it; HQ applies whichever arrives first,
+the other comes back rejected_conflict, and both devices show it beside the decision that won.
+And a hazard HQ will not register stays on the device, voided with HQ's reason."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from inspect_app.core.hazard import HazardStatus
 from inspect_app.core.workflow import CommandType
+from inspect_app.resources import demo_site_path
 from inspect_app.services.bootstrap import open_workspace
 from inspect_app.services.hazards import HazardService
 from inspect_app.services.workspace import Workspace
@@ -81,3 +83,24 @@ def test_the_losing_verification_is_shown_with_the_winner_on_both_devices(
     assert (listed.action, listed.hazard_id) == ("verify_fail", hazard_id)
     assert "closed" in listed.reason
     assert SyncModel(wang, "en").conflicts() == []  # his decision won; nothing of his was refused
+
+
+def test_a_hazard_hq_will_not_register_is_kept_voided_with_the_reason(
+    tmp_path: Path, hq: Hq
+) -> None:
+    ws = open_workspace(tmp_path / "li", clock=FakeClock())
+    enroll(ws, hq.url, hq.app.state.hq.make_code("p-li", "test")[0])
+    try:
+        walk_with_failure(ws)  # offline: stamping is still his workshop on the device
+        site = demo_site_path().read_text("utf-8")
+        narrowed = site.replace("workshops: [ws-stamping, ws-welding]", "workshops: [ws-welding]", 1)
+        assert narrowed != site
+        hq.app.state.hq.publish_site(narrowed)
+        report = sync(ws)
+        assert list(report.results.values()) == ["forbidden", "forbidden"]  # inspection, create
+        [hazard] = HazardService(ws).all()
+        assert hazard.status is HazardStatus.VOIDED
+        assert hazard.void_reason == "HQ did not register it: outside your workshops"
+        assert ws.store.pending_outbox() == []
+    finally:
+        ws.store.close()
