@@ -34,7 +34,8 @@ HELLO = textwrap.dedent("""
 """)
 
 
-def time_to_view(browser, command: list[str], port: int, ready) -> float:  # type: ignore[no-untyped-def]
+def time_to_view(browser, command: list[str], port: int, ready) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """(seconds until the page is served, seconds until the first view is on screen)."""
     page = browser.new_page(viewport={"width": 412, "height": 860})
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -45,10 +46,11 @@ def time_to_view(browser, command: list[str], port: int, ready) -> float:  # typ
                 break
             except Exception:
                 time.sleep(0.02)
+        served = time.perf_counter() - start
         page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
         page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
         ready(page).first.wait_for(timeout=60_000)
-        return time.perf_counter() - start
+        return served, time.perf_counter() - start
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -90,15 +92,17 @@ def main() -> None:
                     lambda p: p.get_by_text("Hello inspector"),
                 )
             )
-    print(f"{'process start -> first view in Chromium':<44} {'median s':>9} {'max s':>7}")
-    print(
-        f"{'inspect_app home (web mode)':<44} {statistics.median(app_times):9.2f} "
-        f"{max(app_times):7.2f}"
-    )
-    print(
-        f"{'bare Flet hello world (baseline)':<44} {statistics.median(hello_times):9.2f} "
-        f"{max(hello_times):7.2f}"
-    )
+    print(f"{'process start -> (median s, max s)':<36} {'page served':>16} {'view on screen':>18}")
+    for label, times in (
+        ("inspect_app home (web mode)", app_times),
+        ("bare Flet hello world (baseline)", hello_times),
+    ):
+        served = [t[0] for t in times]
+        shown = [t[1] for t in times]
+        print(
+            f"{label:<36} {statistics.median(served):8.2f} {max(served):7.2f}"
+            f" {statistics.median(shown):9.2f} {max(shown):8.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -6,9 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import threading
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Future
 from pathlib import Path
 
 import flet as ft
@@ -258,20 +256,20 @@ class Shell:
 
 
 def make_main(data_dir: Path) -> Callable[[ft.Page], Awaitable[None]]:
-    # The workspace (store, checklists, site) opens while Flet starts serving its web client, so
-    # the browser fetches Flutter and the fonts in the meantime instead of after.
-    opening: Future[tuple[Workspace, BackgroundSync]] = Future()
+    # The workspace (store, checklists, site) opens when the first browser connects, off the
+    # event loop: opened earlier, it competes with Flet's server start-up for the interpreter and
+    # the page is served later.
+    opened: list[tuple[Workspace, BackgroundSync]] = []
+    opening = asyncio.Lock()
 
-    def open_in_background() -> None:
-        try:
-            workspace = open_workspace(data_dir)
-            # Enrolled devices sync every minute, right after a submit or an action, and on
-            # demand; a device not enrolled yet skips the runs until it is.
-            opening.set_result((workspace, BackgroundSync(workspace, interval_s=60).start()))
-        except BaseException as exc:
-            opening.set_exception(exc)
-
-    threading.Thread(target=open_in_background, name="open-workspace", daemon=True).start()
+    async def opened_workspace() -> tuple[Workspace, BackgroundSync]:
+        async with opening:
+            if not opened:
+                ws = await asyncio.to_thread(open_workspace, data_dir)
+                # Enrolled devices sync every minute, right after a submit or an action, and on
+                # demand; a device not enrolled yet skips the runs until it is.
+                opened.append((ws, BackgroundSync(ws, interval_s=60).start()))
+        return opened[0]
 
     async def main(page: ft.Page) -> None:
         page.fonts = {FONT_FAMILY: f"fonts/{CJK_FONT.name}"}
@@ -283,7 +281,7 @@ def make_main(data_dir: Path) -> Callable[[ft.Page], Awaitable[None]]:
         page.theme_mode = ft.ThemeMode.LIGHT
         page.bgcolor = ft.Colors.WHITE
         page.padding = 0
-        workspace, background = await asyncio.wrap_future(opening)
+        workspace, background = await opened_workspace()
         shell = Shell(page, workspace, await device_language(page))
         shell.follow_sync(background)
         if workspace.user_or_none is None:
