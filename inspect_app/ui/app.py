@@ -14,6 +14,7 @@ import flet as ft
 from inspect_app.core.site import Equipment
 from inspect_app.exports import ExportError
 from inspect_app.exports.fonts import FontNotFoundError, MissingGlyphsError
+from inspect_app.photos import PhotoError
 from inspect_app.services.bootstrap import default_data_dir, open_workspace
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.background import BackgroundSync
@@ -167,6 +168,16 @@ class Shell:
                 data = await self.run_blocking(Path(file.path).read_bytes)
             picked.append(data or b"")
         return picked
+
+    async def add_photos(self, add: Callable[[bytes], object]) -> None:
+        """Pick photos and hand each to ``add`` (the photo pipeline, off the event loop); a file
+        that is not a usable photo is reported and the others still go in."""
+        for data in await self.pick_images():
+            try:
+                await self.run_blocking(add, data)
+            except PhotoError as exc:
+                self.toast(self.t("photo.error", reason=str(exc)), error=True)
+        self.render()
 
     async def save_file(self, file_name: str, data: bytes) -> None:
         """Offer ``data`` for saving: a download on web, a save dialog on desktop and mobile."""

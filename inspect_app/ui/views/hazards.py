@@ -11,7 +11,6 @@ import flet as ft
 from inspect_app.core.checklist import Grade, Risk
 from inspect_app.core.hazard import HazardStatus
 from inspect_app.core.workflow import CommandType
-from inspect_app.photos import PhotoError
 from inspect_app.ui.viewmodels.hazards import (
     FieldKind,
     FormError,
@@ -22,7 +21,7 @@ from inspect_app.ui.viewmodels.hazards import (
 )
 from inspect_app.ui.views import dashboard
 from inspect_app.ui.views.inspect import RISK_COLOURS
-from inspect_app.ui.views.widgets import MIN_TOUCH, big_button, card, heading, status
+from inspect_app.ui.views.widgets import MIN_TOUCH, big_button, card, heading, photo_rows, status
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell
@@ -507,40 +506,29 @@ def _actions(shell: Shell, model: HazardDetailModel) -> ft.Control:
     if screen.form is not None:
         return _form(shell, model, screen.form)
     actions = model.actions()
+    # Workflow steps as big filled buttons (failing a verification in red); comments, photos and
+    # voiding as smaller outlined ones beneath.
     steps = [a for a in actions if a not in SIDE_ACTIONS]
-    rows: list[ft.Control] = []
-    if steps:
-        rows.append(
-            ft.Row(
-                [
-                    big_button(
-                        t(f"action.{a.value}"),
-                        lambda _, a=a: _choose_action(shell, model, a),
-                        colour=ft.Colors.RED_800
-                        if a in (CommandType.VERIFY_FAIL, CommandType.VOID)
-                        else ft.Colors.INDIGO_800,
-                    )
-                    for a in steps
-                ],
-                wrap=True,
-            )
-        )
     side = [a for a in actions if a in SIDE_ACTIONS]
-    if side:
-        rows.append(
-            ft.Row(
-                [
-                    big_button(
-                        t(f"action.{a.value}"),
-                        lambda _, a=a: _choose_action(shell, model, a),
-                        selected=False,
-                        compact=True,
-                    )
-                    for a in side
-                ],
-                wrap=True,
-            )
+    rows: list[ft.Control] = [
+        ft.Row(
+            [
+                big_button(
+                    t(f"action.{a.value}"),
+                    lambda _, a=a: _choose_action(shell, model, a),
+                    colour=ft.Colors.RED_800
+                    if a is CommandType.VERIFY_FAIL
+                    else ft.Colors.INDIGO_800,
+                    selected=a in steps,
+                    compact=a in side,
+                )
+                for a in group
+            ],
+            wrap=True,
         )
+        for group in (steps, side)
+        if group
+    ]
     if model.hazard.status is HazardStatus.SUBMITTED and model.is_refused_for_rectifier(
         CommandType.VERIFY_PASS
     ):
@@ -585,32 +573,14 @@ def _form(shell: Shell, model: HazardDetailModel, command_type: CommandType) -> 
                 )
             )
         elif form_field.kind is FieldKind.PHOTOS:
-            photos = values.setdefault(name, [])
-            thumbs = [
-                ft.Image(
-                    src=shell.ws.store.photos.thumb_path(sha).read_bytes(),
-                    width=96,
-                    height=96,
-                    fit=ft.BoxFit.COVER,
-                    border_radius=8,
-                )
-                for sha in photos
-            ]
-            rows.append(
-                ft.Row(
-                    [
-                        big_button(
-                            t("finding.photo"),
-                            lambda _: shell.page.run_task(_pick_photos, shell, model),
-                            icon=ft.Icons.PHOTO_CAMERA,
-                        ),
-                        status(t("finding.photos", n=len(photos))),
-                    ],
-                    wrap=True,
-                )
-            )
-            if thumbs:
-                rows.append(ft.Row(thumbs, wrap=True))
+            photos: list[str] = values.setdefault(name, [])
+
+            def add(data: bytes, photos: list[str] = photos) -> None:
+                sha = model.add_photo(data)
+                if sha not in photos:
+                    photos.append(sha)
+
+            rows += photo_rows(shell, photos, add)
         else:
             multiline = form_field.kind is FieldKind.LONG_TEXT
             rows.append(
@@ -655,20 +625,6 @@ def _set_value(shell: Shell, name: str, value: str) -> None:
 
 def _cancel(shell: Shell) -> None:
     shell.hazard_screen.close_form()
-    shell.render()
-
-
-async def _pick_photos(shell: Shell, model: HazardDetailModel) -> None:
-    files = await shell.pick_images()
-    photos = shell.hazard_screen.values.setdefault("photos", [])
-    for data in files:
-        try:
-            sha = await shell.run_blocking(model.add_photo, data)
-        except PhotoError as exc:
-            shell.toast(shell.t("photo.error", reason=str(exc)), error=True)
-            continue
-        if sha not in photos:
-            photos.append(sha)
     shell.render()
 
 

@@ -10,10 +10,9 @@ import flet as ft
 from inspect_app.core.checklist import Grade, ItemType, Risk
 from inspect_app.core.evaluation import BlockReason, Outcome, evaluate
 from inspect_app.core.inspection import Finding, PassFail
-from inspect_app.photos import PhotoError
 from inspect_app.services.inspections import InspectionError, InspectionService
 from inspect_app.ui.viewmodels.walk import WalkViewModel
-from inspect_app.ui.views.widgets import MIN_TOUCH, big_button, card, heading, status
+from inspect_app.ui.views.widgets import MIN_TOUCH, big_button, card, heading, photo_rows, status
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell
@@ -585,45 +584,11 @@ def _finding(shell: Shell, vm: WalkViewModel) -> ft.Control:
 
 
 def _photo_row(shell: Shell, vm: WalkViewModel) -> ft.Control:
-    t = shell.t
     photos = vm.answer.photos if vm.answer else ()
-    thumbs = [
-        ft.Image(
-            src=shell.ws.store.photos.thumb_path(sha).read_bytes(),
-            width=96,
-            height=96,
-            fit=ft.BoxFit.COVER,
-            border_radius=8,
-        )
-        for sha in photos
-    ]
-    rows: list[ft.Control] = [
-        ft.Row(
-            [
-                big_button(
-                    t("finding.photo"),
-                    lambda _: shell.page.run_task(_pick_photo, shell, vm),
-                    icon=ft.Icons.PHOTO_CAMERA,
-                ),
-                status(t("finding.photos", n=len(photos))),
-            ],
-            wrap=True,
-        )
-    ]
-    if thumbs:
-        rows.append(ft.Row(thumbs, wrap=True))
+    rows = photo_rows(shell, photos, vm.add_photo)
     if not photos and vm.photo_required():
-        rows.append(status(t("finding.photo_required"), colour=ft.Colors.RED_900, bold=True))
+        rows.append(status(shell.t("finding.photo_required"), colour=ft.Colors.RED_900, bold=True))
     return ft.Column(rows)
-
-
-async def _pick_photo(shell: Shell, vm: WalkViewModel) -> None:
-    for data in await shell.pick_images():
-        try:
-            await shell.run_blocking(vm.add_photo, data)
-        except PhotoError as exc:
-            shell.toast(shell.t("photo.error", reason=str(exc)), error=True)
-    shell.render()
 
 
 def _summary(shell: Shell, vm: WalkViewModel) -> ft.Control:

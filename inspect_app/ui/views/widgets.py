@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import flet as ft
+
+if TYPE_CHECKING:
+    from inspect_app.ui.app import Shell
 
 MIN_TOUCH = 56
 #: The bundled font with CJK glyphs; styles that set their own text style must name it again.
@@ -75,3 +79,41 @@ def status(
             text, color=colour, size=size, weight=ft.FontWeight.W_600 if bold else None
         ),
     )
+
+
+def photo_rows(
+    shell: Shell, photos: Sequence[str], add: Callable[[bytes], object]
+) -> list[ft.Control]:
+    """The add-photo button with the count so far, then the thumbnails; ``add`` takes each picked
+    photo's bytes (run off the event loop)."""
+    t = shell.t
+    rows: list[ft.Control] = [
+        ft.Row(
+            [
+                big_button(
+                    t("finding.photo"),
+                    lambda _: shell.page.run_task(shell.add_photos, add),
+                    icon=ft.Icons.PHOTO_CAMERA,
+                ),
+                status(t("finding.photos", n=len(photos))),
+            ],
+            wrap=True,
+        )
+    ]
+    if photos:
+        rows.append(
+            ft.Row(
+                [
+                    ft.Image(
+                        src=shell.ws.store.photos.thumb_path(sha).read_bytes(),
+                        width=96,
+                        height=96,
+                        fit=ft.BoxFit.COVER,
+                        border_radius=8,
+                    )
+                    for sha in photos
+                ],
+                wrap=True,
+            )
+        )
+    return rows
