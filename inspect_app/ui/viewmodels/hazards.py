@@ -218,13 +218,16 @@ class HazardDetailModel:
         self.lang = lang
         self.service = HazardService(ws)
         self.hazard_id = hazard_id
+        self._hazard: Hazard | None = None
 
     @property
     def hazard(self) -> Hazard:
-        hazard = self.service.get(self.hazard_id)
-        if hazard is None:
-            raise KeyError(f"no hazard {self.hazard_id} on this device")
-        return hazard
+        """The hazard as stored, read once and again after each action taken here."""
+        if self._hazard is None:
+            self._hazard = self.service.get(self.hazard_id)
+            if self._hazard is None:
+                raise KeyError(f"no hazard {self.hazard_id} on this device")
+        return self._hazard
 
     def place(self) -> str:
         h = self.hazard
@@ -310,7 +313,9 @@ class HazardDetailModel:
         the state machine comes back as the decision's message."""
         hazard = self.hazard
         payload = build_payload(form_fields(command_type, hazard), values)
-        return self.service.act(hazard, command_type, payload)
+        decision = self.service.act(hazard, command_type, payload)
+        self._hazard = None
+        return decision
 
 
 @dataclass
