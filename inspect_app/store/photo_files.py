@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
-from inspect_app.store.atomic_storage import fsync_dir, remove_durably, write_atomically
+from inspect_app.store.atomic_storage import fsync_dir, write_atomically
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -51,13 +50,9 @@ class PhotoFiles:
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
 
-    def delete(self, sha256: str) -> None:
-        """Remove the full-size photo, keeping the thumbnail for lists."""
-        remove_durably(self.path(sha256))
-
-    def delete_many(self, shas: Iterable[str]) -> None:
-        """Remove several full-size photos with one directory sync (a removal a crash undoes
-        only leaves a file that is no longer needed)."""
+    def delete(self, *shas: str) -> None:
+        """Remove full-size photos, keeping their thumbnails for lists, with one directory sync
+        (a removal a crash undoes only leaves a file that is no longer needed)."""
         for sha in shas:
             self.path(sha).unlink(missing_ok=True)
         fsync_dir(self.root)

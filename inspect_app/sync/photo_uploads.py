@@ -61,7 +61,7 @@ class PhotoUploads:
         how many were deleted."""
         freed = [s for s in set(shas) if s in self.at_hq and s not in still_needed]
         if freed:
-            self.store.photos.delete_many(freed)
+            self.store.photos.delete(*freed)
             self.at_hq.difference_update(freed)
             self.store.set_meta(AT_HQ, sorted(self.at_hq))
         return len(freed)
