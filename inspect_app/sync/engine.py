@@ -36,6 +36,9 @@ from inspect_app.sync.transport import RequestRejected, SyncError, Transport, re
 PULL_CURSOR = "pull_cursor"
 LAST_SYNC_AT = "last_sync_at"
 LAST_SYNC_ERROR = "last_sync_error"
+#: [hazard id, command id] of this device's commands HQ answered rejected_conflict, oldest first,
+#: so the Sync tab lists them without reading every event on the device.
+REFUSED_HERE = "refused_here"
 BATCH_SIZE = 100
 #: Push results that mean HQ did not take the command at all.
 REFUSED = frozenset({CommandResult.FORBIDDEN.value, CommandResult.INVALID.value})
@@ -291,14 +294,21 @@ class SyncEngine:
     def _apply_pull(self, page: dict[str, Any], report: SyncReport) -> None:
         hazards = [Hazard.from_dict(h) for h in page.get("hazards", [])]
         pending = self._pending_commands_by_hazard()
+        device_id = self.ws.device_id
+        refused = list(self.ws.store.get_meta(REFUSED_HERE) or [])
+        known = len(refused)
         with self.ws.store.transaction() as tx:
             for hazard in hazards:
                 tx.put_hazard(self._rebase(hazard, pending.get(hazard.id, [])).to_dict())
             for event in page.get("events", []):
                 if event.get("hazard_id"):
                     tx.add_event({**event, "pending": False})
-                if event.get("result") == "rejected_conflict":
+                if event.get("result") == CommandResult.REJECTED_CONFLICT.value:
                     report.conflicts.append(event)
+                    if event.get("device_id") == device_id:
+                        refused.append([event["hazard_id"], event["id"]])
+            if len(refused) > known:
+                tx.set_meta(REFUSED_HERE, refused)
             master = merge_master_data(self.ws, page)
             if master is not None:
                 tx.set_meta(SYNCED_CHECKLISTS, master[0])

@@ -7,11 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inspect_app.core.enrolment import parse_enrolment_link
-from inspect_app.core.workflow import CommandResult
 from inspect_app.services.hazards import HazardService
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.client import Connection, connection, enroll
-from inspect_app.sync.engine import LAST_SYNC_AT, LAST_SYNC_ERROR
+from inspect_app.sync.engine import LAST_SYNC_AT, LAST_SYNC_ERROR, REFUSED_HERE
 from inspect_app.sync.progress import SyncProgress
 from inspect_app.sync.transport import SyncError
 
@@ -65,22 +64,19 @@ class SyncModel:
         service = HazardService(self.ws)
         site = self.ws.catalog.site
         found = []
-        device_id = self.ws.device_id
-        for event in self.ws.store.all_events():
-            refused = event["result"] == CommandResult.REJECTED_CONFLICT
-            if not refused or event["device_id"] != device_id:
-                continue
-            hazard = service.get(event["hazard_id"])
+        for hazard_id, event_id in reversed(self.ws.store.get_meta(REFUSED_HERE) or []):
+            event = next(e for e in self.ws.store.events_for(hazard_id) if e["id"] == event_id)
+            hazard = service.get(hazard_id)
             found.append(
                 Conflict(
-                    hazard_id=event["hazard_id"],
-                    hazard=hazard.description if hazard else event["hazard_id"],
+                    hazard_id=hazard_id,
+                    hazard=hazard.description if hazard else hazard_id,
                     action=event["type"],
                     who=site.person_name(event["actor"], self.lang),
                     reason=event.get("reason") or "",
                 )
             )
-        return found[::-1]
+        return found
 
     def enroll(self, address: str, code: str) -> Connection:
         """Enrol with an address and code, or with the enrolment link pasted into the address;
