@@ -21,8 +21,8 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from inspect_app.server.testing import PostgresCluster
 from tests.server.conftest import hazard_payload, start_hq
+from tests.support.services import PostgresCluster
 
 DEVICES = 4
 BATCHES = 25

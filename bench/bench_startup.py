@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from inspect_app.server.testing import free_port
 from tests.browser import chromium
+from tests.support.services import free_port
 
 RUNS = 5
 HELLO = textwrap.dedent("""

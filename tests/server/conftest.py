@@ -18,7 +18,7 @@ import requests
 from PIL import Image
 
 from inspect_app.server.app import Settings, create_app
-from inspect_app.server.testing import LiveServer, PostgresCluster, SeaweedS3
+from tests.support.services import LiveServer, PostgresCluster, SeaweedS3
 
 ADMIN_PASSWORD = "correct horse battery"
 

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from inspect_app.server.app import Settings, create_app
 from inspect_app.server.database import make_engine, upgrade
-from inspect_app.server.testing import SeaweedS3
 from tests.server.conftest import Hq, hazard_payload, jpeg, start_hq, upload_at_once
+from tests.support.services import SeaweedS3
 
 BATCHES = 15
 PER_BATCH = 10

@@ -37,7 +37,6 @@ from inspect_app.core.workflow import CommandType
 from inspect_app.server import schema
 from inspect_app.server.app import Settings, create_app
 from inspect_app.server.hq import SEQ
-from inspect_app.server.testing import LiveServer
 from inspect_app.services.bootstrap import open_workspace
 from inspect_app.services.hazards import HazardService
 from inspect_app.services.outbox import COMMAND, INSPECTION
@@ -54,6 +53,7 @@ from inspect_app.sync.engine import (
 from inspect_app.sync.transport import RetryPolicy, SyncError
 from tests.server.conftest import Hq, hazard_payload, start_hq
 from tests.services.conftest import FakeClock
+from tests.support.services import LiveServer
 from tests.sync.fault_proxy import Fault, FaultProxy, fault_proxy
 from tests.sync.test_sync_client import walk_with_failure
 

@@ -54,7 +54,6 @@ from inspect_app.core.workflow import CommandType
 from inspect_app.resources import demo_site_path, shipped_checklists_dir
 from inspect_app.server import schema
 from inspect_app.server.app import Settings, create_app
-from inspect_app.server.testing import LiveServer
 from inspect_app.services import master_data
 from inspect_app.services.catalog import Catalog
 from inspect_app.services.clock import today
@@ -68,6 +67,7 @@ from inspect_app.sync.engine import LAST_SYNC_ERROR, SyncEngine, SyncReport
 from inspect_app.sync.transport import RetryPolicy, SyncError
 from tests.server.conftest import jpeg
 from tests.services.conftest import FakeClock
+from tests.support.services import LiveServer
 from tests.sync.fault_proxy import Fault, FaultProxy
 
 WORKSHOP = "ws-stamping"

@@ -15,7 +15,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from inspect_app.server.testing import free_port, wait_until
+from tests.support.services import free_port, wait_until
 
 PHONE = {"width": 412, "height": 860}
 TABLET = {"width": 1024, "height": 1366}

@@ -4,6 +4,7 @@ standing in for readiness."""
 
 from __future__ import annotations
 
+import glob
 import os
 import pwd
 import random
@@ -17,7 +18,19 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+def _pg_bindir() -> Path:
+    """Where initdb and pg_ctl live: pg_config's answer, else the newest Debian-style install."""
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        done = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
+        candidate = Path(done.stdout.strip())
+        if done.returncode == 0 and (candidate / "initdb").exists():
+            return candidate
+    installs = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name)
+    )
+    return Path(installs[-1]) if installs else Path("/usr/lib/postgresql/bin")
 
 
 class ServiceError(RuntimeError):
@@ -73,8 +86,9 @@ class PostgresCluster:
     """initdb + pg_ctl as the postgres user (the server refuses to run as root)."""
 
     def __init__(self) -> None:
-        if not (PG_BIN / "initdb").exists():
-            raise ServiceError(f"PostgreSQL 15 is not installed ({PG_BIN}); run scripts/setup.sh")
+        self.bin = _pg_bindir()
+        if not (self.bin / "initdb").exists():
+            raise ServiceError(f"PostgreSQL is not installed ({self.bin}); run scripts/setup.sh")
         # Under /tmp, not pytest's private tmp: the postgres user must be able to reach it.
         self.root = Path(tempfile.mkdtemp(prefix="inspect-pg-"))
         self.data = self.root / "pgdata"
@@ -92,7 +106,7 @@ class PostgresCluster:
 
     def start(self) -> PostgresCluster:
         self._run(
-            str(PG_BIN / "initdb"),
+            str(self.bin / "initdb"),
             "-D",
             str(self.data),
             "-A",
@@ -106,7 +120,7 @@ class PostgresCluster:
             "-c fsync=off -c max_connections=100"
         )
         self._run(
-            str(PG_BIN / "pg_ctl"),
+            str(self.bin / "pg_ctl"),
             "-D",
             str(self.data),
             "-o",
@@ -132,7 +146,7 @@ class PostgresCluster:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
 
 
