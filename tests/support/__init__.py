@@ -1,0 +1,1 @@
+"""Support code shared by tests and benchmarks (real services on loopback)."""
