@@ -12,7 +12,6 @@ from inspect_app.sync.transport import (
     RequestRejected,
     SyncError,
     Transport,
-    read_json,
 )
 
 SERVER_URL = "server_url"
@@ -54,7 +53,7 @@ def enroll(
         raise SyncError("the server address must start with https:// (or http:// on a test rig)")
     transport = Transport(server_url, ca_file=ca_file)
     try:
-        response = transport.request("POST", "/v1/devices/enroll", json={"code": code.strip()})
+        answer = transport.request_json("POST", "/v1/devices/enroll", json={"code": code.strip()})
     except AuthError as exc:
         raise SyncError(
             "the enrolment code was not accepted: it is mistyped, used already or expired"
@@ -63,7 +62,6 @@ def enroll(
         raise SyncError(f"the enrolment code was not accepted: {exc}") from exc
     finally:
         transport.close()
-    answer = read_json(response)
     with workspace.store.transaction() as tx:
         tx.set_meta(SERVER_URL, server_url)
         tx.set_meta(TOKEN, answer["token"])

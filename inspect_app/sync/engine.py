@@ -31,7 +31,7 @@ from inspect_app.services.outbox import COMMAND, INSPECTION
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.photo_uploads import PhotoUploads
 from inspect_app.sync.progress import Phase, ProgressCallback, SyncProgress, ignore_progress
-from inspect_app.sync.transport import RequestRejected, SyncError, Transport, read_json
+from inspect_app.sync.transport import RequestRejected, SyncError, Transport
 
 PULL_CURSOR = "pull_cursor"
 LAST_SYNC_AT = "last_sync_at"
@@ -236,12 +236,11 @@ class SyncEngine:
             seq_of[item["id"]] = entry["seq"]
             entry_of[item["id"]] = entry
         try:
-            response = self.transport.request("POST", "/v1/sync/push", json=body)
+            results = self.transport.request_json("POST", "/v1/sync/push", json=body)
         except RequestRejected as exc:
             if exc.status == 409:
                 raise SyncError(f"HQ and this device disagree on the command order: {exc}") from exc
             raise
-        results = read_json(response)
         done: list[int] = []
         missing: list[str] = []
         refused_creates: list[tuple[dict[str, Any], str]] = []
@@ -283,10 +282,9 @@ class SyncEngine:
         self._report(phase=Phase.PULL)
         while True:
             since = int(self.ws.store.get_meta(PULL_CURSOR, 0))
-            response = self.transport.request(
+            page = self.transport.request_json(
                 "GET", "/v1/sync/pull", params={"since": since, "limit": PULL_LIMIT}
             )
-            page = read_json(response)
             self._apply_pull(page, report)
             if not page.get("has_more"):
                 return

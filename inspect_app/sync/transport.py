@@ -10,11 +10,12 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+T = TypeVar("T")
 
 
 class SyncError(Exception):
@@ -45,13 +46,21 @@ class RetryPolicy:
         return rng.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
 
 
-def read_json(response: requests.Response) -> Any:
-    """The JSON body of a successful answer; a body that is not JSON (a captive portal or a proxy
-    answering for HQ) is a SyncError with a plain reason, like any other failed sync."""
+class _CutShort(Exception):
+    """An answer that ended early (its headers or body cut off); sent again like a reset."""
+
+
+def _read_json(response: requests.Response) -> Any:
+    """The JSON body of a successful answer. An answer cut short (no Content-Type because the
+    headers were cut, an empty body, JSON that stops early) raises _CutShort; a whole answer that
+    is not JSON (a captive portal or a proxy answering for HQ) is a SyncError with a plain
+    reason, like any other failed sync."""
+    kind = response.headers.get("Content-Type")
     try:
         return response.json()
     except ValueError as exc:
-        kind = response.headers.get("Content-Type", "unknown content")
+        if kind is None or not response.content or "json" in kind:
+            raise _CutShort("HQ's answer was cut short") from exc
         raise SyncError(
             f"the answer from {response.url} is not HQ's ({kind}); is the address right?"
         ) from exc
@@ -105,6 +114,21 @@ class Transport:
     ) -> requests.Response:
         """Send with retries on network faults and 429/5xx; return a response whose status is in
         ``ok``; raise AuthError or RequestRejected for other answers."""
+        return self._send(method, path, ok, lambda response: response, **kwargs)
+
+    def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Like ``request`` for a 200 answer, returning its JSON body; an answer cut short is
+        retried like a reset."""
+        return self._send(method, path, frozenset({200}), _read_json, **kwargs)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        ok: frozenset[int],
+        read: Callable[[requests.Response], T],
+        **kwargs: Any,
+    ) -> T:
         last_error = "no attempt made"
         for attempt in range(self.retry.attempts):
             if attempt:
@@ -119,7 +143,11 @@ class Transport:
                 last_error = _network_reason(exc)
                 continue
             if response.status_code in ok:
-                return response
+                try:
+                    return read(response)
+                except _CutShort as exc:
+                    last_error = str(exc)
+                    continue
             message, body = _detail(response)
             if response.status_code in RETRYABLE_STATUS:
                 last_error = f"HQ answered {response.status_code}: {message}"
@@ -139,4 +167,6 @@ def _network_reason(exc: requests.RequestException) -> str:
         return "HQ took too long to answer"
     if isinstance(exc, requests.exceptions.ConnectionError):
         return "no connection to HQ"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "HQ's answer was cut short"
     return str(exc)

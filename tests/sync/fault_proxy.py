@@ -9,6 +9,9 @@ target "the next POST /v1/sync/push" rather than a byte offset. Faults:
   gives up and closes (a response slower than the client's timeout);
 - ``cut_request``: forward only the first ``cut_at`` bytes of the request body to HQ, then close
   both sides (an upload cut halfway);
+- ``cut_response``: forward the request, read HQ's whole response (HQ has committed), send the
+  client only its first ``cut_at`` bytes, then close (a proxy that fails inside the headers or
+  the body);
 - ``reset``: close the client's connection before forwarding anything;
 - ``error_response``: answer the client with a canned ``status`` (500 by default) instead of HQ's
   answer, after forwarding the request (so HQ has committed) unless ``forward`` is False;
@@ -35,7 +38,15 @@ MAX_HEAD = 64 * 1024
 #: The longest a ``pause`` fault holds a request when the test never releases it (seconds).
 PAUSE_LIMIT = 30.0
 KINDS = frozenset(
-    {"drop_response", "hold_response", "cut_request", "reset", "error_response", "pause"}
+    {
+        "drop_response",
+        "hold_response",
+        "cut_request",
+        "cut_response",
+        "reset",
+        "error_response",
+        "pause",
+    }
 )
 
 
@@ -257,6 +268,9 @@ class FaultProxy:
                     upstream, upstream_buffer, head_only_body=method == b"HEAD"
                 )
                 if fault and fault.kind == "drop_response":
+                    return
+                if fault and fault.kind == "cut_response":
+                    client.sendall((response[0] + response[1])[: fault.cut_at])
                     return
                 if fault and fault.kind == "error_response":
                     client.sendall(_canned_response(fault.status))

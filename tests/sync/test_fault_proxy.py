@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -71,3 +72,15 @@ def test_cut_request_delivers_half_a_body(proxy: FaultProxy) -> None:
     with pytest.raises(requests.ConnectionError):
         requests.post(proxy.url + "/upload", data=b"12345678", timeout=5)
     assert proxy.faults_fired == ["cut_request"]
+
+
+@pytest.mark.parametrize("cut_at", [0, 30, 60])
+def test_cut_response_sends_the_first_bytes_then_closes(proxy: FaultProxy, cut_at: int) -> None:
+    proxy.inject(Fault("cut_response", cut_at=cut_at))
+    with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as sock:
+        sock.sendall(b"POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")
+        received = bytearray()
+        while chunk := sock.recv(65536):  # ends when the proxy closes
+            received += chunk
+    assert len(received) == cut_at and bytes(received).startswith(b"HTTP/1.1 200"[:cut_at])
+    assert _Echo.received == [b"hello"]
