@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+
+from inspect_app.commands.serve import port_number
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     run = subparsers.add_parser("run", help="run the inspection app")
     run.add_argument("--web", action="store_true", help="serve it to a browser (works offline)")
     run.add_argument("--host", default="127.0.0.1")
-    run.add_argument("--port", type=int, default=8550)
+    run.add_argument("--port", default="8550", help="1-65535 (default: 8550)")
     run.add_argument("--data", type=Path, default=None, help="the device's data directory")
     run.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
+    try:
+        port = port_number(args.port)
+    except ValueError as exc:
+        print(f"cannot start the app: {exc}", file=sys.stderr)
+        return 2
     from inspect_app.ui.app import run
 
-    run(args.data, args.web, args.host, args.port)
+    run(args.data, args.web, args.host, port)
     return 0

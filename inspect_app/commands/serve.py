@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from inspect_app.server.errors import HQError
 def register(subparsers: argparse._SubParsersAction) -> None:
     serve = subparsers.add_parser("serve", help="run the HQ sync server and HQ pages")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument("--port", default="8700", help="1-65535 (default: 8700)")
     serve.add_argument("--data", type=Path, default=Path("hq-data"), help="data directory")
     serve.add_argument("--db", default=None, help="database URL (default: SQLite in --data)")
     serve.add_argument("--blobs", default=None, help="s3://bucket?endpoint=URL (default: disk)")
@@ -42,6 +44,28 @@ def settings_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     )
 
 
+def port_number(text: str) -> int:
+    """The port a ``--port`` option names; ValueError with a one-line reason otherwise."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise ValueError(f"--port {text} is not a port number (1-65535)")
+    return port
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` and listening; OSError with a one-line reason otherwise."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise OSError(f"port {port} is already in use") from exc
+        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+
+
 def admin_password() -> str:
     password = os.environ.get("INSPECT_ADMIN_PASSWORD")
     if password:
@@ -57,21 +81,39 @@ def _serve(args: argparse.Namespace) -> int:
     from inspect_app.server.app import create_app
 
     try:
-        app = create_app(settings_from(args))
-        if args.create_admin:
-            app.state.accounts.create_user(args.create_admin, admin_password(), is_admin=True)
-            print(f"HQ admin '{args.create_admin}' is ready")
-    except (HQError, ValueError) as exc:
+        port = port_number(args.port)
+    except ValueError as exc:
+        print(f"cannot start HQ: {exc}", file=sys.stderr)
+        return 2
+    try:
+        sock = listening_socket(args.host, port)
+    except OSError as exc:
         print(f"cannot start HQ: {exc}", file=sys.stderr)
         return 1
-    scheme = "https" if args.ssl_certfile else "http"
-    print(f"HQ listening on {scheme}://{args.host}:{args.port}/", flush=True)
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level="info",
-        ssl_certfile=args.ssl_certfile,
-        ssl_keyfile=args.ssl_keyfile,
-    )
+    with sock:
+        try:
+            app = create_app(settings_from(args))
+            if args.create_admin:
+                app.state.accounts.create_user(args.create_admin, admin_password(), is_admin=True)
+                print(f"HQ admin '{args.create_admin}' is ready")
+        except (HQError, ValueError) as exc:
+            print(f"cannot start HQ: {exc}", file=sys.stderr)
+            return 1
+        config = uvicorn.Config(
+            app,
+            host=args.host,
+            port=port,
+            log_level="info",
+            ssl_certfile=args.ssl_certfile,
+            ssl_keyfile=args.ssl_keyfile,
+        )
+        try:
+            config.load()  # reads the TLS files, so a bad one fails here, not after "listening"
+        except OSError as exc:  # ssl.SSLError is an OSError
+            print(f"cannot start HQ: cannot use the TLS certificate or key: {exc}", file=sys.stderr)
+            return 1
+        scheme = "https" if args.ssl_certfile else "http"
+        # The socket is bound and listening: a client connecting now waits for uvicorn.
+        print(f"HQ listening on {scheme}://{args.host}:{port}/", flush=True)
+        uvicorn.Server(config).run(sockets=[sock])
     return 0
