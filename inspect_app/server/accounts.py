@@ -1,5 +1,5 @@
-"""HQ web accounts: scrypt password hashes, session tokens stored hashed, and a limit on failed
-logins per username and address."""
+"""HQ web accounts: scrypt password hashes, session tokens stored hashed, and limits on failed
+logins per username and address and per address (one address guessing many usernames)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, delete, insert, select, update
 
 from inspect_app.server import schema
-from inspect_app.server.hq import Forbidden, HQError, Unauthorized, digest
+from inspect_app.server.errors import Forbidden, HQError, Unauthorized
+from inspect_app.server.hq import digest
 
 SESSION_TTL = timedelta(hours=12)
 MAX_FAILURES = 5
+MAX_FAILURES_PER_ADDRESS = 20
 FAILURE_WINDOW_S = 900.0
+#: Longer passwords are refused unhashed: scrypt over megabytes would be a cheap way to load HQ.
+MAX_PASSWORD_CHARS = 200
 
 
 class TooManyAttempts(HQError):
@@ -44,14 +48,15 @@ class Accounts:
     def __init__(self, engine: Engine, monotonic=time.monotonic) -> None:  # type: ignore[no-untyped-def]
         self.engine = engine
         self._monotonic = monotonic
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        # Keyed by (username, address), and by (None, address) for all usernames together.
+        self._failures: dict[tuple[str | None, str], deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
     def create_user(
         self, username: str, password: str, *, is_admin: bool, person_id: str | None = None
     ) -> None:
-        if len(password) < 10:
-            raise HQError("a password needs at least 10 characters")
+        if not 10 <= len(password) <= MAX_PASSWORD_CHARS:
+            raise HQError(f"a password needs 10 to {MAX_PASSWORD_CHARS} characters")
         table = schema.users
         with self.engine.begin() as conn:
             values = {
@@ -64,7 +69,7 @@ class Accounts:
             else:
                 conn.execute(insert(table).values(username=username, **values))
 
-    def _recent_failures(self, key: tuple[str, str]) -> deque[float]:
+    def _recent_failures(self, key: tuple[str | None, str]) -> deque[float]:
         window = self._failures[key]
         cutoff = self._monotonic() - FAILURE_WINDOW_S
         while window and window[0] < cutoff:
@@ -72,18 +77,30 @@ class Accounts:
         return window
 
     def login(self, username: str, password: str, address: str) -> str:
-        """A new session token, or Unauthorized; too many failures lock the pair for a while."""
-        key = (username, address)
+        """A new session token, or Unauthorized; too many failures lock the (username, address)
+        pair, or the address for every username, for a while."""
+        keys = ((username, address), (None, address))
         with self._lock:
-            if len(self._recent_failures(key)) >= MAX_FAILURES:
+            if (
+                len(self._recent_failures(keys[0])) >= MAX_FAILURES
+                or len(self._recent_failures(keys[1])) >= MAX_FAILURES_PER_ADDRESS
+            ):
                 raise TooManyAttempts("too many failed logins; try again in 15 minutes")
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(schema.users).where(schema.users.c.username == username)
-            ).first()
-        if row is None or not check_password(password, row.password_hash):
+        row = None
+        # No stored username holds NUL (PostgreSQL refuses it in a query) or exceeds the column.
+        if "\x00" not in username and len(username) <= schema.users.c.username.type.length:
+            with self.engine.connect() as conn:
+                row = conn.execute(
+                    select(schema.users).where(schema.users.c.username == username)
+                ).first()
+        if (
+            row is None
+            or len(password) > MAX_PASSWORD_CHARS
+            or not check_password(password, row.password_hash)
+        ):
             with self._lock:
-                self._failures[key].append(self._monotonic())
+                for key in keys:
+                    self._failures[key].append(self._monotonic())
             raise Unauthorized("wrong username or password")
         token = secrets.token_urlsafe(32)
         expires = (datetime.now(UTC) + SESSION_TTL).isoformat(timespec="seconds")

@@ -1,0 +1,264 @@
+"""What HQ's pages read about hazards: every stored hazard, parsed or marked "not valid" with the
+field and the reason (data stored before HQ validated commands must not break a page), a hazard's
+timeline, and rectification figures by workshop and by month."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+from sqlalchemy import Engine, Text, cast, select
+
+from inspect_app.core.hazard import Hazard
+from inspect_app.core.rates import Period, RectificationFigures, rectification_figures
+from inspect_app.server import schema
+from inspect_app.server.blob_store import check_key
+
+#: Longest text of one stored value a page shows.
+SHOWN_CHARS = 2000
+
+
+def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
+    """A stored value of any type as text for a page ("" for none)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = json.dumps(value, ensure_ascii=False, default=str)
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def is_photo_ref(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and check_key(value) == value
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class PhotoRef:
+    sha256: str | None  # None: the stored reference is not a photo's sha256
+    stored: str
+
+
+@dataclass(frozen=True)
+class HazardRecord:
+    """One stored hazard: ``hazard`` when it parses, else None and ``problems`` say why."""
+
+    id: str
+    data: Mapping[str, Any]
+    hazard: Hazard | None
+    problems: tuple[str, ...] = ()
+
+    def text(self, key: str) -> str:
+        return shown(self.data.get(key))
+
+    def choice(self, key: str, kind: type[Enum]) -> str | None:
+        """The stored value when it is one of ``kind``'s values (safe as a CSS class)."""
+        value = self.data.get(key)
+        return value if value in {m.value for m in kind} else None
+
+    def photo_refs(self, key: str) -> list[PhotoRef]:
+        value = self.data.get(key)
+        refs = value if isinstance(value, list) else [] if value is None else [value]
+        return [PhotoRef(r if is_photo_ref(r) else None, shown(r, 100)) for r in refs]
+
+    def plan(self) -> dict[str, str] | None:
+        plan = self.data.get("plan")
+        if not plan:
+            return None
+        if not isinstance(plan, dict):
+            return {"plan": shown(plan)}
+        return {key: shown(value) for key, value in plan.items()}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    recorded_at: str
+    actor: str
+    type: str
+    result: str
+    reason: str
+    device_id: str
+    details: tuple[tuple[str, str], ...]
+
+
+class HazardReads:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def all(self) -> list[HazardRecord]:
+        table = schema.hazards
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(table.c.id, cast(table.c.data, Text).label("raw"))).all()
+        return [parse_record(r.id, r.raw) for r in rows]
+
+    def one(self, hazard_id: str) -> HazardRecord | None:
+        table = schema.hazards
+        if not _storable_id(hazard_id):
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(table.c.id, cast(table.c.data, Text).label("raw")).where(
+                    table.c.id == hazard_id
+                )
+            ).first()
+        return None if row is None else parse_record(row.id, row.raw)
+
+    def timeline(self, hazard_id: str) -> list[TimelineEntry]:
+        table = schema.events
+        if not _storable_id(hazard_id):
+            return []
+        with self.engine.connect() as conn:
+            raws = conn.execute(
+                select(cast(table.c.data, Text))
+                .where(table.c.hazard_id == hazard_id)
+                .order_by(table.c.server_seq)
+            ).scalars()
+            return [_timeline_entry(raw) for raw in raws]
+
+
+def _storable_id(value: str) -> bool:
+    """Ids longer than the column or holding NUL (which PostgreSQL refuses) match no row."""
+    return len(value) <= schema.hazards.c.id.type.length and "\x00" not in value
+
+
+def parse_record(hazard_id: str, raw: str) -> HazardRecord:
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return HazardRecord(hazard_id, {}, None, ("record: not readable JSON",))
+    if not isinstance(data, dict):
+        return HazardRecord(hazard_id, {}, None, (f"record: not an object ({shown(data, 60)})",))
+    problems = hazard_problems(data)
+    if problems:
+        return HazardRecord(hazard_id, data, None, tuple(problems))
+    try:
+        return HazardRecord(hazard_id, data, Hazard.from_dict(data))
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        return HazardRecord(hazard_id, data, None, (f"record: {shown(str(exc), 200)}",))
+
+
+def _date(value: str) -> object:
+    return date.fromisoformat(value)
+
+
+#: What the pages and the rates compute with, beyond the types ``Hazard`` declares.
+_PARSED = {
+    "found_at": datetime.fromisoformat,
+    "deadline": _date,
+    "closed_at": lambda value: _date(value[:10]),
+}
+
+
+def hazard_problems(data: Mapping[str, Any]) -> list[str]:
+    """ "field: reason" for each stored field that does not fit ``Hazard``'s declared types, or
+    that a page cannot compute with (dates, photo references)."""
+    problems = _fields_problems(Hazard, data)
+    for key, parse in _PARSED.items():
+        value = data.get(key)
+        if isinstance(value, str):
+            try:
+                parse(value)
+            except ValueError:
+                problems.append(f"{key}: not an ISO date ({shown(value, 40)})")
+    for key in ("photos", "after_photos"):
+        refs = data.get(key)
+        if isinstance(refs, list) and not all(is_photo_ref(r) for r in refs):
+            problems.append(f"{key}: a photo reference is not a sha256")
+    return problems
+
+
+def _fields_problems(cls: type, data: Mapping[str, Any]) -> list[str]:
+    hints = get_type_hints(cls)
+    problems = []
+    for field in dataclasses.fields(cls):
+        required = (
+            field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+        )
+        if field.name not in data:
+            if required:
+                problems.append(f"{field.name}: missing")
+            continue
+        reason = _type_problem(data[field.name], hints[field.name])
+        if reason:
+            problems.append(f"{field.name}: {reason}")
+    return problems
+
+
+def _type_problem(value: Any, hint: Any) -> str | None:
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, types.UnionType):
+        reasons = [_type_problem(value, a) for a in args]
+        return None if None in reasons else reasons[0]
+    if origin is tuple:
+        if not isinstance(value, list):
+            return f"not a list ({shown(value, 40)})"
+        reasons = [r for r in (_type_problem(v, args[0]) for v in value) if r]
+        return reasons[0] if reasons else None
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        allowed = [m.value for m in hint]
+        return None if value in allowed else f"not one of {', '.join(allowed)}"
+    if dataclasses.is_dataclass(hint):
+        if not isinstance(value, dict):
+            return f"not an object ({shown(value, 40)})"
+        inner = _fields_problems(hint, value)
+        return "; ".join(inner) if inner else None
+    if hint is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else f"not a whole number ({shown(value, 40)})"
+    if hint is str:
+        return None if isinstance(value, str) else f"not text ({shown(value, 40)})"
+    if hint is type(None):
+        return None if value is None else f"not empty ({shown(value, 40)})"
+    return None
+
+
+def _timeline_entry(raw: str) -> TimelineEntry:
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict):
+        return TimelineEntry("", "", "", "not valid", "the stored event is not an object", "", ())
+    payload = data.get("payload")
+    details = (
+        tuple((shown(k, 60), shown(v, 500)) for k, v in payload.items())
+        if isinstance(payload, dict)
+        else (("payload", shown(payload, 500)),)
+        if payload
+        else ()
+    )
+    return TimelineEntry(
+        recorded_at=shown(data.get("recorded_at"), 40),
+        actor=shown(data.get("actor"), 100),
+        type=shown(data.get("type"), 40),
+        result=shown(data.get("result"), 40),
+        reason=shown(data.get("reason"), 500),
+        device_id=shown(data.get("device_id"), 100),
+        details=details,
+    )
+
+
+def figures_by_workshop(
+    hazards: list[Hazard], workshop_ids: Iterable[str], period: Period, as_of: date
+) -> list[tuple[str, RectificationFigures]]:
+    return [
+        (ws, rectification_figures([h for h in hazards if h.workshop_id == ws], period, as_of))
+        for ws in workshop_ids
+    ]
+
+
+def figures_by_month(hazards: list[Hazard], today: date, months: int) -> list[RectificationFigures]:
+    """The last ``months`` months, oldest first, each as it stands today."""
+    figures = []
+    for back in range(months - 1, -1, -1):
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        period = Period.month(year, month + 1)
+        figures.append(rectification_figures(hazards, period, min(period.end, today)))
+    return figures

@@ -1,0 +1,47 @@
+"""HQ pages, rendered on the server from Jinja2 templates (no Flutter needed to read them): open
+hazards across plants, overdue list, rectification rates as charts, hazard detail with photos and
+timeline, devices and enrolment codes, master data. HTML and one stylesheet, no script; they work
+on a phone browser too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from inspect_app.server.accounts import Accounts
+from inspect_app.server.hazard_reads import HazardReads
+from inspect_app.server.hq import HQ
+from inspect_app.server.pages import auth, devices, hazards, master
+from inspect_app.server.pages.common import LoginRequired, PageRefused, Pages, make_templates
+from inspect_app.server.security import BrowserGuard
+
+STATIC = Path(__file__).parents[1] / "static"
+
+
+def register_pages(app: FastAPI, hq: HQ, accounts: Accounts) -> None:
+    """The pages, their stylesheet under /static, and the browser defences (security headers
+    and the Origin check) for every answer of ``app``, the API's included."""
+    ctx = Pages(hq, accounts, HazardReads(hq.engine), make_templates())
+    app.state.pages = ctx
+
+    def refused(request: Request, status: int, message: str) -> Response:
+        if request.url.path.startswith("/v1/"):
+            return JSONResponse({"detail": message}, status_code=status)
+        return ctx.render(request, "error.html", None, status, message=message)
+
+    async def on_refused(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, PageRefused)
+        return refused(request, exc.status, exc.message)
+
+    async def on_login_required(_: Request, __: Exception) -> Response:
+        return RedirectResponse("/login", status_code=303)
+
+    app.add_exception_handler(PageRefused, on_refused)
+    app.add_exception_handler(LoginRequired, on_login_required)
+    app.add_middleware(BrowserGuard, refusal=lambda request, msg: refused(request, 403, msg))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (auth, hazards, devices, master):
+        app.include_router(module.router)

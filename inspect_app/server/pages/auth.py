@@ -1,0 +1,59 @@
+"""Logging in and out of the HQ pages. The login form's CSRF token is a random value in a cookie
+that the form sends back (there is no session yet to derive it from)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from inspect_app.server.accounts import SESSION_COOKIE, set_session_cookie
+from inspect_app.server.errors import HQError
+from inspect_app.server.pages.common import Viewer, pages, read_form, signed_in
+from inspect_app.server.security import CSRF_COOKIE, new_csrf_token
+
+router = APIRouter(include_in_schema=False)
+
+
+def _login_page(request: Request, error: str = "", status: int = 200) -> Response:
+    token = request.cookies.get(CSRF_COOKIE) or new_csrf_token()
+    response = pages(request).render(request, "login.html", None, status, csrf=token, error=error)
+    if request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(
+            CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+    return response
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    return _login_page(request)
+
+
+@router.post("/login")
+async def login_submit(request: Request) -> Response:
+    form = await read_form(request, request.cookies.get(CSRF_COOKIE))
+    address = request.client.host if request.client else "?"
+    try:
+        token = pages(request).accounts.login(
+            form.get("username", ""), form.get("password", ""), address
+        )
+    except HQError as exc:
+        return _login_page(request, str(exc), exc.status)
+    response = RedirectResponse("/", status_code=303)
+    set_session_cookie(response, token, https=request.url.scheme == "https")
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, viewer: Annotated[Viewer, Depends(signed_in)]) -> Response:
+    await read_form(request, viewer.csrf)
+    pages(request).accounts.logout(request.cookies[SESSION_COOKIE])
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

@@ -1,0 +1,82 @@
+"""Enrolled devices (revoke one) and enrolment codes with their QR code. A new code is shown in
+the answer to the form that made it, never put in a URL (URLs end up in logs and history)."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated
+
+import qrcode
+import qrcode.exceptions
+import qrcode.image.svg
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+
+from inspect_app.core.enrolment import enrolment_link
+from inspect_app.server.errors import HQError, NotFound
+from inspect_app.server.pages.common import PageRefused, Viewer, admin, pages, read_form
+
+router = APIRouter(include_in_schema=False)
+
+
+def qr_svg(text: str) -> Markup | None:
+    """The QR code of ``text`` as inline SVG (path data only, made by the qrcode library from
+    bits, so it carries no text of the input); None when the text is too long for a QR code."""
+    try:
+        image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    except qrcode.exceptions.DataOverflowError:
+        return None
+    out = io.BytesIO()
+    image.save(out)
+    svg = out.getvalue().decode()
+    return Markup(svg[svg.index("<svg") :])
+
+
+def _devices_page(
+    request: Request, viewer: Viewer, status: int = 200, **values: object
+) -> Response:
+    ctx = pages(request)
+    return ctx.render(
+        request,
+        "devices.html",
+        viewer,
+        status,
+        labels=ctx.labels(),
+        devices=ctx.hq.list_devices(),
+        people=[p for s in ctx.hq.directory().sites.values() for p in s.people],
+        **{"code": None, "person": "", "qr": None, "error": "", **values},
+    )
+
+
+@router.get("/devices")
+def devices_page(request: Request, viewer: Annotated[Viewer, Depends(admin)]) -> Response:
+    return _devices_page(request, viewer)
+
+
+@router.post("/devices/codes")
+async def make_code(request: Request, viewer: Annotated[Viewer, Depends(admin)]) -> Response:
+    person = (await read_form(request, viewer.csrf)).get("person_id", "")
+    try:
+        code, _ = pages(request).hq.make_code(person, viewer.username)
+    except HQError as exc:
+        return _devices_page(request, viewer, exc.status, error=str(exc))
+    return _devices_page(
+        request,
+        viewer,
+        code=code,
+        person=person,
+        qr=qr_svg(enrolment_link(str(request.base_url), code)),
+    )
+
+
+@router.post("/devices/{device_id}/revoke")
+async def revoke(
+    request: Request, device_id: str, viewer: Annotated[Viewer, Depends(admin)]
+) -> Response:
+    await read_form(request, viewer.csrf)
+    try:
+        pages(request).hq.revoke_device(device_id)
+    except NotFound as exc:
+        raise PageRefused(404, str(exc)) from exc
+    return RedirectResponse("/devices", status_code=303)

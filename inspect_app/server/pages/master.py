@@ -1,0 +1,75 @@
+"""Master data: each plant's site file (workshops, people and roles, equipment) and checklist
+versions, published from a form; the answer says what was published or why not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from inspect_app.server import schema
+from inspect_app.server.errors import HQError
+from inspect_app.server.pages.common import Viewer, admin, pages, read_form
+
+router = APIRouter(include_in_schema=False)
+
+
+def _master_page(
+    request: Request, viewer: Viewer, status: int = 200, message: str = "", error: str = ""
+) -> Response:
+    ctx = pages(request)
+    with ctx.hq.engine.connect() as conn:
+        sites = conn.execute(select(schema.sites.c.plant_id, schema.sites.c.yaml_text)).all()
+        versions = conn.execute(
+            select(schema.checklists.c.id, schema.checklists.c.version).order_by(
+                schema.checklists.c.id, schema.checklists.c.version
+            )
+        ).all()
+    return ctx.render(
+        request,
+        "master.html",
+        viewer,
+        status,
+        sites=sites,
+        versions=versions,
+        message=message,
+        error=error,
+    )
+
+
+@router.get("/master")
+def master_page(request: Request, viewer: Annotated[Viewer, Depends(admin)]) -> Response:
+    return _master_page(request, viewer)
+
+
+async def _publish(request: Request, viewer: Viewer, action: Callable[[str], str]) -> Response:
+    text = (await read_form(request, viewer.csrf)).get("yaml", "")
+    try:
+        message = action(text)
+    except (HQError, ValueError) as exc:  # MasterDataError is a ValueError
+        return _master_page(request, viewer, 422, error=str(exc))
+    return _master_page(request, viewer, message=message)
+
+
+@router.post("/master/site")
+async def publish_site(request: Request, viewer: Annotated[Viewer, Depends(admin)]) -> Response:
+    hq = pages(request).hq
+    return await _publish(
+        request, viewer, lambda text: f"Published the site of {hq.publish_site(text)}"
+    )
+
+
+@router.post("/master/checklist")
+async def publish_checklist(
+    request: Request, viewer: Annotated[Viewer, Depends(admin)]
+) -> Response:
+    hq = pages(request).hq
+
+    def action(text: str) -> str:
+        checklist_id, version = hq.publish_checklist(text)
+        return f"Published {checklist_id} v{version}"
+
+    return await _publish(request, viewer, action)
