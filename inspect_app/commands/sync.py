@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 
 from inspect_app.services.bootstrap import default_data_dir, open_workspace
+from inspect_app.store import StoreLockedError
 from inspect_app.sync.client import enroll, sync_once
 from inspect_app.sync.progress import Phase, SyncProgress
 from inspect_app.sync.transport import SyncError
 
 BAR_WIDTH = 30
+STORE_IN_USE = "the app's data is in use by another inspect-app process (close the app or wait)"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,6 +29,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     enrol.add_argument("--data", type=Path, default=None, help="the device's data directory")
     enrol.add_argument("--ca-file", default=None, help="a plant CA certificate to trust")
     enrol.set_defaults(handler=_enroll)
+
+
+def _store_free(handler: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
+    """A store another process holds (the app, another sync) is one line and exit code 1."""
+
+    @wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except StoreLockedError:
+            print(STORE_IN_USE, file=sys.stderr)
+            return 1
+
+    return run
 
 
 def render_bar(progress: SyncProgress) -> str:
@@ -42,6 +60,7 @@ def _print_progress(progress: SyncProgress) -> None:
     print(render_bar(progress), end=end, file=sys.stderr, flush=True)
 
 
+@_store_free
 def _sync(args: argparse.Namespace) -> int:
     workspace = open_workspace(args.data or default_data_dir())
     try:
@@ -60,6 +79,7 @@ def _sync(args: argparse.Namespace) -> int:
     return 0
 
 
+@_store_free
 def _enroll(args: argparse.Namespace) -> int:
     workspace = open_workspace(args.data or default_data_dir())
     try:
