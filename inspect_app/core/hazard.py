@@ -149,6 +149,7 @@ class HazardEvent:
     server_seq: int | None = None
     recorded_at: str | None = None
     reason: str | None = None
+    field: str | None = None  # the payload field a rejected_invalid command got wrong
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

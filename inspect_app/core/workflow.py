@@ -1,20 +1,39 @@
 """The hazard state machine: commands, their transitions, who may issue them, and how they apply.
 
 The same ``decide`` runs on the device (to update local state optimistically and to offer only
-allowed actions) and on the HQ server (authoritative, in seq order). A command whose
-``expected_from`` is not the current status is a ``rejected_conflict``; comments and photos
-always apply. Device time never decides anything.
+allowed actions) and on the HQ server (authoritative, in seq order). Every payload is checked
+against its type's model in ``core.commands`` first (``rejected_invalid`` naming the field). A
+decision whose ``expected_from`` or ``base_version`` is not the hazard's current status or version
+is a ``rejected_conflict``; comments and photos always apply. Device time never decides anything:
+who acted is the authenticated actor and when is the recording clock.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from inspect_app.core.checklist import Grade
+from inspect_app.core.commands import (
+    SHA256_PATTERN,
+    AddPhotoPayload,
+    AssignFiveFixesPayload,
+    CommentPayload,
+    CreatePayload,
+    FormField,
+    Payload,
+    PayloadError,
+    ReasonPayload,
+    ReopenPayload,
+    RequestExtensionPayload,
+    StartRectificationPayload,
+    SubmitRectifiedPayload,
+    VerifyPassPayload,
+    form_fields,
+    missing_for_major,
+    validate_payload,
+)
 from inspect_app.core.hazard import Extension, FiveFixPlan, Hazard, HazardEvent, HazardStatus
 from inspect_app.core.roles import Actor, Role
 
@@ -37,7 +56,7 @@ class CommandResult(StrEnum):
     APPLIED = "applied"
     REJECTED_CONFLICT = "rejected_conflict"
     FORBIDDEN = "forbidden"
-    INVALID = "invalid"
+    INVALID = "rejected_invalid"
 
 
 _ALL_ROLES = frozenset(Role)
@@ -70,7 +89,6 @@ TRANSITIONS: dict[CommandType, Transition] = {
 }
 CREATE_ROLES = _ALL_ROLES
 _VERIFICATIONS = (CommandType.VERIFY_PASS, CommandType.VERIFY_FAIL)
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 @dataclass(frozen=True)
@@ -117,20 +135,45 @@ class Decision:
     hazard: Hazard | None  # the state after the command (unchanged unless applied)
     event: HazardEvent
     message: str = ""
+    field: str | None = None  # the payload field at fault, for rejected_invalid
 
     @property
     def applied(self) -> bool:
         return self.result is CommandResult.APPLIED
 
 
-class PayloadError(ValueError):
-    """A command payload that does not make sense; the message is shown to the person."""
+PAYLOADS: dict[CommandType, type[Payload]] = {
+    CommandType.CREATE: CreatePayload,
+    CommandType.ASSIGN_FIVE_FIXES: AssignFiveFixesPayload,
+    CommandType.REQUEST_EXTENSION: RequestExtensionPayload,
+    CommandType.START_RECTIFICATION: StartRectificationPayload,
+    CommandType.SUBMIT_RECTIFIED: SubmitRectifiedPayload,
+    CommandType.VERIFY_PASS: VerifyPassPayload,
+    CommandType.VERIFY_FAIL: ReasonPayload,
+    CommandType.REOPEN: ReopenPayload,
+    CommandType.COMMENT: CommentPayload,
+    CommandType.ADD_PHOTO: AddPhotoPayload,
+    CommandType.VOID: ReasonPayload,
+}
+
+
+def parse_payload(command_type: CommandType, payload: Any) -> Payload:
+    """The typed payload of a command, or PayloadError naming the field at fault."""
+    return validate_payload(PAYLOADS[command_type], payload)
+
+
+def action_form(command_type: CommandType, hazard: Hazard) -> tuple[FormField, ...]:
+    """The inputs a person fills in for this action on this hazard (a major hazard's plan
+    needs its contingency part)."""
+    return form_fields(PAYLOADS[command_type], major=hazard.is_major)
 
 
 def referenced_photos(command: Command) -> list[str]:
     """The photo hashes a command needs HQ to hold before it can apply."""
     photos = command.payload.get("photos") or []
-    return [p for p in photos if isinstance(p, str)]
+    if not isinstance(photos, list):
+        return []
+    return [p for p in photos if isinstance(p, str) and SHA256_PATTERN.match(p)]
 
 
 def may_issue(hazard: Hazard | None, command_type: CommandType, actor: Actor) -> bool:
@@ -154,119 +197,114 @@ def allowed_actions(hazard: Hazard, actor: Actor) -> list[CommandType]:
     ]
 
 
-def _text(payload: dict[str, Any], key: str) -> str:
-    value = payload.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise PayloadError(f"'{key}' is required")
-    return value.strip()
-
-
-def _iso_date(payload: dict[str, Any], key: str) -> str:
-    value = _text(payload, key)
+def _timestamp(value: str) -> datetime:
+    """An ISO timestamp with its zone, or PayloadError for ``observed_at``."""
     try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError as exc:
-        raise PayloadError(f"'{key}' must be a date YYYY-MM-DD, got {value!r}") from exc
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None or len(value) > 40:
+        raise PayloadError("observed_at", "must be an ISO timestamp with its time zone")
+    return moment
 
 
-def _photos(payload: dict[str, Any], *, at_least_one: bool) -> tuple[str, ...]:
-    photos = payload.get("photos") or []
-    if not isinstance(photos, list) or not all(
-        isinstance(p, str) and _SHA256.match(p) for p in photos
-    ):
-        raise PayloadError("'photos' must be a list of sha256 hashes")
-    if at_least_one and not photos:
-        raise PayloadError("at least one photo is required")
-    return tuple(photos)
+def new_hazard(command: Command, data: CreatePayload, recorded_at: str) -> Hazard:
+    """The hazard a ``create`` command registers: what was found comes from the payload, who
+    found it from the actor, and when from the device's observation, never later than the
+    moment it is recorded."""
+    observed = _timestamp(command.observed_at)
+    found_at = min(observed, _timestamp(recorded_at)).isoformat(timespec="seconds")
+    if data.deadline < found_at[:10]:
+        raise PayloadError("deadline", f"must not be before the day it was found ({found_at[:10]})")
+    return Hazard(
+        id=command.hazard_id,
+        workshop_id=data.workshop_id,
+        description=data.description,
+        grade=data.grade,
+        risk=data.risk,
+        found_by=command.actor,
+        found_at=found_at,
+        deadline=data.deadline,
+        area_id=data.area_id,
+        asset_id=data.asset_id,
+        inspection_id=data.inspection_id,
+        checklist_id=data.checklist_id,
+        item_id=data.item_id,
+        instance_tag=data.instance_tag,
+        reference=data.reference,
+        suggested_fix=data.suggested_fix,
+        major_rule=data.major_rule,
+        category=data.category.value if data.category else None,
+        photos=tuple(data.photos),
+    )
 
 
-def new_hazard(command: Command) -> Hazard:
-    """The hazard a ``create`` command registers."""
-    data = command.payload
-    try:
-        hazard = Hazard.from_dict(
-            {
-                **data,
-                "id": command.hazard_id,
-                "status": HazardStatus.OPEN.value,
-                "version": 1,
-                "found_by": data.get("found_by") or command.actor,
-                "plan": None,
-                "extensions": [],
-            }
-        )
-    except (KeyError, ValueError, TypeError) as exc:
-        raise PayloadError(f"incomplete hazard: {exc}") from exc
-    _iso_date({"deadline": hazard.deadline}, "deadline")
-    _text({"description": hazard.description}, "description")
-    _photos({"photos": list(hazard.photos)}, at_least_one=False)
-    return hazard
-
-
-def _apply(hazard: Hazard, command: Command, recorded_at: str) -> Hazard:
-    """The state after ``command``; raises PayloadError for a payload that does not fit."""
-    payload = command.payload
+def _apply(hazard: Hazard, command: Command, data: Payload, recorded_at: str) -> Hazard:
+    """The state after ``command``; raises PayloadError for a payload that does not fit the
+    hazard as it is now."""
+    if hazard.is_major and (missing := missing_for_major(data)):
+        raise PayloadError(missing, "a major hazard needs it")
     changes: dict[str, Any] = {}
-    match command.type:
-        case CommandType.ASSIGN_FIVE_FIXES:
+    match data:
+        case AssignFiveFixesPayload():
             plan = FiveFixPlan(
-                responsible_id=_text(payload, "responsible_id"),
-                measures=_text(payload, "measures"),
-                funds=_text(payload, "funds"),
-                deadline=_iso_date(payload, "deadline"),
-                contingency=str(payload.get("contingency") or "").strip(),
+                responsible_id=data.responsible_id,
+                measures=data.measures,
+                funds=data.funds,
+                deadline=data.deadline,
+                contingency=data.contingency or "",
             )
-            if hazard.grade is Grade.MAJOR and not plan.contingency:
-                raise PayloadError("a major hazard needs the contingency plan of its five fixes")
             changes = {"plan": plan, "deadline": plan.deadline}
-        case CommandType.REQUEST_EXTENSION:
-            new_deadline = _iso_date(payload, "new_deadline")
-            if new_deadline <= hazard.deadline:
-                raise PayloadError(f"the new deadline must be after {hazard.deadline}")
+        case RequestExtensionPayload():
+            if data.new_deadline <= hazard.deadline:
+                raise PayloadError("new_deadline", f"must be after {hazard.deadline}")
             extension = Extension(
-                reason=_text(payload, "reason"),
-                new_deadline=new_deadline,
+                reason=data.reason,
+                new_deadline=data.new_deadline,
                 previous_deadline=hazard.deadline,
                 requested_by=command.actor,
                 requested_at=recorded_at,
             )
-            changes = {"extensions": (*hazard.extensions, extension), "deadline": new_deadline}
-        case CommandType.SUBMIT_RECTIFIED:
-            photos = _photos(payload, at_least_one=True)
+            changes = {"extensions": (*hazard.extensions, extension), "deadline": data.new_deadline}
+        case SubmitRectifiedPayload():
             changes = {
-                "after_photos": (*hazard.after_photos, *photos),
+                "after_photos": (*hazard.after_photos, *data.photos),
                 "rectified_by": command.actor,
                 "rectified_at": recorded_at,
             }
-        case CommandType.VERIFY_PASS:
+        case VerifyPassPayload():
             changes = {"verified_by": command.actor, "closed_at": recorded_at}
-        case CommandType.VERIFY_FAIL | CommandType.VOID:
-            reason = _text(payload, "reason")
-            if command.type is CommandType.VOID:
-                changes = {"void_reason": reason}
-        case CommandType.REOPEN:
-            _text(payload, "reason")
+        case ReasonPayload() if command.type is CommandType.VOID:
+            changes = {"void_reason": data.reason}
+        case ReopenPayload():
             changes = {"verified_by": None, "closed_at": None}
-            if payload.get("new_deadline"):
-                changes["deadline"] = _iso_date(payload, "new_deadline")
-        case CommandType.COMMENT:
-            _text(payload, "text")
+            if data.new_deadline:
+                changes["deadline"] = data.new_deadline
+        case CommentPayload():
             changes = {"comments": hazard.comments + 1}
-        case CommandType.ADD_PHOTO:
-            photos = _photos(payload, at_least_one=True)
-            changes = {"photos": (*hazard.photos, *photos)}
-    target = TRANSITIONS[command.type].to
-    if target is not None:
-        changes["status"] = target
-    return replace(hazard, version=hazard.version + 1, **changes)
+        case AddPhotoPayload():
+            changes = {"photos": (*hazard.photos, *data.photos)}
+    transition = TRANSITIONS[command.type]
+    if transition.to is not None:
+        changes["status"] = transition.to
+    if not transition.always_applies:
+        # The version counts decisions: a comment or a photo added meanwhile does not make a
+        # decision taken on the previous version a conflict.
+        changes["version"] = hazard.version + 1
+    return replace(hazard, **changes)
 
 
 def decide(
     hazard: Hazard | None, command: Command, actor: Actor | None, recorded_at: str
 ) -> Decision:
-    """Apply ``command`` to ``hazard`` (None when it does not exist yet) on behalf of ``actor``."""
+    """Apply ``command`` to ``hazard`` (None when it does not exist yet) on behalf of ``actor``.
 
-    def outcome(result: CommandResult, after: Hazard | None, message: str = "") -> Decision:
+    The payload is checked against its command type's model before anything else; a payload
+    that does not fit is ``rejected_invalid`` with the field at fault and is not kept."""
+
+    def outcome(
+        result: CommandResult, after: Hazard | None, message: str = "", field: str | None = None
+    ) -> Decision:
         before = hazard.status.value if hazard else None
         event = HazardEvent(
             id=command.id,
@@ -278,45 +316,63 @@ def decide(
             result=result.value,
             status_from=before,
             status_to=after.status.value if after and result is CommandResult.APPLIED else before,
-            payload=command.payload,
+            payload=command.payload if result is not CommandResult.INVALID else {},
             recorded_at=recorded_at,
             reason=message or None,
+            field=field,
         )
-        return Decision(result, after, event, message)
+        return Decision(result, after, event, message, field)
+
+    def invalid(exc: PayloadError) -> Decision:
+        return outcome(CommandResult.INVALID, hazard, exc.reason, exc.field)
 
     if actor is None or actor.id != command.actor:
         return outcome(CommandResult.FORBIDDEN, hazard, "unknown actor")
-    if command.type is CommandType.CREATE:
+    if hazard is not None and command.type is not CommandType.CREATE:
+        if not may_issue(hazard, command.type, actor):
+            return outcome(CommandResult.FORBIDDEN, hazard, _refusal(hazard, command.type, actor))
+    try:
+        _timestamp(command.observed_at)
+        data = parse_payload(command.type, command.payload)
+    except PayloadError as exc:
+        return invalid(exc)
+    if isinstance(data, CreatePayload):
         if hazard is not None:
-            return outcome(CommandResult.INVALID, hazard, "hazard already exists")
-        try:
-            created = new_hazard(command)
-        except PayloadError as exc:
-            return outcome(CommandResult.INVALID, None, str(exc))
-        if not (actor.roles & CREATE_ROLES and actor.can_act_in(created.workshop_id)):
+            return outcome(CommandResult.INVALID, hazard, "the hazard already exists", "hazard_id")
+        if not (actor.roles & CREATE_ROLES and actor.can_act_in(data.workshop_id)):
             return outcome(CommandResult.FORBIDDEN, None, "outside your workshops")
-        return outcome(CommandResult.APPLIED, created)
+        try:
+            return outcome(CommandResult.APPLIED, new_hazard(command, data, recorded_at))
+        except PayloadError as exc:
+            return invalid(exc)
     if hazard is None:
-        return outcome(CommandResult.INVALID, None, "unknown hazard")
-    if not may_issue(hazard, command.type, actor):
-        return outcome(CommandResult.FORBIDDEN, hazard, _refusal(hazard, command.type, actor))
+        return outcome(CommandResult.INVALID, None, "unknown hazard", "hazard_id")
     transition = TRANSITIONS[command.type]
-    if not transition.always_applies and command.expected_from is not hazard.status:
-        return outcome(
-            CommandResult.REJECTED_CONFLICT,
-            hazard,
-            f"the hazard is now {hazard.status.value}, not {_status(command.expected_from)}",
-        )
+    if not transition.always_applies:
+        if command.expected_from is not hazard.status:
+            return outcome(
+                CommandResult.REJECTED_CONFLICT,
+                hazard,
+                f"the hazard is now {hazard.status.value}, not {_status(command.expected_from)}",
+            )
+        if command.base_version != hazard.version:
+            return outcome(
+                CommandResult.REJECTED_CONFLICT,
+                hazard,
+                f"the hazard was decided on again (version {hazard.version}) since this was "
+                f"decided on version {command.base_version}",
+            )
     if hazard.status not in transition.allowed_from:
         return outcome(
             CommandResult.INVALID,
             hazard,
             f"{command.type.value} is not allowed when the hazard is {hazard.status.value}",
+            "type",
         )
     try:
-        return outcome(CommandResult.APPLIED, _apply(hazard, command, recorded_at))
+        return outcome(CommandResult.APPLIED, _apply(hazard, command, data, recorded_at))
     except PayloadError as exc:
-        return outcome(CommandResult.INVALID, hazard, str(exc))
+        return invalid(exc)
 
 
 def _status(status: HazardStatus | None) -> str:

@@ -12,10 +12,11 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from inspect_app.core.checklist import Checklist, Grade, Risk
+from inspect_app.core.commands import PayloadError
 from inspect_app.core.evaluation import Failure, failures, finish_blockers
 from inspect_app.core.hazard import Hazard
 from inspect_app.core.inspection import Answer, Finding, Inspection, Position
-from inspect_app.core.workflow import Command, CommandType, decide
+from inspect_app.core.workflow import Command, CommandType, decide, parse_payload
 from inspect_app.photos import ProcessedPhoto, process_photo
 from inspect_app.services.clock import today
 from inspect_app.services.outbox import queue_command, queue_inspection
@@ -173,7 +174,7 @@ class InspectionService:
             description = f"{description} — {answer.note.strip()}"
         deadline = today(self.ws.clock) + timedelta(days=on_fail.deadline_days if on_fail else 7)
         fix = on_fail.suggested_fix if on_fail else None
-        payload = {
+        fields = {
             "workshop_id": inspection.workshop_id,
             "area_id": inspection.area_id,
             "asset_id": inspection.asset_id,
@@ -189,10 +190,13 @@ class InspectionService:
             "suggested_fix": fix.get(lang) if fix else None,
             "major_rule": on_fail.major_rule if on_fail else None,
             "photos": list(answer.photos),
-            "found_by": inspection.inspector_id,
-            "found_at": inspection.submitted_at,
             "deadline": deadline.isoformat(),
         }
+        try:
+            data = parse_payload(CommandType.CREATE, {k: v for k, v in fields.items() if v})
+        except PayloadError as exc:
+            raise InspectionError(f"cannot register the finding of {item.id}: {exc}") from exc
+        payload = data.to_payload()
         return Command(
             id=str(uuid.uuid4()),
             device_id=self.ws.device_id,

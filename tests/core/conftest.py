@@ -78,6 +78,7 @@ def make_command(
     expected_from: HazardStatus | None,
     payload: dict[str, Any] | None = None,
     hazard_id: str = "hz-1",
+    base_version: int = 1,
 ) -> Command:
     n = next(_ids)
     return Command(
@@ -89,6 +90,7 @@ def make_command(
         actor=actor.id,
         observed_at="2026-10-05T10:00:00+08:00",
         expected_from=expected_from,
+        base_version=base_version,
         payload=VALID_PAYLOADS.get(command_type, {}) if payload is None else payload,
     )
 

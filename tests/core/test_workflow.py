@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from inspect_app.core.checklist import Grade
@@ -89,7 +91,8 @@ def test_every_transition_from_every_status(
         assert decision.result is CommandResult.APPLIED, decision.message
         assert decision.hazard is not None
         assert decision.hazard.status is (EXPECTED_TARGET[command_type] or status)
-        assert decision.hazard.version == hazard.version + 1
+        decisions = 0 if TRANSITIONS[command_type].always_applies else 1
+        assert decision.hazard.version == hazard.version + decisions
         assert decision.event.status_from == status.value
         assert decision.event.status_to == decision.hazard.status.value
     else:
@@ -161,7 +164,8 @@ def test_closed_loop_with_two_people() -> None:
         (CommandType.VERIFY_PASS, HEAD),
     ]
     for command_type, actor in steps:
-        decision = decide(hazard, make_command(command_type, actor, hazard.status), actor, NOW)
+        command = make_command(command_type, actor, hazard.status, base_version=hazard.version)
+        decision = decide(hazard, command, actor, NOW)
         assert decision.applied, (command_type, decision.message)
         assert decision.hazard is not None
         hazard = decision.hazard
@@ -188,7 +192,8 @@ def test_major_hazard_needs_contingency_plan() -> None:
         NOW,
     )
     assert decision.result is CommandResult.INVALID
-    assert "contingency" in decision.message
+    assert decision.field == "contingency"
+    assert decision.event.field == "contingency" and decision.event.payload == {}
 
 
 def test_extension_is_kept_as_a_row_and_moves_the_deadline() -> None:
@@ -204,6 +209,7 @@ def test_extension_is_kept_as_a_row_and_moves_the_deadline() -> None:
             HEAD,
             HazardStatus.ASSIGNED,
             {"reason": "Supplier late", "new_deadline": "2027-01-15"},
+            base_version=first.hazard.version,
         ),
         HEAD,
         NOW,
@@ -215,24 +221,76 @@ def test_extension_is_kept_as_a_row_and_moves_the_deadline() -> None:
 
 
 @pytest.mark.parametrize(
-    ("command_type", "payload", "message"),
+    ("command_type", "payload", "field", "message"),
     [
-        (CommandType.REQUEST_EXTENSION, {"reason": "x", "new_deadline": "2026-10-01"}, "after"),
-        (CommandType.REQUEST_EXTENSION, {"reason": "", "new_deadline": "2026-12-01"}, "'reason'"),
+        (
+            CommandType.REQUEST_EXTENSION,
+            {"reason": "x", "new_deadline": "2026-10-01"},
+            "new_deadline",
+            "after",
+        ),
+        (
+            CommandType.REQUEST_EXTENSION,
+            {"reason": "  ", "new_deadline": "2026-12-01"},
+            "reason",
+            "at least 1 character",
+        ),
         (
             CommandType.ASSIGN_FIVE_FIXES,
             {"responsible_id": "p", "measures": "m", "funds": "f", "deadline": "soon"},
-            "YYYY-MM-DD",
+            "deadline",
+            "pattern",
         ),
+        (
+            CommandType.ASSIGN_FIVE_FIXES,
+            {"responsible_id": "p", "measures": "m", "funds": "f", "deadline": "2026-02-30"},
+            "deadline",
+            "calendar date",
+        ),
+        (
+            CommandType.ASSIGN_FIVE_FIXES,
+            {"responsible_id": ["p"], "measures": "m", "funds": "f", "deadline": "2026-11-30"},
+            "responsible_id",
+            "valid string",
+        ),
+        (CommandType.COMMENT, {"text": "x", "verified_by": "p-li"}, "verified_by", "not a field"),
+        (CommandType.COMMENT, {"text": "x" * 4001}, "text", "at most 4000"),
+        (CommandType.ADD_PHOTO, {"photos": ['"><script>']}, "photos.0", "pattern"),
+        (CommandType.ADD_PHOTO, {"photos": ["a" * 64] * 13}, "photos", "at most 12"),
     ],
 )
-def test_bad_payloads_are_invalid(command_type: CommandType, payload: dict, message: str) -> None:
+def test_bad_payloads_are_invalid_naming_the_field(
+    command_type: CommandType, payload: dict, field: str, message: str
+) -> None:
     hazard = make_hazard(status=HazardStatus.ASSIGNED)
     decision = decide(
         hazard, make_command(command_type, HEAD, HazardStatus.ASSIGNED, payload), HEAD, NOW
     )
     assert decision.result is CommandResult.INVALID
+    assert decision.event.result == "rejected_invalid"
+    assert decision.field == field
     assert message in decision.message
+    assert decision.hazard == hazard
+
+
+def test_a_decision_on_an_old_version_is_a_conflict_but_a_comment_since_is_not() -> None:
+    hazard = make_hazard(status=HazardStatus.ASSIGNED, version=3)
+    stale = make_command(CommandType.START_RECTIFICATION, HEAD, HazardStatus.ASSIGNED, base_version=2)
+    decision = decide(hazard, stale, HEAD, NOW)
+    assert decision.result is CommandResult.REJECTED_CONFLICT
+    assert "version 3" in decision.message
+    commented = decide(hazard, make_command(CommandType.COMMENT, INSPECTOR, None), INSPECTOR, NOW)
+    assert commented.hazard is not None and commented.hazard.version == 3
+    current = make_command(CommandType.START_RECTIFICATION, HEAD, HazardStatus.ASSIGNED, base_version=3)
+    assert decide(commented.hazard, current, HEAD, NOW).applied
+
+
+def test_two_plans_on_the_same_version_the_second_is_a_conflict() -> None:
+    hazard = make_hazard(status=HazardStatus.ASSIGNED)
+    first = decide(hazard, make_command(CommandType.ASSIGN_FIVE_FIXES, HEAD, HazardStatus.ASSIGNED), HEAD, NOW)
+    assert first.applied and first.hazard is not None
+    second = make_command(CommandType.ASSIGN_FIVE_FIXES, ADMIN, HazardStatus.ASSIGNED)
+    assert decide(first.hazard, second, ADMIN, NOW).result is CommandResult.REJECTED_CONFLICT
 
 
 def test_submit_rectified_needs_an_after_photo() -> None:
@@ -242,25 +300,78 @@ def test_submit_rectified_needs_an_after_photo() -> None:
     )
     decision = decide(hazard, command, RECTIFIER, NOW)
     assert decision.result is CommandResult.INVALID
-    assert "photo" in decision.message
+    assert decision.field == "photos"
+
+
+CREATE = {
+    "workshop_id": "ws-a",
+    "description": "Extinguisher F-12 gauge in red",
+    "grade": "general",
+    "risk": "yellow",
+    "deadline": "2026-10-10",
+    "photos": [SHA_A],
+}
 
 
 def test_create_registers_an_open_hazard_in_scope_only() -> None:
-    payload = make_hazard(photos=(SHA_A,)).to_dict()
-    command = make_command(CommandType.CREATE, INSPECTOR, None, payload)
+    command = make_command(CommandType.CREATE, INSPECTOR, None, CREATE)
     decision = decide(None, command, INSPECTOR, NOW)
     assert decision.applied
     assert decision.hazard is not None and decision.hazard.status is HazardStatus.OPEN
+    assert decision.hazard.found_by == INSPECTOR.id
+    assert decision.hazard.found_at == command.observed_at
     assert referenced_photos(command) == [SHA_A]
     outsider = FakeActor("p-x", {Role.INSPECTOR}, frozenset({"ws-b"}))
-    command = make_command(CommandType.CREATE, outsider, None, payload)
+    command = make_command(CommandType.CREATE, outsider, None, CREATE)
     assert decide(None, command, outsider, NOW).result is CommandResult.FORBIDDEN
     assert decide(decision.hazard, command, outsider, NOW).result is CommandResult.INVALID
 
 
 def test_create_with_incomplete_payload_is_invalid() -> None:
     command = make_command(CommandType.CREATE, INSPECTOR, None, {"workshop_id": "ws-a"})
-    assert decide(None, command, INSPECTOR, NOW).result is CommandResult.INVALID
+    decision = decide(None, command, INSPECTOR, NOW)
+    assert decision.result is CommandResult.INVALID
+    assert decision.field == "description"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("found_by", "p-wang"),
+        ("rectified_by", "p-li"),
+        ("verified_by", "p-li"),
+        ("closed_at", "2026-10-01T00:00:00+08:00"),
+        ("status", "closed"),
+        ("version", 9),
+        ("after_photos", [SHA_A]),
+        ("comments", "many"),
+        ("found_at", "not-a-date"),
+    ],
+)
+def test_facts_about_who_and_when_never_come_from_a_create_payload(key: str, value: object) -> None:
+    command = make_command(CommandType.CREATE, INSPECTOR, None, {**CREATE, key: value})
+    decision = decide(None, command, INSPECTOR, NOW)
+    assert decision.result is CommandResult.INVALID
+    assert decision.field == key
+    assert decision.hazard is None
+
+
+def test_a_create_observed_in_the_future_is_found_when_recorded() -> None:
+    command = replace(
+        make_command(CommandType.CREATE, INSPECTOR, None, CREATE),
+        observed_at="2030-01-01T00:00:00+00:00",
+    )
+    decision = decide(None, command, INSPECTOR, NOW)
+    assert decision.hazard is not None
+    assert decision.hazard.found_at == NOW
+
+
+@pytest.mark.parametrize("observed_at", ["yesterday", "2026-10-05T10:00:00", "12345"])
+def test_observed_at_must_be_a_zoned_timestamp(observed_at: str) -> None:
+    command = replace(make_command(CommandType.COMMENT, INSPECTOR, None), observed_at=observed_at)
+    decision = decide(make_hazard(), command, INSPECTOR, NOW)
+    assert decision.result is CommandResult.INVALID
+    assert decision.field == "observed_at"
 
 
 def test_actor_must_match_the_command() -> None:

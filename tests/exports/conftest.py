@@ -149,6 +149,7 @@ def drive(hazard_id: str, steps: list[Step]) -> tuple[Hazard, list[HazardEvent]]
             actor=actor.id,
             observed_at=at,
             expected_from=hazard.status if hazard else None,
+            base_version=hazard.version if hazard else 0,
             payload=payload,
         )
         decision = decide(hazard, command, actor, at)

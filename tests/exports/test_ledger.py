@@ -48,8 +48,6 @@ def _create(found_at: str, description: str, grade: str, **extra: Any) -> Step:
         "grade": grade,
         "risk": "red" if grade == "major" else "orange",
         "category": "fire",
-        "found_by": "p-li",
-        "found_at": found_at,
         "deadline": "2026-10-20",
         **extra,
     }

@@ -79,7 +79,10 @@ class Device:
         expected_from: str | None,
         payload: dict[str, Any] | None = None,
         seq: int | None = None,
+        base_version: int | None = None,
     ) -> dict[str, Any]:
+        """A command as the app builds it; ``base_version`` defaults to the version a hazard has
+        right after its ``create`` (0 for the create itself)."""
         if seq is None:
             self.seq += 1
             seq = self.seq
@@ -91,7 +94,9 @@ class Device:
             "actor": self.person_id,
             "observed_at": "2026-11-22T09:00:00+08:00",
             "expected_from": expected_from,
-            "base_version": 0,
+            "base_version": (0 if type_ == "create" else 1)
+            if base_version is None
+            else base_version,
             "payload": payload or {},
         }
 
@@ -139,8 +144,6 @@ def hazard_payload(workshop: str = "ws-stamping", grade: str = "general", **extr
         "description": "Extinguisher F-12 gauge in red",
         "grade": grade,
         "risk": "orange",
-        "found_by": "p-li",
-        "found_at": f"{days_from_today(-4)}T09:00:00+08:00",
         "deadline": days_from_today(3),
         "photos": [],
         **extra,

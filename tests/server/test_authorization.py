@@ -99,7 +99,7 @@ def test_create_by_role_and_scope(hq: Hq, role: Role) -> None:
     device = hq.enroll(person)
     for workshop, expected in ((inside, "applied"), (outside, "forbidden")):
         command = device.command(
-            str(uuid.uuid4()), "create", None, hazard_payload(workshop, found_by=person)
+            str(uuid.uuid4()), "create", None, hazard_payload(workshop)
         )
         assert device.push([command]).json()["commands"][0]["status"] == expected
 

@@ -30,7 +30,7 @@ def test_pulls_during_concurrent_pushes_see_every_event_once(hq: Hq) -> None:
         for _ in range(BATCHES):
             batch = [
                 device.command(
-                    str(uuid.uuid4()), "create", None, hazard_payload(found_by=device.person_id)
+                    str(uuid.uuid4()), "create", None, hazard_payload()
                 )
                 for _ in range(PER_BATCH)
             ]

@@ -5,14 +5,19 @@ role allow, each turned into a command through ``HazardService``."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from inspect_app.core.checklist import Grade, Risk
+from inspect_app.core.commands import FieldKind, FormField, PayloadError, missing_for_major
 from inspect_app.core.hazard import Hazard, HazardEvent, HazardStatus
 from inspect_app.core.roles import Role
-from inspect_app.core.workflow import CommandResult, CommandType, Decision
+from inspect_app.core.workflow import (
+    CommandResult,
+    CommandType,
+    Decision,
+    action_form,
+    parse_payload,
+)
 from inspect_app.services.clock import today
 from inspect_app.services.hazards import HazardFilter, HazardPage, HazardService
 from inspect_app.services.inspections import InspectionService
@@ -21,53 +26,9 @@ from inspect_app.services.workspace import Workspace
 PAGE_SIZE = 20
 
 
-class FieldKind(StrEnum):
-    TEXT = "text"
-    LONG_TEXT = "long_text"
-    DATE = "date"
-    PERSON = "person"
-    PHOTOS = "photos"
-
-
-@dataclass(frozen=True)
-class FormField:
-    """One input of an action form; ``name`` is its key in the command payload."""
-
-    name: str
-    kind: FieldKind
-    required: bool = True
-
-
-_REASON = FormField("reason", FieldKind.LONG_TEXT)
-ACTION_FORMS: dict[CommandType, tuple[FormField, ...]] = {
-    CommandType.ASSIGN_FIVE_FIXES: (
-        FormField("responsible_id", FieldKind.PERSON),
-        FormField("measures", FieldKind.LONG_TEXT),
-        FormField("funds", FieldKind.TEXT),
-        FormField("deadline", FieldKind.DATE),
-        FormField("contingency", FieldKind.LONG_TEXT, required=False),
-    ),
-    CommandType.REQUEST_EXTENSION: (_REASON, FormField("new_deadline", FieldKind.DATE)),
-    CommandType.START_RECTIFICATION: (),
-    CommandType.SUBMIT_RECTIFIED: (
-        FormField("photos", FieldKind.PHOTOS),
-        FormField("note", FieldKind.LONG_TEXT, required=False),
-    ),
-    CommandType.VERIFY_PASS: (FormField("note", FieldKind.LONG_TEXT, required=False),),
-    CommandType.VERIFY_FAIL: (_REASON,),
-    CommandType.REOPEN: (_REASON, FormField("new_deadline", FieldKind.DATE, required=False)),
-    CommandType.COMMENT: (FormField("text", FieldKind.LONG_TEXT),),
-    CommandType.ADD_PHOTO: (FormField("photos", FieldKind.PHOTOS),),
-    CommandType.VOID: (_REASON,),
-}
-
-
 def form_fields(command_type: CommandType, hazard: Hazard) -> tuple[FormField, ...]:
-    """The form for an action on this hazard: a major hazard's plan needs its contingency part."""
-    fields = ACTION_FORMS[command_type]
-    if command_type is CommandType.ASSIGN_FIVE_FIXES and hazard.is_major:
-        return tuple(replace(f, required=True) if f.name == "contingency" else f for f in fields)
-    return fields
+    """The form for an action on this hazard, read from the command's payload model."""
+    return action_form(command_type, hazard)
 
 
 class FormError(ValueError):
@@ -78,28 +39,31 @@ class FormError(ValueError):
         self.field = field_name
 
 
-def build_payload(fields: tuple[FormField, ...], values: dict[str, Any]) -> dict[str, Any]:
-    """The command payload from what the person entered; required inputs must be filled."""
-    payload: dict[str, Any] = {}
-    for form_field in fields:
+def build_payload(
+    command_type: CommandType, hazard: Hazard, values: dict[str, Any]
+) -> dict[str, Any]:
+    """The command payload from what the person entered, checked by the same model HQ uses."""
+    raw: dict[str, Any] = {}
+    for form_field in form_fields(command_type, hazard):
         value = values.get(form_field.name)
         if form_field.kind is FieldKind.PHOTOS:
-            photos = list(value or [])
-            if form_field.required and not photos:
+            if value:
+                raw[form_field.name] = list(value)
+            elif form_field.required:
                 raise FormError(form_field.name, "add at least one photo")
-            payload[form_field.name] = photos
             continue
         text = str(value or "").strip()
         if form_field.required and not text:
             raise FormError(form_field.name, f"fill in {form_field.name}")
-        if form_field.kind is FieldKind.DATE and text:
-            try:
-                text = date.fromisoformat(text).isoformat()
-            except ValueError as exc:
-                raise FormError(form_field.name, "write the date as YYYY-MM-DD") from exc
         if text:
-            payload[form_field.name] = text
-    return payload
+            raw[form_field.name] = text
+    try:
+        data = parse_payload(command_type, raw)
+    except PayloadError as exc:
+        raise FormError((exc.field or "").split(".")[0], exc.reason) from exc
+    if hazard.is_major and (missing := missing_for_major(data)):
+        raise FormError(missing, f"fill in {missing}")
+    return data.to_payload()
 
 
 @dataclass(frozen=True)
@@ -312,7 +276,7 @@ class HazardDetailModel:
         """Send the action as a command; raises FormError for an incomplete form. A refusal by
         the state machine comes back as the decision's message."""
         hazard = self.hazard
-        payload = build_payload(form_fields(command_type, hazard), values)
+        payload = build_payload(command_type, hazard, values)
         decision = self.service.act(hazard, command_type, payload)
         self._hazard = None
         return decision
