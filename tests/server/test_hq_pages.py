@@ -1,5 +1,7 @@
 """The HQ pages in Chromium: log in, see a hazard a device pushed (major first), open its photo,
-make an enrolment code with its QR code. Screenshots go to docs/screenshots/."""
+make an enrolment code with its QR code, log out; the stylesheet applies and the browser reports
+no Content-Security-Policy violation (or any other console error). Screenshots go to the test's
+temporary directory."""
 
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
+from playwright.sync_api import ConsoleMessage, Page
 
-from tests.browser import SCREENSHOTS, chromium
+from tests.browser import chromium
 from tests.server.conftest import ADMIN_PASSWORD, Hq, days_from_today, hazard_payload, start_hq
 
 
@@ -24,6 +27,28 @@ def evidence_photo() -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85)
     return out.getvalue()
+
+
+def console_errors(page: Page) -> list[str]:
+    """Errors the page logs from now on, CSP violations among them. A document answered with a
+    4xx status (a refused login, a site file refused) is logged too; that is not an error of
+    the page, the test checks what the page says instead."""
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        url = message.location["url"]
+        if message.type == "error" and not (
+            message.text.startswith("Failed to load resource") and url == page.url
+        ):
+            errors.append(f"{message.text} at {url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+def header_colour(page: Page) -> str:
+    return page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor")
 
 
 @pytest.fixture
@@ -60,11 +85,12 @@ def hq_with_hazards(tmp_path: Path) -> Iterator[tuple[Hq, str]]:
     server.stop()
 
 
-def test_log_in_see_the_pushed_hazard_and_open_its_photo(hq_with_hazards) -> None:  # type: ignore[no-untyped-def]
+def test_log_in_see_the_pushed_hazard_and_open_its_photo(hq_with_hazards, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     hq, major = hq_with_hazards
     assert hq.app.state.hq.directory().person("p-li") is not None
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = console_errors(page)
         page.goto(f"{hq.url}/")
         assert page.url.endswith("/login")
         page.get_by_label("Username").fill("admin")
@@ -77,7 +103,8 @@ def test_log_in_see_the_pushed_hazard_and_open_its_photo(hq_with_hazards) -> Non
         page.get_by_role("heading", name="Open hazards (2)").wait_for()
         rows = page.locator("table").first.locator("tr")
         assert "Exit door 3 chained" in rows.nth(1).inner_text()  # major first
-        page.screenshot(path=str(SCREENSHOTS / "hq-hazards.png"), full_page=True)
+        assert header_colour(page) == "rgb(13, 59, 102)"  # /static/hq.css applied
+        page.screenshot(path=str(tmp_path / "hq-hazards.png"), full_page=True)
         # The major hazard is overdue, so it is listed under "Overdue" too.
         page.get_by_role("link", name="安全出口3号门被锁闭 / Exit door 3 chained").first.click()
         assert page.url.endswith(f"/hazards/{major}")
@@ -85,7 +112,8 @@ def test_log_in_see_the_pushed_hazard_and_open_its_photo(hq_with_hazards) -> Non
         photo.wait_for()
         assert page.evaluate("img => img.naturalWidth", photo.element_handle()) == 800
         assert "Stamping workshop" in page.content()
-        page.screenshot(path=str(SCREENSHOTS / "hq-hazard-detail.png"), full_page=True)
+        assert header_colour(page) == "rgb(13, 59, 102)"
+        page.screenshot(path=str(tmp_path / "hq-hazard-detail.png"), full_page=True)
         page.goto(f"{hq.url}/devices")
         page.get_by_label("person").select_option("p-zhao")
         page.get_by_role("button", name="Make code").click()
@@ -94,13 +122,19 @@ def test_log_in_see_the_pushed_hazard_and_open_its_photo(hq_with_hazards) -> Non
         phone = browser.new_page(viewport={"width": 412, "height": 860})
         phone.context.add_cookies(page.context.cookies())
         phone.goto(f"{hq.url}/")
-        phone.screenshot(path=str(SCREENSHOTS / "hq-phone.png"), full_page=False)
+        phone.screenshot(path=str(tmp_path / "hq-phone.png"), full_page=False)
+        page.get_by_role("button", name="Log out").click()
+        page.get_by_role("heading", name="HQ log in").wait_for()
+        page.goto(f"{hq.url}/devices")
+        assert page.url.endswith("/login")  # the session ended
+        assert errors == [], errors
 
 
 def test_master_data_page_publishes_and_shows_errors(hq_with_hazards) -> None:  # type: ignore[no-untyped-def]
     hq, _ = hq_with_hazards
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = console_errors(page)
         page.goto(f"{hq.url}/login")
         page.get_by_label("Username").fill("admin")
         page.get_by_label("Password").fill(ADMIN_PASSWORD)
@@ -119,4 +153,5 @@ def test_master_data_page_publishes_and_shows_errors(hq_with_hazards) -> None:  
         page.get_by_label("site file").fill(text.replace("name: 赵磊", "name: 赵磊磊"))
         page.get_by_role("button", name="Publish site").click()
         page.get_by_text("Published the site of plant-suzhou-01").wait_for()
+        assert errors == [], errors
     assert hq.app.state.hq.directory().person("p-zhao").name.get("zh") == "赵磊磊"
