@@ -43,6 +43,8 @@ class Hq:
     app: Any
     session: requests.Session = field(default_factory=requests.Session)
     _seq: dict[str, itertools.count] = field(default_factory=dict)
+    #: Each hazard's version as HQ's applied answers have moved it (commands carry it).
+    versions: dict[str, int] = field(default_factory=dict)
 
     def admin(self) -> requests.Session:
         admin = requests.Session()
@@ -81,8 +83,8 @@ class Device:
         seq: int | None = None,
         base_version: int | None = None,
     ) -> dict[str, Any]:
-        """A command as the app builds it; ``base_version`` defaults to the version a hazard has
-        right after its ``create`` (0 for the create itself)."""
+        """A command as the app builds it; ``base_version`` defaults to the hazard's version as
+        the applied answers HQ gave so far have moved it."""
         if seq is None:
             self.seq += 1
             seq = self.seq
@@ -94,7 +96,7 @@ class Device:
             "actor": self.person_id,
             "observed_at": "2026-11-22T09:00:00+08:00",
             "expected_from": expected_from,
-            "base_version": (0 if type_ == "create" else 1)
+            "base_version": self.hq.versions.get(hazard_id, 0)
             if base_version is None
             else base_version,
             "payload": payload or {},
@@ -106,7 +108,7 @@ class Device:
         inspections: list[dict[str, Any]] = (),
         device_id: str | None = None,
     ) -> requests.Response:
-        return requests.post(
+        answer = requests.post(
             f"{self.hq.url}/v1/sync/push",
             headers=self.headers,
             timeout=30,
@@ -116,6 +118,15 @@ class Device:
                 "inspections": list(inspections),
             },
         )
+        if answer.status_code == 200:
+            sent = {c.get("id"): c for c in commands if isinstance(c, dict)}
+            for result in answer.json().get("commands", []):
+                command = sent.get(result["id"])
+                if command and result["status"] == "applied" and not result.get("replayed"):
+                    hazard_id, type_ = command["hazard_id"], command["type"]
+                    if type_ not in ("comment", "add_photo"):
+                        self.hq.versions[hazard_id] = self.hq.versions.get(hazard_id, 0) + 1
+        return answer
 
     def pull(self, since: int = 0, limit: int = 500) -> dict[str, Any]:
         answer = requests.get(

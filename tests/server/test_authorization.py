@@ -51,6 +51,8 @@ def seed_hazard(hq: Hq, workshop: str, status: HazardStatus) -> str:
         "version": 3,
         "deadline": "2026-12-10",
         "rectified_by": "p-li",
+        "found_by": "p-li",
+        "found_at": "2026-11-20T09:00:00+08:00",
     }
     with hq.app.state.hq.engine.begin() as conn:
         conn.execute(
@@ -82,7 +84,11 @@ def test_every_command_type_by_role_and_scope(hq: Hq, case: list) -> None:  # ty
         hazard_id = seed_hazard(hq, inside if scope == "in" else outside, status)
         device = devices[role]
         command = device.command(
-            hazard_id, command_type.value, status.value, payload_for(command_type, sha)
+            hazard_id,
+            command_type.value,
+            status.value,
+            payload_for(command_type, sha),
+            base_version=3,
         )
         result = device.push([command]).json()["commands"][0]["status"]
         allowed = role in TRANSITIONS[command_type].roles and scope == "in"
