@@ -36,12 +36,16 @@ from inspect_app.sync.transport import RequestRejected, SyncError, Transport
 PULL_CURSOR = "pull_cursor"
 LAST_SYNC_AT = "last_sync_at"
 LAST_SYNC_ERROR = "last_sync_error"
-#: [hazard id, command id] of this device's commands HQ answered rejected_conflict, oldest first,
-#: so the Sync tab lists them without reading every event on the device.
+#: [hazard id, command id] of this device's commands HQ refused (see ``NOT_APPLIED``), oldest
+#: first, so the Sync tab lists them without reading every event on the device.
 REFUSED_HERE = "refused_here"
 BATCH_SIZE = 100
+#: What HQs before ``rejected_invalid`` answered instead, still found in events pulled from them.
+LEGACY_INVALID = "invalid"
 #: Push results that mean HQ did not take the command at all.
-REFUSED = frozenset({CommandResult.FORBIDDEN.value, CommandResult.INVALID.value})
+REFUSED = frozenset({CommandResult.FORBIDDEN.value, CommandResult.INVALID.value, LEGACY_INVALID})
+#: Results of a command HQ did not apply: refused, or decided first by someone else.
+NOT_APPLIED = REFUSED | {CommandResult.REJECTED_CONFLICT.value}
 #: Answered entries leave the outbox in one commit per this many (see ``_commit_acks``).
 ACK_EVERY = 500
 PULL_LIMIT = 1000  # the most HQ gives in one page: fewer local commits per pull
@@ -295,6 +299,7 @@ class SyncEngine:
         device_id = self.ws.device_id
         refused = list(self.ws.store.get_meta(REFUSED_HERE) or [])
         known = len(refused)
+        listed = {event_id for _, event_id in refused}
         with self.ws.store.transaction() as tx:
             for hazard in hazards:
                 tx.put_hazard(self._rebase(hazard, pending.get(hazard.id, [])).to_dict())
@@ -303,8 +308,10 @@ class SyncEngine:
                     tx.add_event({**event, "pending": False})
                 if event.get("result") == CommandResult.REJECTED_CONFLICT.value:
                     report.conflicts.append(event)
-                    if event.get("device_id") == device_id:
-                        refused.append([event["hazard_id"], event["id"]])
+                mine = event.get("device_id") == device_id and event.get("hazard_id")
+                if mine and event.get("result") in NOT_APPLIED and event["id"] not in listed:
+                    refused.append([event["hazard_id"], event["id"]])
+                    listed.add(event["id"])
             if len(refused) > known:
                 tx.set_meta(REFUSED_HERE, refused)
             master = merge_master_data(self.ws, page)

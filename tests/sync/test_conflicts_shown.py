@@ -79,10 +79,10 @@ def test_the_losing_verification_is_shown_with_the_winner_on_both_devices(
         [(mine, winner)] = detail.conflicts()
         assert (mine.event.type, mine.who) == ("verify_fail", "陈静")
         assert winner is not None and (winner.event.type, winner.who) == ("verify_pass", "王建国")
-    [listed] = SyncModel(chen, "en").conflicts()
+    [listed] = SyncModel(chen, "en").refused()
     assert (listed.action, listed.hazard_id) == ("verify_fail", hazard_id)
     assert "closed" in listed.reason
-    assert SyncModel(wang, "en").conflicts() == []  # his decision won; nothing of his was refused
+    assert SyncModel(wang, "en").refused() == []  # his decision won; nothing of his was refused
 
 
 def test_a_hazard_hq_will_not_register_is_kept_voided_with_the_reason(

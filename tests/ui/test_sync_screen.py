@@ -1,22 +1,31 @@
 """The Sync tab: enrolment by the link in HQ's QR code (view-model and in Chromium), clear
-reasons when it fails, a sync run shown to its end, and conflicts listed with both decisions."""
+reasons when it fails, a sync run shown to its end, and every action HQ did not apply (forbidden,
+rejected_invalid with its field, rejected_conflict) listed with its reason in both languages."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from inspect_app.core.enrolment import enrolment_link, parse_enrolment_link
-from inspect_app.core.workflow import CommandType
+from inspect_app.core.hazard import Hazard, HazardStatus
+from inspect_app.core.workflow import Command, CommandType
 from inspect_app.services.bootstrap import open_workspace
 from inspect_app.services.hazards import HazardService
-from inspect_app.services.workspace import Workspace
+from inspect_app.services.inspections import InspectionService
+from inspect_app.services.outbox import COMMAND
+from inspect_app.services.workspace import COMMAND_SEQ, Workspace
 from inspect_app.sync.client import connection, sync_once
+from inspect_app.sync.engine import PULL_CURSOR, REFUSED_HERE, SyncEngine, SyncReport
 from inspect_app.sync.progress import Phase, SyncProgress
 from inspect_app.sync.transport import SyncError
+from inspect_app.ui.i18n import Translator
 from inspect_app.ui.viewmodels.sync import SyncModel, progress_line
+from inspect_app.ui.views.sync import refusal_lines
 from tests.browser import SCREENSHOTS, chromium
 from tests.server.conftest import Hq, start_hq
 from tests.services.test_inspection_flow import walk_fire
@@ -100,3 +109,130 @@ def test_handing_an_enrolled_device_to_another_person(workspace: Workspace, hq: 
     assert hazards.act(hazard, CommandType.COMMENT, {"text": "seen"}).applied
     report = sync_once(workspace)
     assert list(report.results.values()) == ["applied"]
+
+
+def queue_unchecked(
+    ws: Workspace,
+    hazard: Hazard,
+    command_type: CommandType,
+    payload: dict[str, Any],
+    expected_from: HazardStatus | None = None,
+) -> None:
+    """Queue a command past the device's own checks, as a device with older rules would."""
+    with ws.command_lock:
+        command = Command(
+            id=str(uuid.uuid4()),
+            device_id=ws.device_id,
+            seq=ws.next_command_seq(),
+            hazard_id=hazard.id,
+            type=command_type,
+            actor=ws.user.id,
+            observed_at=ws.now(),
+            expected_from=expected_from or hazard.status,
+            base_version=hazard.version,
+            payload=payload,
+        )
+        with ws.store.transaction() as tx:
+            tx.enqueue({"kind": COMMAND, "command": command.to_dict()})
+            tx.set_meta(COMMAND_SEQ, command.seq)
+
+
+def refuse_three(ws: Workspace, hq: Hq) -> Hazard:
+    """Enrol p-li's device, register a hazard at HQ, then sync three actions on it that HQ
+    refuses: a void (forbidden), a comment naming its finder (rejected_invalid), and a start of
+    rectification on a plan HQ never got (rejected_conflict). The hazard."""
+    SyncModel(ws, "en").enroll(hq.url, hq.app.state.hq.make_code("p-li", "phone")[0])
+    service, inspection = walk_fire(ws)
+    service.submit(inspection, "李明")
+    sync_once(ws)
+    hazard = HazardService(ws).all()[0]
+    assert hazard.status is HazardStatus.OPEN
+    queue_unchecked(ws, hazard, CommandType.VOID, {"reason": "a duplicate"})
+    queue_unchecked(ws, hazard, CommandType.COMMENT, {"text": "ok", "found_by": "p-wang"})
+    assigned = HazardStatus.ASSIGNED  # what this device believed; HQ still has it open
+    queue_unchecked(ws, hazard, CommandType.START_RECTIFICATION, {}, assigned)
+    report = sync_once(ws)
+    assert list(report.results.values()) == ["forbidden", "rejected_invalid", "rejected_conflict"]
+    return hazard
+
+
+def test_every_action_hq_did_not_apply_is_listed_with_its_reason(
+    workspace: Workspace, hq: Hq
+) -> None:
+    model = SyncModel(workspace, "en")
+    hazard = refuse_three(workspace, hq)
+    refused = model.refused()  # newest first
+    assert [(r.action, r.result, r.field) for r in refused] == [
+        ("start_rectification", "rejected_conflict", None),
+        ("comment", "rejected_invalid", "found_by"),
+        ("void", "forbidden", None),
+    ]
+    assert {(r.hazard_id, r.hazard, r.who) for r in refused} == {
+        (hazard.id, hazard.description, "李明")
+    }
+    assert all(r.reason for r in refused)
+    assert model.state().refused == refused
+    conflict, invalid, forbidden = refused
+    en, zh = Translator("en"), Translator("zh")
+    assert refusal_lines(en, conflict) == (
+        "Start rectification by 李明",
+        f"Someone decided first: {conflict.reason}",
+    )
+    assert refusal_lines(en, invalid) == (
+        "Comment by 李明",
+        f"HQ found “found_by” wrong: {invalid.reason}",
+    )
+    assert refusal_lines(zh, forbidden) == ("李明 的“作废”", f"无权执行：{forbidden.reason}")
+    assert refusal_lines(zh, invalid)[1] == f"总部认为“found_by”有误：{invalid.reason}"
+
+    # Pulling the same events again (a reset cursor) lists nothing twice.
+    workspace.store.set_meta(PULL_CURSOR, 0)
+    sync_once(workspace)
+    assert model.refused() == refused
+
+
+def test_a_refusal_hq_called_invalid_before_rejected_invalid_is_listed(
+    workspace: Workspace,
+) -> None:
+    _, inspection = walk_fire(workspace)
+    InspectionService(workspace).submit(inspection, "李明")
+    hazard = HazardService(workspace).all()[0]
+    event = {
+        "id": "cmd-old",
+        "hazard_id": hazard.id,
+        "type": "assign_five_fixes",
+        "actor": "p-li",
+        "device_id": workspace.device_id,
+        "observed_at": "2026-05-01T08:00:00+08:00",
+        "result": "invalid",
+        "status_from": "open",
+        "status_to": "open",
+        "reason": "deadline: not a date",
+        "server_seq": 7,
+    }
+    page = {"events": [event], "hazards": [], "next_since": 7, "has_more": False}
+    SyncEngine(workspace, transport=None)._apply_pull(page, SyncReport())  # type: ignore[arg-type]
+    assert workspace.store.get_meta(REFUSED_HERE) == [[hazard.id, "cmd-old"]]
+    [listed] = SyncModel(workspace, "zh").refused()
+    assert (listed.result, listed.field) == ("rejected_invalid", None)
+    assert refusal_lines(Translator("zh"), listed) == (
+        "李明 的“下达五定方案”",
+        "总部认为填写有误：deadline: not a date",
+    )
+
+
+def test_the_sync_tab_lists_them_in_the_browser(tmp_path: Path, hq: Hq) -> None:
+    ws = open_workspace(tmp_path / "device")
+    ws.sign_in("p-li")
+    try:
+        refuse_three(ws, hq)
+    finally:
+        ws.store.close()
+    with running_app(tmp_path / "device") as url, chromium() as browser:
+        page = browser.new_page(viewport=PHONE)
+        app = AppDriver(page)
+        open_app(page, url)
+        app.nav("Sync")
+        app.see("Not applied at HQ")
+        for line in ("Someone decided first:", "HQ found “found_by” wrong:", "Not allowed:"):
+            app.see(line)

@@ -1,16 +1,19 @@
 """Sync tab: enrolment with HQ (address and one-time code, or the link in HQ's QR code), then the
 connection, a progress bar while a sync runs (photos and commands left, megabytes sent), the last
-sync and its error in plain words, a Sync now button, and actions HQ refused as conflicts."""
+sync and its error in plain words, a Sync now button, and this device's actions HQ did not apply,
+each with its reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import flet as ft
 
+from inspect_app.core.workflow import CommandResult
 from inspect_app.sync.progress import Phase
 from inspect_app.sync.transport import SyncError
-from inspect_app.ui.viewmodels.sync import SyncModel, progress_line
+from inspect_app.ui.viewmodels.sync import Refusal, SyncModel, progress_line
 from inspect_app.ui.views.widgets import big_button, card, heading, status
 
 if TYPE_CHECKING:
@@ -51,25 +54,18 @@ def build(shell: Shell) -> ft.Control:
         )
     )
     rows.append(card(t("sync.state"), now))
-    if state.conflicts:
+    if state.refused:
         rows.append(
             card(
-                t("sync.conflicts"),
+                t("sync.refused"),
                 [
                     ft.ListTile(
-                        leading=ft.Icon(ft.Icons.CALL_SPLIT, color=ft.Colors.RED_800),
-                        title=ft.Text(c.hazard, weight=ft.FontWeight.W_600),
-                        subtitle=ft.Text(
-                            t(
-                                "sync.conflict",
-                                action=t(f"action.{c.action}"),
-                                who=c.who,
-                                reason=c.reason,
-                            )
-                        ),
-                        on_click=lambda _, hid=c.hazard_id: shell.open_hazard(hid),
+                        leading=ft.Icon(REFUSAL_ICONS[r.result], color=ft.Colors.RED_800),
+                        title=ft.Text(r.hazard, weight=ft.FontWeight.W_600),
+                        subtitle=ft.Text("\n".join(refusal_lines(t, r))),
+                        on_click=lambda _, hid=r.hazard_id: shell.open_hazard(hid),
                     )
-                    for c in state.conflicts
+                    for r in state.refused
                 ],
             )
         )
@@ -90,6 +86,24 @@ def build(shell: Shell) -> ft.Control:
         )
     )
     return ft.ListView(rows, spacing=12, expand=True)
+
+
+REFUSAL_ICONS = {
+    CommandResult.REJECTED_CONFLICT.value: ft.Icons.CALL_SPLIT,
+    CommandResult.INVALID.value: ft.Icons.ERROR_OUTLINE,
+    CommandResult.FORBIDDEN.value: ft.Icons.BLOCK,
+}
+
+
+def refusal_lines(t: Callable[..., str], refusal: Refusal) -> tuple[str, str]:
+    """The action and who took it, then why HQ did not apply it, in the app's language."""
+    why = t(f"sync.refused.{refusal.result}", reason=refusal.reason or "—")
+    if refusal.result == CommandResult.INVALID.value and refusal.field:
+        name = refusal.field.split(".")[0]  # "photos.2" is about the photos
+        label = t(f"field.{name}")
+        field = refusal.field if label == f"field.{name}" else label  # no label: its own name
+        why = t("sync.refused.rejected_invalid.field", field=field, reason=refusal.reason or "—")
+    return t("sync.refused.by", action=t(f"action.{refusal.action}"), who=refusal.who), why
 
 
 def _when(timestamp: str | None) -> str:
