@@ -18,8 +18,12 @@ from urllib.parse import parse_qs, urlparse
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
+def is_key(value: object) -> bool:
+    return isinstance(value, str) and _SHA256.match(value) is not None
+
+
 def check_key(sha256: str) -> str:
-    if not _SHA256.match(sha256):
+    if not is_key(sha256):
         raise ValueError("not a sha256 hex digest")
     return sha256
 

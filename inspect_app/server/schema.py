@@ -105,8 +105,11 @@ events = Table(
     Column("workshop_id", String(64)),
     Column("data", JSON, nullable=False),
     Column("recorded_at", String(40), nullable=False),
+    Column("device_id", String(64)),  # the sender, for hazard and inspection events
+    Column("private", Boolean, nullable=False, default=False),  # seen by its sender only
 )
 Index("ix_events_hazard", events.c.hazard_id)
+Index("ix_events_workshop_seq", events.c.workshop_id, events.c.server_seq)
 
 commands = Table(
     "commands",
@@ -137,4 +140,12 @@ blobs = Table(
     Column("size", BigInteger, nullable=False),
     Column("format", String(10), nullable=False),
     Column("created_at", String(40), nullable=False),
+)
+
+#: Which workshops' hazards and inspections refer to a blob: who may read it.
+blob_refs = Table(
+    "blob_refs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("workshop_id", String(64), primary_key=True),
 )

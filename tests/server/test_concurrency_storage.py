@@ -4,6 +4,7 @@ real S3 gateway; an existing database upgraded in place."""
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import uuid
 from pathlib import Path
@@ -98,9 +99,39 @@ def test_existing_database_is_upgraded_in_place(tmp_path: Path) -> None:
                 " VALUES ('dev-old', 'p-li', 'h', '2026-01-01', 7)"
             )
         )
+    upgrade(engine, "0002")
+    photo, after = "a" * 64, "b" * 64
+    hazard = {"id": "h-1", "workshop_id": "ws-welding", "photos": [photo], "after_photos": [after]}
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO counters (name, value) VALUES ('server_seq', 3)"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO hazards (id, workshop_id, status, grade, data, updated_seq)"
+                " VALUES ('h-1', 'ws-welding', 'open', 'general', :data, 1)"
+            ),
+            {"data": json.dumps(hazard)},
+        )
+        for seq, result in ((1, "applied"), (2, "forbidden"), (3, "rejected_conflict")):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO events (server_seq, kind, hazard_id, workshop_id, data, recorded_at)"
+                    " VALUES (:seq, 'hazard', 'h-1', 'ws-welding', :data, '2026-01-01')"
+                ),
+                {"seq": seq, "data": json.dumps({"result": result, "device_id": "dev-old"})},
+            )
     engine.dispose()
     app = create_app(Settings(data_dir=tmp_path, db_url=url))
     devices = app.state.hq.list_devices()
     assert [(d["id"], d["last_seq"], d["label"]) for d in devices] == [("dev-old", 7, "")]
     with app.state.hq.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        events = conn.execute(
+            sa.text("SELECT server_seq, device_id, private FROM events WHERE server_seq <= 3")
+        ).all()
+        refs = conn.execute(sa.text("SELECT sha256, workshop_id FROM blob_refs")).all()
+    assert [(e[0], e[1], bool(e[2])) for e in events] == [
+        (1, "dev-old", False),
+        (2, "dev-old", True),
+        (3, "dev-old", False),
+    ]
+    assert sorted(tuple(r) for r in refs) == [(photo, "ws-welding"), (after, "ws-welding")]

@@ -1,0 +1,1 @@
+"""The HQ JSON API (docs/sync-protocol.md): one router per concern."""
