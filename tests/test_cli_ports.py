@@ -69,6 +69,15 @@ def test_serve_on_a_port_in_use_says_so_and_never_listening(tmp_path: Path, busy
     assert "listening" not in done.stdout
 
 
+def test_run_on_a_port_in_use_says_so(tmp_path: Path, busy_port: int) -> None:
+    done = cli(
+        "run", "--web", "--data", tmp_path / "device", "--port", str(busy_port), cwd=tmp_path
+    )
+    assert done.returncode == 1
+    assert done.stderr == f"cannot start the app: port {busy_port} is already in use\n"
+    assert done.stdout == ""
+
+
 def test_listening_is_printed_once_the_socket_is_bound(tmp_path: Path) -> None:
     port = free_port()
     serve = ["serve", "--data", str(tmp_path / "hq"), "--port", str(port)]

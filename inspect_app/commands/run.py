@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from inspect_app.commands.serve import port_number
+from inspect_app.commands.serve import listening_socket, port_number
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,6 +24,14 @@ def _run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"cannot start the app: {exc}", file=sys.stderr)
         return 2
+    if args.web:
+        # Flet binds the port itself and takes no socket: try it first, so a port in use is one
+        # line rather than a traceback after the app's address.
+        try:
+            listening_socket(args.host, port).close()
+        except OSError as exc:
+            print(f"cannot start the app: {exc}", file=sys.stderr)
+            return 1
     from inspect_app.ui.app import run
 
     run(args.data, args.web, args.host, port)
