@@ -15,6 +15,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 
 from inspect_app.server import schema
 from inspect_app.server.errors import Forbidden, HQError, Unauthorized
+from inspect_app.server.hazard_reads import fits
 from inspect_app.server.hq import digest
 
 SESSION_TTL = timedelta(hours=12)
@@ -87,8 +88,7 @@ class Accounts:
             ):
                 raise TooManyAttempts("too many failed logins; try again in 15 minutes")
         row = None
-        # No stored username holds NUL (PostgreSQL refuses it in a query) or exceeds the column.
-        if "\x00" not in username and len(username) <= schema.users.c.username.type.length:
+        if fits(schema.users.c.username, username):
             with self.engine.connect() as conn:
                 row = conn.execute(
                     select(schema.users).where(schema.users.c.username == username)

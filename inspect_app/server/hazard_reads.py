@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from sqlalchemy import Engine, Text, cast, select
+from sqlalchemy import Column, Engine, Text, cast, select
 
 from inspect_app.core.hazard import Hazard
 from inspect_app.core.rates import Period, RectificationFigures, rectification_figures
@@ -100,7 +100,7 @@ class HazardReads:
 
     def one(self, hazard_id: str) -> HazardRecord | None:
         table = schema.hazards
-        if not _storable_id(hazard_id):
+        if not fits(table.c.id, hazard_id):
             return None
         with self.engine.connect() as conn:
             row = conn.execute(
@@ -112,7 +112,7 @@ class HazardReads:
 
     def timeline(self, hazard_id: str) -> list[TimelineEntry]:
         table = schema.events
-        if not _storable_id(hazard_id):
+        if not fits(table.c.hazard_id, hazard_id):
             return []
         with self.engine.connect() as conn:
             raws = conn.execute(
@@ -123,9 +123,10 @@ class HazardReads:
             return [_timeline_entry(raw) for raw in raws]
 
 
-def _storable_id(value: str) -> bool:
-    """Ids longer than the column or holding NUL (which PostgreSQL refuses) match no row."""
-    return len(value) <= schema.hazards.c.id.type.length and "\x00" not in value
+def fits(column: Column[str], value: str) -> bool:
+    """False for a value no row can hold: longer than the column, or with NUL (which
+    PostgreSQL refuses in a query). Such ids are answered "not found" without a query."""
+    return len(value) <= column.type.length and "\x00" not in value  # type: ignore[attr-defined]
 
 
 def parse_record(hazard_id: str, raw: str) -> HazardRecord:

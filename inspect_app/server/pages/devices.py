@@ -14,7 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from inspect_app.core.enrolment import enrolment_link
+from inspect_app.server import schema
 from inspect_app.server.errors import HQError, NotFound
+from inspect_app.server.hazard_reads import fits
 from inspect_app.server.pages.common import PageRefused, Viewer, admin, pages, read_form
 
 router = APIRouter(include_in_schema=False)
@@ -25,7 +27,7 @@ def qr_svg(text: str) -> Markup | None:
     bits, so it carries no text of the input); None when the text is too long for a QR code."""
     try:
         image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    except qrcode.exceptions.DataOverflowError:
+    except (qrcode.exceptions.DataOverflowError, ValueError):  # ValueError: "version 41"
         return None
     out = io.BytesIO()
     image.save(out)
@@ -76,6 +78,8 @@ async def revoke(
 ) -> Response:
     await read_form(request, viewer.csrf)
     try:
+        if not fits(schema.devices.c.id, device_id):
+            raise NotFound(f"no device {device_id[:64]}")
         pages(request).hq.revoke_device(device_id)
     except NotFound as exc:
         raise PageRefused(404, str(exc)) from exc
