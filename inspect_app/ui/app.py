@@ -24,7 +24,6 @@ from inspect_app.ui.camera import camera_available, capture_photo
 from inspect_app.ui.i18n import Translator, language_from_locale
 from inspect_app.ui.viewmodels.dashboard import DashboardModel
 from inspect_app.ui.viewmodels.hazards import HazardListModel, HazardScreen
-from inspect_app.ui.viewmodels.walk import WalkViewModel
 from inspect_app.ui.views import hazards, home, inspect, settings, sync
 from inspect_app.ui.views.widgets import FONT_FAMILY
 
@@ -66,9 +65,7 @@ class Shell:
         self._hazard_list: HazardListModel | None = None
         self._dashboard: DashboardModel | None = None
         self._picker: ft.FilePicker | None = None
-        self.walk_vm: WalkViewModel | None = None
-        #: Whether the reading on screen is outside its limit (its finding card is shown).
-        self.reading_failed = False
+        self.walk: inspect.WalkScreen | None = None
         #: The choices made on the start-an-inspection screen so far.
         self.start_state: dict[str, str | None] = {}
         #: What is typed into the enrolment form, kept across re-renders.

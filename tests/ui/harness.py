@@ -19,6 +19,29 @@ from tests.support.services import free_port, wait_until
 
 PHONE = {"width": 412, "height": 860}
 TABLET = {"width": 1024, "height": 1366}
+#: A clean fire check with one extinguisher, item by item: the prompt, then the button that
+#: answers it, or ("type", field, value) for a reading entered and confirmed with Enter.
+CLEAN_FIRE_WALK: list[tuple[str, str | tuple[str, str, str]]] = [
+    ("Pressure gauge needle in the green zone", "Pass"),
+    ("Safety pin and tamper seal intact", "Pass"),
+    ("Hose and nozzle free of cracks and blockage", "Pass"),
+    ("Cylinder free of dents, corrosion and damage", "Pass"),
+    ("Date of last annual maintenance (label)", "Today"),
+    ("Mounted, signed and not obstructed", "Pass"),
+    ("Hydrant cabinets complete: hose, nozzle, coupling", "Pass"),
+    ("Static pressure at the most remote hydrant", ("type", "MPa", "0.25")),
+    ("Hydrants not blocked or locked", "Pass"),
+    ("Exits and escape routes clear and unlocked", "Pass"),
+    ("Fire doors close by themselves and are not wedged open", "Pass"),
+    ("Emergency lights and exit signs light on test", "Pass"),
+    ("Area has an automatic sprinkler system", "Pass"),
+    ("Sprinkler control valves open and locked/supervised", "Pass"),
+    ("Sprinkler heads unpainted, undamaged, 45 cm clearance below", "Pass"),
+    ("Fire alarm control panel status", "Normal"),
+    ("Fire control room staffed by two certified operators", "Pass"),
+    ("Hot work in progress has a valid permit and fire watch", "N/A"),
+    ("No combustible waste piled near ignition sources", "Pass"),
+]
 
 
 def _serving(url: str) -> bool:
@@ -79,9 +102,16 @@ class AppDriver:
 
     def __init__(self, page: Page) -> None:
         self.page = page
+        #: Every click this driver made (a double click counts two): the person's taps.
+        self.taps = 0
 
     def tap(self, name: str, role: str = "button", exact: bool = True) -> None:
         self.page.get_by_role(role, name=name, exact=exact).first.click()
+        self.taps += 1
+
+    def double_tap(self, name: str) -> None:
+        self.page.get_by_role("button", name=name, exact=True).first.dblclick()
+        self.taps += 2
 
     def type_into(self, label: str, text: str) -> None:
         # Flutter web only takes keyboard input once its own text field has focus; the first
@@ -91,6 +121,7 @@ class AppDriver:
         tries = 3
         for _ in range(tries):
             field.click()
+            self.taps += 1
             try:
                 self.page.wait_for_function(
                     "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)",
@@ -104,6 +135,90 @@ class AppDriver:
             if typed == text:
                 return
         raise AssertionError(f"could not type into {label!r} in {tries} tries")
+
+    def type_slowly(self, label: str, text: str, delay: float = 40) -> str:
+        """Tap the field, select what it holds and type ``text`` key by key, ``delay`` ms apart,
+        as a person does; returns what the focused field holds afterwards."""
+        self.page.get_by_role("textbox", name=label).first.click()
+        self.taps += 1
+        self.page.wait_for_function(
+            "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)",
+            timeout=5_000,
+        )
+        self.page.keyboard.press("Control+A")
+        self.page.locator("input:focus, textarea:focus").press_sequentially(text, delay=delay)
+        return self.focused_value()
+
+    def focused_value(self) -> str | None:
+        """What the text field with the keyboard focus holds; None when no field has it."""
+        return self.page.evaluate(
+            "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)"
+            " ? document.activeElement.value : null"
+        )
+
+    def small_targets(self, least: int = 48) -> list[str]:
+        """Buttons, tabs and text fields smaller than ``least`` px either way. Measured with the
+        window made tall enough that nothing scrolls (a control half scrolled out of a list
+        would measure short), once two measurements agree; the window is then put back."""
+        size = self.page.viewport_size
+        assert size is not None
+        self.page.set_viewport_size({"width": size["width"], "height": 4000})
+        try:
+            previous: list[str] | None = None
+            for _ in range(40):
+                self.page.wait_for_timeout(100)
+                current = self._measure_targets(least)
+                if current == previous:
+                    return current
+                previous = current
+            raise AssertionError("the screen did not settle after growing the window")
+        finally:
+            self.page.set_viewport_size(size)
+
+    def _measure_targets(self, least: int) -> list[str]:
+        small = []
+        for role in ("button", "tab", "textbox"):
+            for control in self.page.get_by_role(role).all():
+                box = control.bounding_box()
+                if box and box["width"] > 0 and min(box["width"], box["height"]) < least:
+                    name = control.get_attribute("aria-label") or control.inner_text()
+                    small.append(f"{role} {name!r} {box['width']:.0f}x{box['height']:.0f}")
+        return small
+
+    def type_here(self, label: str, text: str) -> None:
+        """Type into the field that took the focus by itself (autofocus), else tap it first;
+        then Enter, the keyboard's Done."""
+        try:
+            self.page.wait_for_function(
+                "() => document.activeElement?.tagName === 'INPUT'", timeout=5_000
+            )
+            self.page.keyboard.press("Control+A")
+            self.page.keyboard.type(text)
+        except PlaywrightTimeout:
+            self.type_into(label, text)
+        self.page.keyboard.press("Enter")
+
+    def start_fire_check(self) -> None:
+        """From Home: the fire checklist in the stamping workshop's press line 1, one
+        extinguisher F-12; ends on its first item."""
+        self.nav("Inspect")
+        self.tap("Fire safety - monthly", exact=False)
+        self.tap("Stamping workshop")
+        self.tap("Press line 1")
+        self.tap("Begin inspection")
+        self.see("Extinguishers checked")
+        self.type_here("Tag number", "F-12")
+
+    def walk(self, steps: list[tuple[str, str | tuple[str, str, str]]]) -> None:
+        """Answer each item with one tap (or a typed reading and Enter), waiting for each
+        item to appear before touching it: the answer itself moves the walk on."""
+        for prompt, action in steps:
+            self.see(prompt)
+            if isinstance(action, tuple):
+                _, label, value = action
+                self.type_here(label, value)
+            else:
+                self.tap(action)
 
     def see(self, text: str, timeout: float = 15_000) -> None:
         """Wait for text, shown as text or (inside cards, merged by Flutter) as a label."""
@@ -122,6 +237,7 @@ class AppDriver:
         self.page.get_by_role("tab", name=name, exact=True).or_(
             self.page.get_by_role("button", name=f"{name} Tab")
         ).first.click()
+        self.taps += 1
 
     def progress(self) -> str:
         """The walk's "answered / total" counter as shown."""

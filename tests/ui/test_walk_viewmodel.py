@@ -56,7 +56,7 @@ def test_blockers_point_at_the_missing_photo_and_resume(workspace: Workspace) ->
     goto(vm, "exit-clear")
     vm.set_value("fail")
     blocker = next(b for b in vm.blockers() if b.reason is BlockReason.PHOTO_REQUIRED)
-    vm.go_to_summary()
+    vm.go(len(vm.steps()))
     vm.go_to_blocker(blocker)
     assert vm.step.slot.item.id == "exit-clear"
     vm.add_photo(jpeg_bytes())
@@ -85,3 +85,37 @@ def test_a_note_stays_with_the_item_it_was_typed_on(workspace: Workspace) -> Non
     assert vm.inspection.answer("fire-door").note == "Closer slow but works"
     assert vm.inspection.answer("fire-door").value == "pass"
     assert vm.answer is None or not vm.answer.note
+
+
+def test_a_second_move_asked_on_a_step_already_left_is_ignored(workspace: Workspace) -> None:
+    vm = start(workspace)
+    vm.add_unit("F-12")
+    vm.go(1)
+    origin = vm.index
+    vm.go(1, origin)
+    vm.go(1, origin)  # the second tap of a double tap on Next
+    assert vm.index == origin + 1
+
+
+def test_answers_stay_with_the_item_they_were_given_on(workspace: Workspace) -> None:
+    vm = start(workspace)
+    goto(vm, "exit-clear")
+    slot = vm.step.slot
+    vm.go(1)  # a late tap, made on the item just left
+    assert vm.set_value("fail", slot) is Outcome.FAIL
+    vm.change_finding(slot, description="Exit blocked by pallets")
+    assert vm.inspection.answer("exit-clear").finding.description == "Exit blocked by pallets"
+    assert vm.answer is None
+
+
+def test_fail_to_pass_drops_the_finding_only_when_asked(workspace: Workspace) -> None:
+    vm = start(workspace)
+    goto(vm, "exit-clear")
+    vm.set_value("fail")
+    assert not vm.drops_finding("pass")  # nothing written yet: nothing to lose
+    vm.add_photo(jpeg_bytes())
+    vm.change_finding(description="Exit blocked by pallets")
+    assert vm.drops_finding("pass") and vm.drops_finding("na")
+    assert not vm.drops_finding("fail")
+    assert vm.set_value("pass", drop_finding=True) is Outcome.PASS
+    assert vm.answer.finding is None and vm.answer.photos == ()

@@ -1,5 +1,9 @@
 """The walk through one inspection, as plain Python the Flet view draws: the steps (repeated-unit
-pages, items, the summary), where the inspector is, and every action, each saved at once."""
+pages, items, the summary), where the inspector is, and every action, each saved at once.
+
+Actions name the item (``slot``) or the step (``origin``) they were made on: a tap that arrives
+after the screen moved on (the second tap of a double tap, a late blur) acts on what the person
+saw, never on whatever step is current by then."""
 
 from __future__ import annotations
 
@@ -85,14 +89,15 @@ class WalkViewModel:
     def is_last(self) -> bool:
         return self.step.kind == "summary"
 
-    def go(self, delta: int) -> Step:
+    def go(self, delta: int, origin: int | None = None) -> Step:
+        """Move ``delta`` steps; a move asked for on step ``origin`` once the walk has left that
+        step is ignored, so a double tap on Next moves one step."""
+        if origin is not None and origin != self.index:
+            return self.step
         self.index = max(0, min(self.index + delta, len(self.steps()) - 1))
         if not self.inspection.is_submitted:
             self.inspection = self.service.move_to(self.inspection, self.step.position)
         return self.step
-
-    def go_to_summary(self) -> Step:
-        return self.go(len(self.steps()))
 
     def progress(self) -> Progress:
         return progress(self.checklist, self.inspection, self.today())
@@ -106,39 +111,61 @@ class WalkViewModel:
 
     @property
     def answer(self) -> Answer | None:
-        slot = self.step.slot
+        return self._answer_of(self.step.slot)
+
+    def _answer_of(self, slot: Slot | None) -> Answer | None:
         return self.inspection.answer(slot.item.id, slot.tag) if slot else None
 
-    def outcome(self) -> Outcome:
-        return evaluate(self.item, self.answer, self.today())
-
-    def set_value(self, value: str | float | None) -> Outcome:
-        slot = self.step.slot
-        assert slot is not None
-        current = self.answer or Answer(slot.item.id, tag=slot.tag)
-        self.inspection = self.service.answer(self.inspection, replace(current, value=value))
-        return self.outcome()
-
-    def set_note(self, note: str, slot: Slot | None = None) -> None:
-        """Save a note; ``slot`` pins it to the item it was typed on, whatever the step now."""
+    def _slot(self, slot: Slot | None) -> Slot:
         slot = slot or self.step.slot
         assert slot is not None
-        current = self.inspection.answer(slot.item.id, slot.tag) or Answer(
-            slot.item.id, tag=slot.tag
-        )
+        return slot
+
+    def outcome(self, slot: Slot | None = None) -> Outcome:
+        slot = self._slot(slot)
+        return evaluate(slot.item, self._answer_of(slot), self.today())
+
+    def set_value(
+        self, value: str | float | None, slot: Slot | None = None, drop_finding: bool = False
+    ) -> Outcome:
+        """Save the value of ``slot`` (the current item unless named); ``drop_finding`` also
+        clears its finding and photos (the person confirmed it)."""
+        slot = self._slot(slot)
+        current = self._answer_of(slot) or Answer(slot.item.id, tag=slot.tag)
+        changed = replace(current, value=value)
+        if drop_finding:
+            changed = replace(changed, finding=None, photos=())
+        self.inspection = self.service.answer(self.inspection, changed)
+        return self.outcome(slot)
+
+    def drops_finding(self, value: str, slot: Slot | None = None) -> bool:
+        """Whether answering ``value`` would turn a failure that has a finding written or photos
+        taken into a non-failure (the view asks before doing that)."""
+        slot = self._slot(slot)
+        current = self._answer_of(slot)
+        if current is None or not (current.finding or current.photos):
+            return False
+        after = evaluate(slot.item, replace(current, value=value), self.today())
+        return self.outcome(slot) is Outcome.FAIL and after is not Outcome.FAIL
+
+    def set_note(self, note: str, slot: Slot | None = None) -> None:
+        slot = self._slot(slot)
+        current = self._answer_of(slot) or Answer(slot.item.id, tag=slot.tag)
         self.inspection = self.service.answer(self.inspection, replace(current, note=note))
 
     # -- finding -------------------------------------------------------------------------------
 
-    def finding(self) -> Finding:
+    def finding(self, slot: Slot | None = None) -> Finding:
         """The finding as saved, or prefilled from the item and its on_fail."""
-        saved = self.answer.finding if self.answer else None
-        on_fail = self.item.on_fail
+        slot = self._slot(slot)
+        answer = self._answer_of(slot)
+        saved = answer.finding if answer else None
+        on_fail = slot.item.on_fail
         return Finding(
             description=(
                 saved.description
                 if saved and saved.description
-                else self.item.prompt.get(self.lang)
+                else slot.item.prompt.get(self.lang)
             ),
             grade=(
                 saved.grade
@@ -150,10 +177,15 @@ class WalkViewModel:
             risk=(saved.risk if saved and saved.risk else on_fail.risk if on_fail else Risk.YELLOW),
         )
 
-    def save_finding(self, finding: Finding) -> None:
-        slot = self.step.slot
-        assert slot is not None
+    def save_finding(self, finding: Finding, slot: Slot | None = None) -> None:
+        slot = self._slot(slot)
         self.inspection = self.service.set_finding(self.inspection, slot.item.id, slot.tag, finding)
+
+    def change_finding(self, slot: Slot | None = None, **changes: object) -> Finding:
+        """Save the finding with ``changes`` (description, grade, risk) over what it holds."""
+        finding = replace(self.finding(slot), **changes)  # type: ignore[arg-type]
+        self.save_finding(finding, slot)
+        return finding
 
     def suggested_fix(self) -> str | None:
         on_fail = self.item.on_fail
@@ -163,10 +195,9 @@ class WalkViewModel:
         on_fail = self.item.on_fail
         return on_fail is not None and on_fail.photo is PhotoRule.REQUIRED
 
-    def add_photo(self, data: bytes) -> None:
+    def add_photo(self, data: bytes, slot: Slot | None = None) -> None:
         """Process and attach a photo (CPU-bound: the view calls this off the event loop)."""
-        slot = self.step.slot
-        assert slot is not None
+        slot = self._slot(slot)
         self.inspection = self.service.attach_photo(self.inspection, slot.item.id, slot.tag, data)
 
     # -- repeated units ------------------------------------------------------------------------

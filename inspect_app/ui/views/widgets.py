@@ -67,6 +67,28 @@ def big_button(
     )
 
 
+def list_button(
+    label: str, on_click: Callable, *, colour: str = ft.Colors.INDIGO_800, icon: str | None = None
+) -> ft.Control:
+    """A full-width outlined button whose label may take several lines (a blocker to go and fix,
+    a way back): at least ``MIN_TOUCH`` high, unlike a text link."""
+    return ft.Button(
+        content=ft.Row(
+            [
+                *([ft.Icon(icon, color=colour)] if icon else []),
+                ft.Text(label, size=17, color=colour, weight=ft.FontWeight.W_600, expand=True),
+            ]
+        ),
+        on_click=on_click,
+        style=ft.ButtonStyle(
+            bgcolor=ft.Colors.WHITE,
+            side=ft.BorderSide(2, colour),
+            shape=ft.RoundedRectangleBorder(radius=10),
+            padding=ft.Padding.symmetric(horizontal=16, vertical=(MIN_TOUCH - 24) // 2),
+        ),
+    )
+
+
 def status(
     text: str, *, colour: str = ft.Colors.BLACK, size: int = 16, bold: bool = False
 ) -> ft.Control:
