@@ -117,14 +117,17 @@ def parse_json(body: bytes) -> Any:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise HTTPException(400, f"the body is not UTF-8: {exc.reason}") from exc
+    too_deep = f"nested deeper than {MAX_JSON_DEPTH} levels"
     try:
         value = json.loads(text, parse_constant=_no_constants, parse_float=_finite)
     except json.JSONDecodeError:
         raise
-    except (ValueError, RecursionError) as exc:
-        raise json.JSONDecodeError(str(exc) or "nested too deeply", text, 0) from exc
+    except RecursionError as exc:
+        raise json.JSONDecodeError(too_deep, text, 0) from exc
+    except ValueError as exc:  # NaN, Infinity, a float out of range, an int of 4300+ digits
+        raise json.JSONDecodeError(str(exc), text, 0) from exc
     if _depth(value) > MAX_JSON_DEPTH:
-        raise json.JSONDecodeError(f"nested deeper than {MAX_JSON_DEPTH} levels", text, 0)
+        raise json.JSONDecodeError(too_deep, text, 0)
     return value
 
 
