@@ -3,6 +3,7 @@ semantics tree switched on, so tests find controls by role and name like a scree
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from PIL import Image, ImageStat
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -42,6 +44,13 @@ CLEAN_FIRE_WALK: list[tuple[str, str | tuple[str, str, str]]] = [
     ("Hot work in progress has a valid permit and fire watch", "N/A"),
     ("No combustible waste piled near ignition sources", "Pass"),
 ]
+
+
+def is_blank(png: bytes, least_spread: float = 8.0) -> bool:
+    """Whether a screenshot is (nearly) one colour: a page that has not drawn, a white screen.
+    ``least_spread`` is the standard deviation of grey levels a drawn screen exceeds."""
+    grey = Image.open(io.BytesIO(png)).convert("L")
+    return ImageStat.Stat(grey).stddev[0] < least_spread
 
 
 def _serving(url: str) -> bool:
