@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from inspect_app.server.errors import HQError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     site.add_argument("file", type=Path)
     checklist = actions.add_parser("publish-checklist", help="publish a checklist version")
     checklist.add_argument("file", type=Path)
+    actions.add_parser(
+        "check-data", help="list stored hazards that do not pass validation (exit 1 if any)"
+    )
     admin.set_defaults(handler=_admin)
 
 
@@ -60,7 +67,20 @@ def _admin(args: argparse.Namespace) -> int:
             case "publish-checklist":
                 checklist_id, version = hq.publish_checklist(args.file.read_text("utf-8"))
                 print(f"published {checklist_id} v{version}")
+            case "check-data":
+                return _check_data(hq.engine)
     except (HQError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _check_data(engine: Engine) -> int:
+    from inspect_app.server.data_check import stored_data_problems
+
+    problems = 0
+    for problem in stored_data_problems(engine):
+        print(problem)
+        problems += 1
+    print(f"{problems} problem(s) found" if problems else "every stored hazard is valid")
+    return 1 if problems else 0

@@ -3,6 +3,7 @@ timeline, and actions, each decided locally by the state machine and queued as a
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +16,8 @@ from inspect_app.core.workflow import Command, CommandType, Decision, allowed_ac
 from inspect_app.services.clock import today
 from inspect_app.services.outbox import queue_command
 from inspect_app.services.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,19 @@ class HazardFilter:
 def _involves(hazard: Hazard, person_id: str) -> bool:
     responsible = hazard.plan.responsible_id if hazard.plan else None
     return person_id in (hazard.found_by, responsible, hazard.rectified_by)
+
+
+def _readable(doc: dict[str, Any]) -> Hazard | None:
+    """The hazard, or None (logged) for a record HQ stored before it validated commands: one
+    broken record must not take the list and the dashboard down with it."""
+    try:
+        hazard = Hazard.from_dict(doc)
+        hazard.found_date()
+        hazard.deadline_date()
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        log.warning("hazard %s left out: its record is not valid (%s)", doc.get("id"), exc)
+        return None
+    return hazard
 
 
 def urgency_key(hazard: Hazard, day: date) -> tuple[Any, ...]:
@@ -81,13 +97,13 @@ class HazardService:
         revision = self.ws.store.hazards_revision
         cached = self.ws.hazard_cache
         if cached is None or cached[0] != revision:
-            hazards = [Hazard.from_dict(doc) for doc in self.ws.store.list_hazards()]
+            hazards = [h for doc in self.ws.store.list_hazards() if (h := _readable(doc))]
             cached = self.ws.hazard_cache = (revision, hazards)
         return list(cached[1])
 
     def get(self, hazard_id: str) -> Hazard | None:
         doc = self.ws.store.get_hazard(hazard_id)
-        return Hazard.from_dict(doc) if doc else None
+        return _readable(doc) if doc else None
 
     def timeline(self, hazard_id: str) -> list[HazardEvent]:
         events = [HazardEvent.from_dict(e) for e in self.ws.store.events_for(hazard_id)]

@@ -294,15 +294,14 @@ class SyncEngine:
                 return
 
     def _apply_pull(self, page: dict[str, Any], report: SyncReport) -> None:
-        hazards = [Hazard.from_dict(h) for h in page.get("hazards", [])]
         pending = self._pending_commands_by_hazard()
         device_id = self.ws.device_id
         refused = list(self.ws.store.get_meta(REFUSED_HERE) or [])
         known = len(refused)
         listed = {event_id for _, event_id in refused}
         with self.ws.store.transaction() as tx:
-            for hazard in hazards:
-                tx.put_hazard(self._rebase(hazard, pending.get(hazard.id, [])).to_dict())
+            for doc in page.get("hazards", []):
+                tx.put_hazard(self._rebased(doc, pending))
             for event in page.get("events", []):
                 if event.get("hazard_id"):
                     tx.add_event({**event, "pending": False})
@@ -331,6 +330,16 @@ class SyncEngine:
                 command = Command.from_dict(entry["command"])
                 pending.setdefault(command.hazard_id, []).append(command)
         return pending
+
+    def _rebased(self, doc: dict[str, Any], pending: dict[str, list[Command]]) -> dict[str, Any]:
+        """HQ's record with this device's unsent commands on top; a record HQ stored before it
+        validated commands is kept as HQ sent it (the lists leave it out) rather than stopping
+        every later sync."""
+        try:
+            hazard = Hazard.from_dict(doc)
+        except (KeyError, ValueError, TypeError, AttributeError):
+            return doc
+        return self._rebase(hazard, pending.get(hazard.id, [])).to_dict()
 
     def _rebase(self, hazard: Hazard, pending: list[Command]) -> Hazard:
         """HQ's state with this device's not-yet-pushed commands replayed on top, so the person

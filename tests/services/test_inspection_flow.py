@@ -103,3 +103,16 @@ def test_hazard_actions_are_decided_and_queued(workspace: Workspace) -> None:
     assert last["seq"] == 3 and last["expected_from"] == "open"
     page = hazards.page(hazards.default_filter())
     assert page.total == 2 and page.hazards[0].is_major
+
+
+def test_a_broken_hazard_record_is_left_out_not_fatal(workspace: Workspace) -> None:
+    service, inspection = walk_fire(workspace)
+    hazard = service.submit(inspection, "李明").hazards[0]
+    broken = {**hazard.to_dict(), "id": "hz-broken", "found_at": "not-a-date"}
+    with workspace.store.transaction() as tx:
+        tx.put_hazard(broken)
+    hazards = HazardService(workspace)
+    ids = {h.id for h in hazards.all()}
+    assert hazard.id in ids and "hz-broken" not in ids
+    assert hazards.get("hz-broken") is None
+    assert hazards.page(hazards.default_filter()).total == len(ids)

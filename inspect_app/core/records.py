@@ -1,0 +1,103 @@
+"""What a stored hazard record must hold, to find records written before HQ validated commands.
+
+The fields and limits are the command payloads' (``core.commands``); the facts the state machine
+adds (status, version, who and when) are checked for their type and form. ``record_problems``
+lists every field at fault, so an operator sees all of them at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from inspect_app.core.checklist import Grade, Risk
+from inspect_app.core.commands import (
+    Code,
+    IsoDate,
+    LongText,
+    PersonId,
+    Photos,
+    ShortText,
+)
+from inspect_app.core.hazard import HazardStatus
+
+
+def _zoned_timestamp(value: str) -> str:
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError("the time has no time zone")
+    return value
+
+
+Timestamp = Annotated[str, Field(max_length=40), AfterValidator(_zoned_timestamp)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class PlanRecord(_Record):
+    responsible_id: PersonId
+    measures: LongText
+    funds: ShortText
+    deadline: IsoDate
+    contingency: str = Field(default="", max_length=4000)
+
+
+class ExtensionRecord(_Record):
+    reason: LongText
+    new_deadline: IsoDate
+    previous_deadline: IsoDate
+    requested_by: PersonId
+    requested_at: Timestamp
+
+
+class HazardRecord(_Record):
+    id: Code
+    workshop_id: Code
+    description: LongText
+    grade: Grade
+    risk: Risk
+    found_by: PersonId
+    found_at: Timestamp
+    deadline: IsoDate
+    status: HazardStatus
+    version: int = Field(ge=1)
+    area_id: Code | None = None
+    asset_id: Code | None = None
+    inspection_id: Code | None = None
+    checklist_id: Code | None = None
+    item_id: Code | None = None
+    instance_tag: ShortText | None = None
+    reference: ShortText | None = None
+    suggested_fix: LongText | None = None
+    major_rule: ShortText | None = None
+    category: Code | None = None
+    photos: Photos = Field(default_factory=list)
+    after_photos: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = Field(
+        default_factory=list
+    )
+    plan: PlanRecord | None = None
+    extensions: list[ExtensionRecord] = Field(default_factory=list)
+    rectified_by: PersonId | None = None
+    rectified_at: Timestamp | None = None
+    verified_by: PersonId | None = None
+    closed_at: Timestamp | None = None
+    void_reason: str | None = Field(default=None, max_length=4000)
+    comments: int = Field(default=0, ge=0)
+
+
+def record_problems(doc: Any) -> list[tuple[str, str]]:
+    """Every (field, reason) at fault in a stored hazard record; empty when it is sound."""
+    if not isinstance(doc, dict):
+        return [("", "the record is not an object")]
+    try:
+        HazardRecord.model_validate(doc)
+    except ValidationError as exc:
+        return [
+            (".".join(str(p) for p in error["loc"]), str(error["msg"]))
+            for error in exc.errors(include_url=False, include_input=False)
+        ]
+    return []
