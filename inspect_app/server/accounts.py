@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, delete, insert, select, update
 
 from inspect_app.server import schema
+from inspect_app.server.common import digest
 from inspect_app.server.errors import Forbidden, HQError, Unauthorized
 from inspect_app.server.hazard_reads import fits
-from inspect_app.server.hq import digest
 
 SESSION_TTL = timedelta(hours=12)
 MAX_FAILURES = 5
