@@ -4,6 +4,7 @@ missing blobs, conflicts, pull cursor, blobs, enrolment and tokens."""
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import uuid
 
@@ -244,3 +245,95 @@ def test_failed_logins_are_rate_limited(hq: Hq) -> None:
     )
     assert right.status_code == 429  # locked for a while even with the right password
     assert requests.get(f"{hq.url}/v1/admin/devices", timeout=10).status_code == 401
+
+
+def test_a_refused_create_for_another_workshop_reaches_only_its_sender(hq: Hq) -> None:
+    sender = hq.enroll("p-zhao")  # inspector of ws-stamping only
+    painting_head, painting_inspector = hq.enroll("p-zhou"), hq.enroll("p-huang")
+    command = sender.command(
+        str(uuid.uuid4()), "create", None, hazard_payload("ws-painting", description="secret-123")
+    )
+    assert sender.push([command]).json()["commands"][0]["status"] == "forbidden"
+    for reader in (painting_head, painting_inspector):
+        answer = requests.get(f"{hq.url}/v1/sync/pull", headers=reader.headers, timeout=10)
+        assert "secret-123" not in answer.text and command["id"] not in answer.text
+    assert command["id"] in {e.get("id") for e in sender.pull()["events"]}
+    assert command["id"] in {e.get("id") for e in hq.enroll("p-chen").pull()["events"]}
+
+
+def test_a_refused_command_on_another_workshop_s_hazard_does_not_send_the_hazard(hq: Hq) -> None:
+    painting = created(hq.enroll("p-chen"), workshop="ws-painting", description="painting-only")
+    outsider = hq.enroll("p-zhao")
+    comment = outsider.command(painting, "comment", None, {"text": "let me in"})
+    assert outsider.push([comment]).json()["commands"][0]["status"] == "forbidden"
+    page = outsider.pull()
+    assert comment["id"] in {e.get("id") for e in page["events"]}
+    assert page["hazards"] == []
+    assert "painting-only" not in json.dumps(page)
+
+
+def test_the_cursor_moves_past_events_the_reader_may_not_see(hq: Hq) -> None:
+    reader, admin = hq.enroll("p-zhao"), hq.enroll("p-chen")
+    cursor = reader.pull()["next_since"]
+    for _ in range(5):
+        created(admin, workshop="ws-painting")
+    newest = admin.pull()["next_since"]
+    page = reader.pull(cursor, limit=2)
+    assert (page["events"], page["next_since"], page["has_more"]) == ([], newest, False)
+    stamping = created(admin, workshop="ws-stamping")
+    assert [e["hazard_id"] for e in reader.pull(newest)["events"]] == [stamping]
+
+
+def get_blob(hq: Hq, sha: str, **kwargs) -> int:  # type: ignore[no-untyped-def]
+    return requests.get(f"{hq.url}/v1/blobs/{sha}", timeout=10, **kwargs).status_code
+
+
+def test_a_photo_is_readable_only_where_a_hazard_or_inspection_shows_it(hq: Hq) -> None:
+    inspector = hq.enroll("p-li")  # ws-stamping and ws-welding
+    shown, unused, inspected = jpeg("maroon"), jpeg("olive"), jpeg("silver")
+    sha, unused_sha, inspected_sha = (
+        hashlib.sha256(p).hexdigest() for p in (shown, unused, inspected)
+    )
+    for sha_, photo in ((sha, shown), (unused_sha, unused), (inspected_sha, inspected)):
+        assert inspector.put_blob(sha_, photo).status_code == 201
+    created(inspector, workshop="ws-stamping", photos=[sha])
+    inspection = inspection_with_photo("ws-welding", "p-li", inspected_sha)
+    assert inspector.push(inspections=[inspection]).json()["inspections"][0]["status"] == "applied"
+    readers = {p: hq.enroll(p) for p in ("p-wang", "p-zhou", "p-chen", "p-liu")}
+    expected = {
+        # stamping head, painting head, HQ admin, welding head
+        sha: {"p-wang": 200, "p-zhou": 404, "p-chen": 200, "p-liu": 404},
+        unused_sha: {"p-wang": 404, "p-zhou": 404, "p-chen": 404, "p-liu": 404},
+        inspected_sha: {"p-wang": 404, "p-zhou": 404, "p-chen": 200, "p-liu": 200},
+    }
+    seen = {
+        s: {p: get_blob(hq, s, headers=d.headers) for p, d in readers.items()} for s in expected
+    }
+    assert seen == expected
+    assert get_blob(hq, unused_sha, headers=inspector.headers) == 404
+    assert get_blob(hq, sha) == 401
+    # HQ web users read through the same scope: an admin account everywhere, others as their person.
+    accounts = hq.app.state.accounts
+    accounts.create_user("head-wang", "a long password 1", is_admin=False, person_id="p-wang")
+    accounts.create_user("head-zhou", "a long password 2", is_admin=False, person_id="p-zhou")
+    accounts.create_user("nobody", "a long password 3", is_admin=False)
+    web = {"head-wang": 200, "head-zhou": 404, "nobody": 404}
+    for username, number in zip(web, (1, 2, 3), strict=True):
+        session = requests.Session()
+        login = session.post(
+            f"{hq.url}/v1/admin/login",
+            json={"username": username, "password": f"a long password {number}"},
+            timeout=10,
+        )
+        assert login.ok, login.text
+        assert session.get(f"{hq.url}/v1/blobs/{sha}", timeout=10).status_code == web[username]
+    assert hq.admin().get(f"{hq.url}/v1/blobs/{inspected_sha}", timeout=10).status_code == 200
+
+
+def inspection_with_photo(workshop: str, inspector: str, sha: str) -> dict:
+    from inspect_app.core.inspection import Answer, Inspection
+
+    inspection = Inspection(
+        str(uuid.uuid4()), "fire-monthly", 1, "h", workshop, inspector, "2026-11-22T08:00:00+08:00"
+    ).with_answer(Answer("i-1", "fail", photos=(sha,)))
+    return {**inspection.to_dict(), "submitted_at": "2026-11-22T08:30:00+08:00"}
