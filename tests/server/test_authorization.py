@@ -1,19 +1,24 @@
-"""Authorization matrix against a live HQ: every command type x role x in-scope/out-of-scope
-workshop. The expected answer comes from the rules table in core.workflow."""
+"""Authorization against a live HQ: every command type x role x in-scope/out-of-scope workshop
+(the expected answer comes from the rules table in core.workflow), and roles that take effect on
+the next request in every HQ process sharing the database."""
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import insert
 
 from inspect_app.core.hazard import HazardStatus
 from inspect_app.core.roles import Role
 from inspect_app.core.workflow import TRANSITIONS, CommandType
+from inspect_app.resources import demo_site_path
 from inspect_app.server import schema
-from tests.server.conftest import Hq, hazard_payload, jpeg
+from tests.server.conftest import Device, Hq, hazard_payload, jpeg, start_hq
 
 # person, role, a workshop in scope, a workshop out of scope (from the demo site)
 ACTORS = {
@@ -104,9 +109,7 @@ def test_create_by_role_and_scope(hq: Hq, role: Role) -> None:
     person, inside, outside = ACTORS[role]
     device = hq.enroll(person)
     for workshop, expected in ((inside, "applied"), (outside, "forbidden")):
-        command = device.command(
-            str(uuid.uuid4()), "create", None, hazard_payload(workshop)
-        )
+        command = device.command(str(uuid.uuid4()), "create", None, hazard_payload(workshop))
         assert device.push([command]).json()["commands"][0]["status"] == expected
 
 
@@ -118,3 +121,82 @@ def test_refused_commands_are_recorded_and_visible(hq: Hq) -> None:
     admin = hq.enroll("p-chen")
     events = [e for e in admin.pull()["events"] if e.get("id") == command["id"]]
     assert events and events[0]["result"] == "forbidden" and "role" in events[0]["reason"]
+
+
+ZHAO_LINE = "  - {id: p-zhao, name: 赵磊, roles: [inspector], workshops: [ws-stamping]}\n"
+HE_LINE = "  - {id: p-he, name: 何静怡, roles: [inspector], workshops: [ws-welding, ws-painting]}\n"
+
+
+def site_text(zhao_workshop: str, with_he: bool = True) -> str:
+    text = demo_site_path().read_text("utf-8")
+    assert ZHAO_LINE in text and HE_LINE in text
+    text = text.replace(ZHAO_LINE, ZHAO_LINE.replace("ws-stamping", zhao_workshop))
+    return text if with_he else text.replace(HE_LINE, "")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def two_hqs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Hq, Hq]]:
+    """Two HQ processes' worth of apps (each with its own caches) on one database."""
+    if request.param == "postgres":
+        db_url = request.getfixturevalue("postgres").create_database(f"t{uuid.uuid4().hex[:12]}")
+    else:
+        db_url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    first_server, first = start_hq(tmp_path / "one", db_url)
+    second_server, second = start_hq(tmp_path / "two", db_url)
+    yield first, second
+    for server, hq in ((first_server, first), (second_server, second)):
+        server.stop()
+        hq.app.state.hq.engine.dispose()
+
+
+def create_status(device: Device, hq: Hq, workshop: str) -> str:
+    """Push a ``create`` for ``workshop`` from ``device`` through ``hq``; HQ's answer."""
+    device.hq = hq
+    command = device.command(str(uuid.uuid4()), "create", None, hazard_payload(workshop))
+    return device.push([command]).json()["commands"][0]["status"]
+
+
+def test_a_published_site_takes_effect_on_the_next_request_in_every_process(
+    two_hqs: tuple[Hq, Hq],
+) -> None:
+    one, two = two_hqs
+    zhao, he = one.enroll("p-zhao"), one.enroll("p-he")
+    for hq in (one, two):
+        assert create_status(zhao, hq, "ws-stamping") == "applied"
+        assert create_status(zhao, hq, "ws-welding") == "forbidden"
+    publish = two.admin().put(f"{two.url}/v1/admin/site", data=site_text("ws-welding").encode())
+    assert publish.ok, publish.text
+    for hq in (one, two, one):
+        assert create_status(zhao, hq, "ws-welding") == "applied"
+        assert create_status(zhao, hq, "ws-stamping") == "forbidden"
+    zhao.hq = one
+    assert {h["workshop_id"] for h in zhao.pull()["hazards"]} == {"ws-welding"}
+    # Published as the CLI does, straight into the database beside both processes.
+    one.app.state.hq.publish_site(site_text("ws-welding", with_he=False))
+    for hq in (two, one):
+        answer = requests.get(f"{hq.url}/v1/sync/pull", headers=he.headers, timeout=10)
+        assert answer.status_code == 401
+        assert "no longer in the site" in answer.json()["detail"]
+
+
+def test_two_processes_never_disagree_on_roles_while_the_site_changes(
+    two_hqs: tuple[Hq, Hq],
+) -> None:
+    one, two = two_hqs
+    zhao = one.enroll("p-zhao")
+    workshops = ("ws-stamping", "ws-welding")
+    for round_ in range(6):
+        current = workshops[round_ % 2]
+        publisher = (one, two)[round_ % 2]
+        publisher.app.state.hq.publish_site(site_text(current))
+        answers = {
+            (hq.url, workshop): create_status(zhao, hq, workshop)
+            for hq in (two, one)
+            for workshop in workshops
+        }
+        expected = {
+            (hq.url, workshop): "applied" if workshop == current else "forbidden"
+            for hq in (two, one)
+            for workshop in workshops
+        }
+        assert answers == expected, round_
