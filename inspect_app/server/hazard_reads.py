@@ -1,6 +1,6 @@
-"""What HQ's pages read about hazards: every stored hazard, parsed or marked "not valid" with the
-field and the reason (data stored before HQ validated commands must not break a page), a hazard's
-timeline, and rectification figures by workshop and by month."""
+"""What HQ's pages read about hazards, within the reader's scope: every stored hazard, parsed or
+marked "not valid" with the field and the reason (data stored before HQ validated commands must
+not break a page), a hazard's timeline, and rectification figures by workshop and by month."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from inspect_app.core.hazard import Hazard
 from inspect_app.core.rates import Period, RectificationFigures, rectification_figures
 from inspect_app.server import schema
 from inspect_app.server.blob_store import check_key
+from inspect_app.server.scope import Scope
 
 #: Longest text of one stored value a page shows.
 SHOWN_CHARS = 2000
@@ -92,32 +93,36 @@ class HazardReads:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def all(self) -> list[HazardRecord]:
+    def all(self, scope: Scope) -> list[HazardRecord]:
         table = schema.hazards
         with self.engine.connect() as conn:
-            rows = conn.execute(select(table.c.id, cast(table.c.data, Text).label("raw"))).all()
+            rows = conn.execute(
+                select(table.c.id, cast(table.c.data, Text).label("raw")).where(
+                    scope.workshop_filter(table.c.workshop_id)
+                )
+            ).all()
         return [parse_record(r.id, r.raw) for r in rows]
 
-    def one(self, hazard_id: str) -> HazardRecord | None:
+    def one(self, hazard_id: str, scope: Scope) -> HazardRecord | None:
         table = schema.hazards
         if not fits(table.c.id, hazard_id):
             return None
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(table.c.id, cast(table.c.data, Text).label("raw")).where(
-                    table.c.id == hazard_id
+                    table.c.id == hazard_id, scope.workshop_filter(table.c.workshop_id)
                 )
             ).first()
         return None if row is None else parse_record(row.id, row.raw)
 
-    def timeline(self, hazard_id: str) -> list[TimelineEntry]:
+    def timeline(self, hazard_id: str, scope: Scope) -> list[TimelineEntry]:
         table = schema.events
         if not fits(table.c.hazard_id, hazard_id):
             return []
         with self.engine.connect() as conn:
             raws = conn.execute(
                 select(cast(table.c.data, Text))
-                .where(table.c.hazard_id == hazard_id)
+                .where(table.c.hazard_id == hazard_id, scope.events_filter())
                 .order_by(table.c.server_seq)
             ).scalars()
             return [_timeline_entry(raw) for raw in raws]

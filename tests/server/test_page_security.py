@@ -41,13 +41,13 @@ def csrf_of(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html)[1]  # type: ignore[index]
 
 
-def browser_login(hq: Hq) -> tuple[requests.Session, str]:
+def browser_login(hq: Hq, username: str = "admin") -> tuple[requests.Session, str]:
     """A session logged in through the login form, and its forms' CSRF token."""
     session = requests.Session()
     form = session.get(f"{hq.url}/login", timeout=10)
     answer = session.post(
         f"{hq.url}/login",
-        data={"username": "admin", "password": ADMIN_PASSWORD, "csrf": csrf_of(form.text)},
+        data={"username": username, "password": ADMIN_PASSWORD, "csrf": csrf_of(form.text)},
         headers={"Origin": hq.url},
         timeout=10,
     )
@@ -73,11 +73,12 @@ def hazard_data(hazard_id: str, **fields: Any) -> dict[str, Any]:
 
 def store_hazard(hq: Hq, hazard_id: str, data: Any) -> None:
     """Write a hazard row straight into HQ's database, as old or hand-made data would be."""
+    workshop = data.get("workshop_id") if isinstance(data, dict) else None
     with hq.app.state.hq.engine.begin() as conn:
         conn.execute(
             insert(schema.hazards).values(
                 id=hazard_id,
-                workshop_id="ws-stamping",
+                workshop_id=workshop if isinstance(workshop, str) else "ws-stamping",
                 status="open",
                 grade="major",
                 data=data,
@@ -229,6 +230,27 @@ def test_records_that_do_not_parse_are_listed_and_marked_never_a_500(hq: Hq) -> 
     assert "the stored event is not an object" in timeline and "many" in timeline
     for filters in ({"overdue": "1"}, {"status": "closed"}, {"month": "2024-02"}):
         assert session.get(f"{hq.url}/", params=filters, timeout=10).status_code == 200
+
+
+def test_a_web_user_who_is_not_an_admin_sees_only_their_workshops(hq: Hq) -> None:
+    hq.app.state.accounts.create_user("wang", ADMIN_PASSWORD, is_admin=False, person_id="p-wang")
+    hq.app.state.accounts.create_user("nobody", ADMIN_PASSWORD, is_admin=False)
+    stamping, welding = str(uuid.uuid4()), str(uuid.uuid4())
+    store_hazard(hq, stamping, hazard_data(stamping, description="Press guard missing"))
+    store_hazard(
+        hq,
+        welding,
+        hazard_data(welding, workshop_id="ws-welding", description="Gas cylinder unchained"),
+    )
+    session, _ = browser_login(hq, "wang")
+    dashboard = session.get(f"{hq.url}/", timeout=10).text
+    assert "Press guard missing" in dashboard and "Gas cylinder unchained" not in dashboard
+    assert 'value="ws-welding"' not in dashboard
+    assert session.get(f"{hq.url}/hazards/{stamping}", timeout=10).status_code == 200
+    assert session.get(f"{hq.url}/hazards/{welding}", timeout=10).status_code == 404
+    assert session.get(f"{hq.url}/devices", timeout=10).status_code == 403
+    nobody, _ = browser_login(hq, "nobody")
+    assert "Press guard missing" not in nobody.get(f"{hq.url}/", timeout=10).text
 
 
 @pytest.mark.parametrize(

@@ -65,10 +65,12 @@ def dashboard(
     ctx = pages(request)
     today = date.today()
     labels = ctx.labels()
-    records = ctx.reads.all()
+    records = ctx.reads.all(viewer.scope)
     hazards = [r.hazard for r in records if r.hazard is not None]
     workshop_ids = sorted(
-        {h.workshop_id for h in hazards} | set(ctx.hq.directory().workshop_names())
+        w
+        for w in {h.workshop_id for h in hazards} | set(ctx.hq.directory().workshop_names())
+        if viewer.scope.workshops is None or w in viewer.scope.workshops
     )
     notices = []
     period = parse_month(month) if month else Period.month(today.year, today.month)
@@ -131,7 +133,7 @@ def hazard_detail(
     request: Request, hazard_id: str, viewer: Annotated[Viewer, Depends(signed_in)]
 ) -> Response:
     ctx = pages(request)
-    record = ctx.reads.one(hazard_id)
+    record = ctx.reads.one(hazard_id, viewer.scope)
     if record is None:
         raise PageRefused(404, "No such hazard.")
     return ctx.render(
@@ -142,5 +144,5 @@ def hazard_detail(
         labels=ctx.labels(),
         grade=record.choice("grade", Grade),
         risk=record.choice("risk", Risk),
-        timeline=ctx.reads.timeline(hazard_id),
+        timeline=ctx.reads.timeline(hazard_id, viewer.scope),
     )
