@@ -3,8 +3,8 @@
 The device builds every command payload with these models and its action forms are read from
 them (``form_fields``); HQ validates every pushed payload against them before the state machine
 sees it. Facts about who did what and when (``found_by``, ``rectified_by``, ``verified_by``,
-``closed_at``, ``version``, ``status``) are not payload fields: the state machine takes them
-from the authenticated actor and the recording clock. A payload that does not fit is a
+``closed_at``, ``approved_by``, ``version``, ``status``) are not payload fields: the state machine
+takes them from the authenticated actor and the recording clock. A payload that does not fit is a
 ``PayloadError`` naming the field at fault.
 """
 
@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from pydantic import ValidationError as _PydanticError
 
 from inspect_app.core.checklist import Category, Grade, Risk
+from inspect_app.core.hazard import ControlKind
 
 
 class FieldKind(StrEnum):
@@ -30,6 +31,7 @@ class FieldKind(StrEnum):
     DATE = "date"
     PERSON = "person"
     PHOTOS = "photos"
+    CHOICE = "choice"  # one of a few values, offered as buttons
     CODE = "code"  # an identifier the app fills in, never typed
 
 
@@ -126,21 +128,70 @@ class RequestExtensionPayload(Payload):
     new_deadline: IsoDate
 
 
-class StartRectificationPayload(Payload):
-    pass
+class NoFields(Payload):
+    """A command whose type says it all (start rectification, approve a request or a plan)."""
 
 
 class SubmitRectifiedPayload(Payload):
     photos: SomePhotos
     note: LongText | None = None
+    funds_spent: ShortText | None = None
 
 
-class VerifyPassPayload(Payload):
-    note: LongText | None = None
+class FixOnTheSpotPayload(Payload):
+    """Fixed by the finder when found (立即整改): what was done, with after photos."""
+
+    photos: SomePhotos
+    note: LongText
+
+
+class VerifyPayload(Payload):
+    """Passing or failing a rectification: the verifier's written opinion is part of the record."""
+
+    opinion: LongText
+
+
+class InterimControlPayload(Payload):
+    kind: ControlKind
+    photos: SomePhotos
+
+
+class GovernancePayload(Payload):
+    """A major hazard's governance plan: the contents SAWS Order 16 art. 15 lists."""
+
+    targets: LongText
+    methods: LongText
+    funds_materials: LongText
+    organisation: LongText
+    deadline: IsoDate
+    safety_measures: LongText
+    emergency_plan: LongText
+
+
+class ReportPayload(Payload):
+    """The major hazard reported to the authority: to whom and on which day."""
+
+    authority: ShortText
+    reported_on: IsoDate
+
+
+class SupervisionPayload(Payload):
+    """Official supervision (挂牌督办): the supervising body and its deadline."""
+
+    body: ShortText
+    deadline: IsoDate
+
+
+class SignOffPayload(Payload):
+    """The supervising authority's sign-off, as written on it (its official, not a site person)."""
+
+    signed_off_by: ShortText
+    signed_off_on: IsoDate
+    sign_off_note: LongText | None = None
 
 
 class ReasonPayload(Payload):
-    """Sending back a rectification, voiding: the reason is part of the record."""
+    """Refusing an extension, voiding: the reason is part of the record."""
 
     reason: LongText
 
@@ -175,6 +226,7 @@ class FormField:
     kind: FieldKind
     required: bool
     max_length: int | None = None
+    options: tuple[str, ...] = ()  # the values of a CHOICE field
 
 
 def validate_payload(model: type[Payload], payload: Any) -> Payload:
@@ -189,9 +241,15 @@ def validate_payload(model: type[Payload], payload: Any) -> Payload:
         reason = (
             "is not a field of this command"
             if first["type"] == "extra_forbidden"
-            else str(first["msg"])
+            else reason_of(first)
         )
         raise PayloadError(location, reason) from None
+
+
+def reason_of(error: Any) -> str:
+    """A validation error's reason in plain words (our validators' own text without pydantic's
+    "Value error, " in front)."""
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def form_fields(model: type[Payload], *, major: bool) -> tuple[FormField, ...]:
@@ -199,7 +257,10 @@ def form_fields(model: type[Payload], *, major: bool) -> tuple[FormField, ...]:
     fields = []
     for name, info in model.model_fields.items():
         kind = next((m for m in info.metadata if isinstance(m, FieldKind)), None)
-        if kind is None:
+        options: tuple[str, ...] = ()
+        if isinstance(info.annotation, type) and issubclass(info.annotation, StrEnum):
+            kind, options = FieldKind.CHOICE, tuple(m.value for m in info.annotation)
+        elif kind is None:
             kind = _kind_of(info.annotation)
         if kind is FieldKind.CODE:
             continue
@@ -207,7 +268,7 @@ def form_fields(model: type[Payload], *, major: bool) -> tuple[FormField, ...]:
         limit = next(
             (m.max_length for m in info.metadata if getattr(m, "max_length", None)), None
         )
-        fields.append(FormField(name, kind, required, limit))
+        fields.append(FormField(name, kind, required, limit, options))
     return tuple(fields)
 
 

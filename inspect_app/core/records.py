@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from inspect_app.core.checklist import Grade, Risk
 from inspect_app.core.commands import (
     Code,
+    reason_of,
     IsoDate,
     LongText,
     PersonId,
@@ -25,7 +26,10 @@ from inspect_app.core.hazard import HazardStatus
 
 
 def _zoned_timestamp(value: str) -> str:
-    moment = datetime.fromisoformat(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("not an ISO timestamp") from None
     if moment.tzinfo is None:
         raise ValueError("the time has no time zone")
     return value
@@ -63,8 +67,8 @@ class HazardRecord(_Record):
     found_by: PersonId
     found_at: Timestamp
     deadline: IsoDate
-    status: HazardStatus
-    version: int = Field(ge=1)
+    status: HazardStatus = HazardStatus.OPEN
+    version: int = Field(default=1, ge=1)
     area_id: Code | None = None
     asset_id: Code | None = None
     inspection_id: Code | None = None
@@ -97,7 +101,7 @@ def record_problems(doc: Any) -> list[tuple[str, str]]:
         HazardRecord.model_validate(doc)
     except ValidationError as exc:
         return [
-            (".".join(str(p) for p in error["loc"]), str(error["msg"]))
+            (".".join(str(p) for p in error["loc"]), reason_of(error))
             for error in exc.errors(include_url=False, include_input=False)
         ]
     return []

@@ -4,19 +4,18 @@ not break a page), a hazard's timeline, and rectification figures by workshop an
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
-from typing import Any, Union, get_args, get_origin, get_type_hints
+from typing import Any
 
 from sqlalchemy import Column, Engine, Text, cast, select
 
 from inspect_app.core.hazard import Hazard
 from inspect_app.core.rates import Period, RectificationFigures, rectification_figures
+from inspect_app.core.records import record_problems
 from inspect_app.server import schema
 from inspect_app.server.blob_store import check_key
 from inspect_app.server.scope import Scope
@@ -150,79 +149,10 @@ def parse_record(hazard_id: str, raw: str) -> HazardRecord:
         return HazardRecord(hazard_id, data, None, (f"record: {shown(str(exc), 200)}",))
 
 
-def _date(value: str) -> object:
-    return date.fromisoformat(value)
-
-
-#: What the pages and the rates compute with, beyond the types ``Hazard`` declares.
-_PARSED = {
-    "found_at": datetime.fromisoformat,
-    "deadline": _date,
-    "closed_at": lambda value: _date(value[:10]),
-}
-
-
 def hazard_problems(data: Mapping[str, Any]) -> list[str]:
-    """ "field: reason" for each stored field that does not fit ``Hazard``'s declared types, or
-    that a page cannot compute with (dates, photo references)."""
-    problems = _fields_problems(Hazard, data)
-    for key, parse in _PARSED.items():
-        value = data.get(key)
-        if isinstance(value, str):
-            try:
-                parse(value)
-            except ValueError:
-                problems.append(f"{key}: not an ISO date ({shown(value, 40)})")
-    for key in ("photos", "after_photos"):
-        refs = data.get(key)
-        if isinstance(refs, list) and not all(is_photo_ref(r) for r in refs):
-            problems.append(f"{key}: a photo reference is not a sha256")
-    return problems
-
-
-def _fields_problems(cls: type, data: Mapping[str, Any]) -> list[str]:
-    hints = get_type_hints(cls)
-    problems = []
-    for field in dataclasses.fields(cls):
-        required = (
-            field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
-        )
-        if field.name not in data:
-            if required:
-                problems.append(f"{field.name}: missing")
-            continue
-        reason = _type_problem(data[field.name], hints[field.name])
-        if reason:
-            problems.append(f"{field.name}: {reason}")
-    return problems
-
-
-def _type_problem(value: Any, hint: Any) -> str | None:
-    origin, args = get_origin(hint), get_args(hint)
-    if origin in (Union, types.UnionType):
-        reasons = [_type_problem(value, a) for a in args]
-        return None if None in reasons else reasons[0]
-    if origin is tuple:
-        if not isinstance(value, list):
-            return f"not a list ({shown(value, 40)})"
-        reasons = [r for r in (_type_problem(v, args[0]) for v in value) if r]
-        return reasons[0] if reasons else None
-    if isinstance(hint, type) and issubclass(hint, Enum):
-        allowed = [m.value for m in hint]
-        return None if value in allowed else f"not one of {', '.join(allowed)}"
-    if dataclasses.is_dataclass(hint):
-        if not isinstance(value, dict):
-            return f"not an object ({shown(value, 40)})"
-        inner = _fields_problems(hint, value)
-        return "; ".join(inner) if inner else None
-    if hint is int:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        return None if ok else f"not a whole number ({shown(value, 40)})"
-    if hint is str:
-        return None if isinstance(value, str) else f"not text ({shown(value, 40)})"
-    if hint is type(None):
-        return None if value is None else f"not empty ({shown(value, 40)})"
-    return None
+    """ "field: reason" for each stored field that does not pass the record check every layer
+    uses (``core.records``): types, dates, photo references, lengths."""
+    return [f"{field or 'record'}: {reason}" for field, reason in record_problems(dict(data))]
 
 
 def _timeline_entry(raw: str) -> TimelineEntry:

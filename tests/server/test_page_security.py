@@ -210,14 +210,14 @@ def test_records_that_do_not_parse_are_listed_and_marked_never_a_500(hq: Hq) -> 
     for name in broken:
         assert f"/hazards/{ids[name]}" in dashboard.text
     reasons = {
-        "date": "found_at: not an ISO date (not-a-date)",
-        "number": "found_at: not text (12345)",
-        "comments": "comments: not a whole number (many)",
-        "workshop": "workshop_id: not text ([&#34;ws-stamping&#34;])",
-        "deadline": "deadline: not an ISO date (2024-02-30)",
-        "closed": "closed_at: not an ISO date (yesterday)",
-        "extension": "extensions: new_deadline: missing",
-        "empty": "description: missing",
+        "date": "found_at: not an ISO timestamp",
+        "number": "found_at: Input should be a valid string",
+        "comments": "comments: Input should be a valid integer",
+        "workshop": "workshop_id: Input should be a valid string",
+        "deadline": "deadline: not a calendar date (YYYY-MM-DD)",
+        "closed": "closed_at: not an ISO timestamp",
+        "extension": "extensions.0.new_deadline: Field required",
+        "empty": "description: Field required",
         "list": "record: not an object ([1, 2])",
         "text": "record: not an object (a hazard)",
     }
