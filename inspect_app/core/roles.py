@@ -11,6 +11,12 @@ class Role(StrEnum):
     INSPECTOR = "inspector"
     WORKSHOP_HEAD = "workshop_head"
     HQ_ADMIN = "hq_admin"
+    SAFETY_OFFICER = "safety_officer"  # 安全管理人员, the safety department
+    PRINCIPAL = "principal"  # 主要负责人, the person in charge of the company
+
+
+#: Roles that act in every workshop of their plant, whatever workshops the site file lists.
+PLANT_WIDE = frozenset({Role.SAFETY_OFFICER, Role.PRINCIPAL})
 
 
 class Actor(Protocol):

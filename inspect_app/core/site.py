@@ -42,7 +42,8 @@ class Person:
     id: str
     name: LocalText
     roles: frozenset[Role]
-    #: Workshops the person may act in; an HQ admin with none acts everywhere.
+    #: Workshops the person may act in; an HQ admin with none acts everywhere. A safety officer
+    #: or principal (``PLANT_WIDE``) is given every workshop of the plant when the site loads.
     workshops: frozenset[str] = field(default_factory=frozenset)
 
     def can_act_in(self, workshop_id: str) -> bool:

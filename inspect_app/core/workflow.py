@@ -6,6 +6,12 @@ against its type's model in ``core.commands`` first (``rejected_invalid`` naming
 decision whose ``expected_from`` or ``base_version`` is not the hazard's current status or version
 is a ``rejected_conflict``; comments and photos always apply. Device time never decides anything:
 who acted is the authenticated actor and when is the recording clock.
+
+Who may verify: never whoever rectified nor the plan's responsible person; a general hazard its
+finder or a safety officer, a major one a safety officer only, and only once the principal has
+approved its governance plan and, where it is under official supervision, the authority has
+signed off. Extension requests move the deadline only when the next level approves them (a
+safety officer; the principal for a major hazard), at most twice.
 """
 
 from __future__ import annotations
@@ -15,26 +21,44 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from inspect_app.core.checklist import Grade
 from inspect_app.core.commands import (
     SHA256_PATTERN,
     AddPhotoPayload,
     AssignFiveFixesPayload,
     CommentPayload,
     CreatePayload,
+    FixOnTheSpotPayload,
     FormField,
+    GovernancePayload,
+    InterimControlPayload,
+    NoFields,
     Payload,
     PayloadError,
     ReasonPayload,
     ReopenPayload,
+    ReportPayload,
     RequestExtensionPayload,
-    StartRectificationPayload,
+    SignOffPayload,
     SubmitRectifiedPayload,
-    VerifyPassPayload,
+    SupervisionPayload,
+    VerifyPayload,
     form_fields,
     missing_for_major,
     validate_payload,
 )
-from inspect_app.core.hazard import Extension, FiveFixPlan, Hazard, HazardEvent, HazardStatus
+from inspect_app.core.hazard import (
+    AuthorityReport,
+    Extension,
+    ExtensionStatus,
+    FiveFixPlan,
+    GovernancePlan,
+    Hazard,
+    HazardEvent,
+    HazardStatus,
+    InterimControl,
+    Supervision,
+)
 from inspect_app.core.roles import Actor, Role
 
 
@@ -42,8 +66,17 @@ class CommandType(StrEnum):
     CREATE = "create"
     ASSIGN_FIVE_FIXES = "assign_five_fixes"
     REQUEST_EXTENSION = "request_extension"
+    APPROVE_EXTENSION = "approve_extension"
+    REFUSE_EXTENSION = "refuse_extension"
+    SET_INTERIM_CONTROL = "set_interim_control"
+    SUBMIT_GOVERNANCE = "submit_governance"
+    APPROVE_GOVERNANCE = "approve_governance"
+    RECORD_REPORT = "record_report"
+    RECORD_SUPERVISION = "record_supervision"
+    RECORD_SUPERVISION_SIGNOFF = "record_supervision_signoff"
     START_RECTIFICATION = "start_rectification"
     SUBMIT_RECTIFIED = "submit_rectified"
+    FIX_ON_THE_SPOT = "fix_on_the_spot"
     VERIFY_PASS = "verify_pass"
     VERIFY_FAIL = "verify_fail"
     REOPEN = "reopen"
@@ -61,9 +94,20 @@ class CommandResult(StrEnum):
 
 _ALL_ROLES = frozenset(Role)
 _HEADS = frozenset({Role.WORKSHOP_HEAD, Role.HQ_ADMIN})
+_MANAGERS = _HEADS | {Role.SAFETY_OFFICER}
+_SAFETY_OFFICER = frozenset({Role.SAFETY_OFFICER})
+_PRINCIPAL = frozenset({Role.PRINCIPAL})
+_RECORDERS = _SAFETY_OFFICER | _PRINCIPAL
+_NOBODY_BY_ROLE = frozenset[Role]()
 _ANY_STATUS = frozenset(HazardStatus)
 _LIVE = frozenset(s for s in HazardStatus if s is not HazardStatus.VOIDED)
 S = HazardStatus
+_UNFINISHED = frozenset({S.OPEN, S.ASSIGNED, S.RECTIFYING, S.SUBMITTED})
+_BEING_FIXED = frozenset({S.ASSIGNED, S.RECTIFYING})
+_ALL_GRADES = frozenset(Grade)
+_MAJOR = frozenset({Grade.MAJOR})
+_GENERAL = frozenset({Grade.GENERAL})
+MAX_EXTENSIONS = 2
 
 
 @dataclass(frozen=True)
@@ -73,15 +117,36 @@ class Transition:
     roles: frozenset[Role]
     #: Applies whatever the current status (comments, photos): never a conflict.
     always_applies: bool = False
+    #: The grades of hazard it applies to.
+    grades: frozenset[Grade] = _ALL_GRADES
+    #: The hazard's finder may issue it too, whatever his role, on a general hazard.
+    finder: bool = False
 
 
 TRANSITIONS: dict[CommandType, Transition] = {
     CommandType.ASSIGN_FIVE_FIXES: Transition(frozenset({S.OPEN, S.ASSIGNED}), S.ASSIGNED, _HEADS),
-    CommandType.REQUEST_EXTENSION: Transition(frozenset({S.ASSIGNED, S.RECTIFYING}), None, _HEADS),
+    CommandType.REQUEST_EXTENSION: Transition(_BEING_FIXED, None, _HEADS),
+    CommandType.APPROVE_EXTENSION: Transition(_BEING_FIXED, None, _RECORDERS),
+    CommandType.REFUSE_EXTENSION: Transition(_BEING_FIXED, None, _RECORDERS),
+    CommandType.SET_INTERIM_CONTROL: Transition(_UNFINISHED, None, _MANAGERS, grades=_MAJOR),
+    CommandType.SUBMIT_GOVERNANCE: Transition(_UNFINISHED, None, _MANAGERS, grades=_MAJOR),
+    CommandType.APPROVE_GOVERNANCE: Transition(_UNFINISHED, None, _PRINCIPAL, grades=_MAJOR),
+    CommandType.RECORD_REPORT: Transition(_LIVE, None, _RECORDERS, grades=_MAJOR),
+    CommandType.RECORD_SUPERVISION: Transition(_UNFINISHED, None, _RECORDERS, grades=_MAJOR),
+    CommandType.RECORD_SUPERVISION_SIGNOFF: Transition(
+        _UNFINISHED, None, _RECORDERS, grades=_MAJOR
+    ),
     CommandType.START_RECTIFICATION: Transition(frozenset({S.ASSIGNED}), S.RECTIFYING, _ALL_ROLES),
     CommandType.SUBMIT_RECTIFIED: Transition(frozenset({S.RECTIFYING}), S.SUBMITTED, _ALL_ROLES),
-    CommandType.VERIFY_PASS: Transition(frozenset({S.SUBMITTED}), S.CLOSED, _ALL_ROLES),
-    CommandType.VERIFY_FAIL: Transition(frozenset({S.SUBMITTED}), S.RECTIFYING, _ALL_ROLES),
+    CommandType.FIX_ON_THE_SPOT: Transition(
+        frozenset({S.OPEN}), S.SUBMITTED, _NOBODY_BY_ROLE, grades=_GENERAL, finder=True
+    ),
+    CommandType.VERIFY_PASS: Transition(
+        frozenset({S.SUBMITTED}), S.CLOSED, _SAFETY_OFFICER, finder=True
+    ),
+    CommandType.VERIFY_FAIL: Transition(
+        frozenset({S.SUBMITTED}), S.RECTIFYING, _SAFETY_OFFICER, finder=True
+    ),
     CommandType.REOPEN: Transition(frozenset({S.CLOSED}), S.RECTIFYING, _HEADS),
     CommandType.COMMENT: Transition(_ANY_STATUS, None, _ALL_ROLES, always_applies=True),
     CommandType.ADD_PHOTO: Transition(_ANY_STATUS, None, _ALL_ROLES, always_applies=True),
@@ -89,6 +154,7 @@ TRANSITIONS: dict[CommandType, Transition] = {
 }
 CREATE_ROLES = _ALL_ROLES
 _VERIFICATIONS = (CommandType.VERIFY_PASS, CommandType.VERIFY_FAIL)
+_EXTENSION_DECISIONS = (CommandType.APPROVE_EXTENSION, CommandType.REFUSE_EXTENSION)
 
 
 @dataclass(frozen=True)
@@ -146,10 +212,19 @@ PAYLOADS: dict[CommandType, type[Payload]] = {
     CommandType.CREATE: CreatePayload,
     CommandType.ASSIGN_FIVE_FIXES: AssignFiveFixesPayload,
     CommandType.REQUEST_EXTENSION: RequestExtensionPayload,
-    CommandType.START_RECTIFICATION: StartRectificationPayload,
+    CommandType.APPROVE_EXTENSION: NoFields,
+    CommandType.REFUSE_EXTENSION: ReasonPayload,
+    CommandType.SET_INTERIM_CONTROL: InterimControlPayload,
+    CommandType.SUBMIT_GOVERNANCE: GovernancePayload,
+    CommandType.APPROVE_GOVERNANCE: NoFields,
+    CommandType.RECORD_REPORT: ReportPayload,
+    CommandType.RECORD_SUPERVISION: SupervisionPayload,
+    CommandType.RECORD_SUPERVISION_SIGNOFF: SignOffPayload,
+    CommandType.START_RECTIFICATION: NoFields,
     CommandType.SUBMIT_RECTIFIED: SubmitRectifiedPayload,
-    CommandType.VERIFY_PASS: VerifyPassPayload,
-    CommandType.VERIFY_FAIL: ReasonPayload,
+    CommandType.FIX_ON_THE_SPOT: FixOnTheSpotPayload,
+    CommandType.VERIFY_PASS: VerifyPayload,
+    CommandType.VERIFY_FAIL: VerifyPayload,
     CommandType.REOPEN: ReopenPayload,
     CommandType.COMMENT: CommentPayload,
     CommandType.ADD_PHOTO: AddPhotoPayload,
@@ -177,23 +252,84 @@ def referenced_photos(command: Command) -> list[str]:
 
 
 def may_issue(hazard: Hazard | None, command_type: CommandType, actor: Actor) -> bool:
-    """Whether ``actor``'s role and workshop scope allow this command type on this hazard."""
+    """Whether this person may issue this command type on this hazard: role and workshop scope,
+    the finder's own steps, and the people excluded from a decision."""
+    return _refusal(hazard, command_type, actor) is None
+
+
+def _refusal(hazard: Hazard | None, command_type: CommandType, actor: Actor) -> str | None:
+    """Why this person may not issue this command type on this hazard; None when he may."""
     if hazard is None:
-        return command_type is CommandType.CREATE and bool(actor.roles & CREATE_ROLES)
-    if not actor.can_act_in(hazard.workshop_id) or command_type is CommandType.CREATE:
-        return False
+        if command_type is CommandType.CREATE and actor.roles & CREATE_ROLES:
+            return None
+        return "no such hazard"
+    if command_type is CommandType.CREATE:
+        return "the hazard already exists"
+    if not actor.can_act_in(hazard.workshop_id):
+        return "the hazard is outside your workshops"
     transition = TRANSITIONS[command_type]
-    if not actor.roles & transition.roles:
-        return False
-    return not (command_type in _VERIFICATIONS and hazard.rectified_by == actor.id)
+    as_finder = transition.finder and not hazard.is_major and actor.id == hazard.found_by
+    if not (actor.roles & transition.roles or as_finder):
+        return f"your role may not {command_type.value.replace('_', ' ')}"
+    if command_type in _VERIFICATIONS:
+        if hazard.rectified_by == actor.id:
+            return "the person who rectified a hazard cannot verify it"
+        if hazard.plan is not None and hazard.plan.responsible_id == actor.id:
+            return "the person responsible for the fix cannot verify it"
+    pending = hazard.pending_extension
+    if command_type in _EXTENSION_DECISIONS and pending is not None:
+        if pending.requested_by == actor.id:
+            return "the person who asked for an extension cannot decide on it"
+        if not actor.roles & _extension_deciders(hazard):
+            return "an extension is decided by the next level up"
+    return None
+
+
+def _extension_deciders(hazard: Hazard) -> frozenset[Role]:
+    """The next level above a workshop head: the safety officer; the principal for a major."""
+    return _PRINCIPAL if hazard.is_major else _SAFETY_OFFICER
+
+
+def unmet_condition(hazard: Hazard, command_type: CommandType) -> str | None:
+    """What the hazard lacks for this command beyond its status; None when nothing."""
+    transition = TRANSITIONS[command_type]
+    if hazard.grade not in transition.grades:
+        return f"only for a {'/'.join(sorted(transition.grades))} hazard"
+    pending = hazard.pending_extension
+    match command_type:
+        case CommandType.REQUEST_EXTENSION if pending is not None:
+            return "an extension request is waiting for a decision"
+        case CommandType.REQUEST_EXTENSION if hazard.approved_extensions >= MAX_EXTENSIONS:
+            return f"a hazard gets at most {MAX_EXTENSIONS} extensions"
+        case CommandType.APPROVE_EXTENSION | CommandType.REFUSE_EXTENSION if pending is None:
+            return "no extension request is waiting for a decision"
+        case CommandType.APPROVE_GOVERNANCE if hazard.governance is None:
+            return "no governance plan has been submitted"
+        case CommandType.APPROVE_GOVERNANCE if hazard.governance and hazard.governance.approved:
+            return "the governance plan is already approved"
+        case CommandType.RECORD_SUPERVISION_SIGNOFF if hazard.supervision is None:
+            return "the hazard is not under official supervision"
+        case CommandType.RECORD_SUPERVISION_SIGNOFF if (
+            hazard.supervision and hazard.supervision.signed_off
+        ):
+            return "the supervising authority has already signed off"
+        case CommandType.VERIFY_PASS if hazard.is_major:
+            if hazard.governance is None or not hazard.governance.approved:
+                return "a major hazard closes only once the principal approved its governance plan"
+            if hazard.supervision is not None and not hazard.supervision.signed_off:
+                return "a supervised hazard closes only after the authority's sign-off"
+    return None
 
 
 def allowed_actions(hazard: Hazard, actor: Actor) -> list[CommandType]:
-    """The actions to offer this person now: allowed by both the state machine and their role."""
+    """The actions to offer this person now: allowed by the state machine, what the hazard holds
+    and the person's role."""
     return [
         command_type
         for command_type, transition in TRANSITIONS.items()
-        if hazard.status in transition.allowed_from and may_issue(hazard, command_type, actor)
+        if hazard.status in transition.allowed_from
+        and unmet_condition(hazard, command_type) is None
+        and may_issue(hazard, command_type, actor)
     ]
 
 
@@ -244,6 +380,7 @@ def _apply(hazard: Hazard, command: Command, data: Payload, recorded_at: str) ->
     hazard as it is now."""
     if hazard.is_major and (missing := missing_for_major(data)):
         raise PayloadError(missing, "a major hazard needs it")
+    actor, found_on, today = command.actor, hazard.found_date().isoformat(), recorded_at[:10]
     changes: dict[str, Any] = {}
     match data:
         case AssignFiveFixesPayload():
@@ -262,22 +399,69 @@ def _apply(hazard: Hazard, command: Command, data: Payload, recorded_at: str) ->
                 reason=data.reason,
                 new_deadline=data.new_deadline,
                 previous_deadline=hazard.deadline,
-                requested_by=command.actor,
+                requested_by=actor,
                 requested_at=recorded_at,
             )
-            changes = {"extensions": (*hazard.extensions, extension), "deadline": data.new_deadline}
+            changes = {"extensions": (*hazard.extensions, extension)}
+        case NoFields() | ReasonPayload() if command.type in _EXTENSION_DECISIONS:
+            changes = _decide_extension(hazard, command, recorded_at)
+        case InterimControlPayload():
+            control = InterimControl(data.kind, tuple(data.photos), actor, recorded_at)
+            changes = {"control": control}
+        case GovernancePayload():
+            _not_before(data.deadline, found_on, "deadline")
+            fields = data.model_dump()
+            plan = GovernancePlan(**fields, submitted_by=actor, submitted_at=recorded_at)
+            changes = {"governance": plan}
+        case NoFields() if command.type is CommandType.APPROVE_GOVERNANCE:
+            assert hazard.governance is not None  # unmet_condition checked it
+            changes = {
+                "governance": replace(hazard.governance, approved_by=actor, approved_at=recorded_at)
+            }
+        case ReportPayload():
+            _on_a_past_day(data.reported_on, found_on, today, "reported_on")
+            report = AuthorityReport(data.authority, data.reported_on, actor, recorded_at)
+            changes = {"report": report}
+        case SupervisionPayload():
+            _not_before(data.deadline, found_on, "deadline")
+            changes = {"supervision": Supervision(data.body, data.deadline, actor)}
+        case SignOffPayload():
+            assert hazard.supervision is not None  # unmet_condition checked it
+            _on_a_past_day(data.signed_off_on, found_on, today, "signed_off_on")
+            signed = replace(
+                hazard.supervision,
+                signed_off_by=data.signed_off_by,
+                signed_off_on=data.signed_off_on,
+                sign_off_note=data.sign_off_note,
+            )
+            changes = {"supervision": signed}
         case SubmitRectifiedPayload():
             changes = {
                 "after_photos": (*hazard.after_photos, *data.photos),
-                "rectified_by": command.actor,
+                "rectified_by": actor,
                 "rectified_at": recorded_at,
             }
-        case VerifyPassPayload():
-            changes = {"verified_by": command.actor, "closed_at": recorded_at}
+            if data.funds_spent:
+                changes["funds_spent"] = data.funds_spent
+        case FixOnTheSpotPayload():
+            changes = {
+                "after_photos": (*hazard.after_photos, *data.photos),
+                "rectified_by": actor,
+                "rectified_at": recorded_at,
+                "on_the_spot": True,
+            }
+        case VerifyPayload() if command.type is CommandType.VERIFY_PASS:
+            changes = {
+                "verified_by": actor,
+                "verification_opinion": data.opinion,
+                "closed_at": recorded_at,
+            }
+        case VerifyPayload():
+            changes = {"verification_opinion": data.opinion}
         case ReasonPayload() if command.type is CommandType.VOID:
             changes = {"void_reason": data.reason}
         case ReopenPayload():
-            changes = {"verified_by": None, "closed_at": None}
+            changes = {"verified_by": None, "verification_opinion": None, "closed_at": None}
             if data.new_deadline:
                 changes["deadline"] = data.new_deadline
         case CommentPayload():
@@ -292,6 +476,33 @@ def _apply(hazard: Hazard, command: Command, data: Payload, recorded_at: str) ->
         # decision taken on the previous version a conflict.
         changes["version"] = hazard.version + 1
     return replace(hazard, **changes)
+
+
+def _decide_extension(hazard: Hazard, command: Command, recorded_at: str) -> dict[str, Any]:
+    """The pending request approved (the deadline moves) or refused (it stays)."""
+    pending = hazard.pending_extension
+    assert pending is not None  # unmet_condition checked it
+    approved = command.type is CommandType.APPROVE_EXTENSION
+    status = ExtensionStatus.APPROVED if approved else ExtensionStatus.REFUSED
+    decided = replace(pending, status=status, decided_by=command.actor, decided_at=recorded_at)
+    changes: dict[str, Any] = {
+        "extensions": tuple(decided if e is pending else e for e in hazard.extensions)
+    }
+    if approved:
+        changes["deadline"] = pending.new_deadline
+    return changes
+
+
+def _not_before(day: str, first: str, field_name: str) -> None:
+    if day < first:
+        raise PayloadError(field_name, f"must not be before the day it was found ({first})")
+
+
+def _on_a_past_day(day: str, first: str, today: str, field_name: str) -> None:
+    """A day something happened: not before the hazard was found, not after today."""
+    _not_before(day, first, field_name)
+    if day > today:
+        raise PayloadError(field_name, f"must not be after today ({today})")
 
 
 def decide(
@@ -328,9 +539,9 @@ def decide(
 
     if actor is None or actor.id != command.actor:
         return outcome(CommandResult.FORBIDDEN, hazard, "unknown actor")
-    if hazard is not None and command.type is not CommandType.CREATE:
-        if not may_issue(hazard, command.type, actor):
-            return outcome(CommandResult.FORBIDDEN, hazard, _refusal(hazard, command.type, actor))
+    refusal = _refusal(hazard, command.type, actor) if hazard is not None else None
+    if refusal and command.type is not CommandType.CREATE:
+        return outcome(CommandResult.FORBIDDEN, hazard, refusal)
     try:
         _timestamp(command.observed_at)
         data = parse_payload(command.type, command.payload)
@@ -369,6 +580,8 @@ def decide(
             f"{command.type.value} is not allowed when the hazard is {hazard.status.value}",
             "type",
         )
+    if unmet := unmet_condition(hazard, command.type):
+        return outcome(CommandResult.INVALID, hazard, unmet, "type")
     try:
         return outcome(CommandResult.APPLIED, _apply(hazard, command, data, recorded_at))
     except PayloadError as exc:
@@ -377,11 +590,3 @@ def decide(
 
 def _status(status: HazardStatus | None) -> str:
     return status.value if status else "unset"
-
-
-def _refusal(hazard: Hazard, command_type: CommandType, actor: Actor) -> str:
-    if not actor.can_act_in(hazard.workshop_id):
-        return "the hazard is outside your workshops"
-    if command_type in _VERIFICATIONS and hazard.rectified_by == actor.id:
-        return "the person who rectified a hazard cannot verify it"
-    return f"your role may not {command_type.value.replace('_', ' ')}"

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
 from yaml.nodes import Node, ScalarNode
 
-from inspect_app.core.roles import Role
+from inspect_app.core.roles import PLANT_WIDE, Role
 from inspect_app.core.site import Area, Equipment, Person, Plant, Site, Workshop
 from inspect_app.loaders.yaml_nodes import (
     Fields,
@@ -86,10 +86,13 @@ class _SiteParser(NodeReader):
         self._check_references(workshops, people, equipment, workshop_ids, person_ids)
         if plant is None or self.errors:
             return None
+        everywhere = frozenset(w.id for w, _ in workshops)
         return Site(
             plant,
             tuple(w for w, _ in workshops),
-            tuple(p for p, _ in people),
+            tuple(
+                replace(p, workshops=everywhere) if p.roles & PLANT_WIDE else p for p, _ in people
+            ),
             tuple(e for e, _ in equipment),
         )
 
