@@ -99,23 +99,29 @@ class HqProcess:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
+#: The moments a trigger counts: a request leaving a device, or its answer arriving.
+SENT, ANSWERED = "sent", "answered"
+
+
 @dataclass(frozen=True)
 class Trigger:
-    """When to kill HQ: once the ``nth`` request (or push) of a round is on its way, plus a few
-    milliseconds so that the kill lands anywhere in HQ's handling of it."""
+    """When to kill HQ: once the ``nth`` request (or push) of a round has been sent, or has
+    been answered, plus a few milliseconds so that the kill lands anywhere in what HQ does
+    next (reading the request, inside its transaction, writing the answer, the next request)."""
 
-    nth: int
+    moment: str  # SENT | ANSWERED
     pushes_only: bool
+    nth: int
     delay: float
 
 
 @dataclass
 class Watch:
-    """Shared by the devices' transports: requests sent this round, and every result HQ sent
-    back in a push answer a device received (what that device saw acknowledged)."""
+    """Shared by the devices' transports: requests sent and answered this round, and every
+    result HQ sent back in a push answer a device received (what it saw acknowledged)."""
 
-    sent: int = 0
-    pushes_sent: int = 0
+    #: (moment, pushes only) -> how many this round
+    counts: Counter[tuple[str, bool]] = field(default_factory=Counter)
     #: (device id, command id) -> status; inspection id -> status.
     commands: dict[tuple[str, str], str] = field(default_factory=dict)
     inspections: dict[str, str] = field(default_factory=dict)
@@ -123,12 +129,12 @@ class Watch:
 
     def new_round(self) -> None:
         with self._changed:
-            self.sent = self.pushes_sent = 0
+            self.counts.clear()
 
-    def sending(self, method: str, url: str) -> None:
+    def count(self, moment: str, method: str, url: str) -> None:
         with self._changed:
-            self.sent += 1
-            self.pushes_sent += method == "POST" and url.endswith(PUSH)
+            self.counts[moment, False] += 1
+            self.counts[moment, True] += method == "POST" and url.endswith(PUSH)
             self._changed.notify_all()
 
     def poke(self) -> None:
@@ -148,10 +154,10 @@ class Watch:
                     assert status == result["status"], f"{result} answered {status} before"
 
     def wait_for(self, trigger: Trigger, finished: Callable[[], bool], timeout: float) -> bool:
-        """Wait until the trigger's request is on its way (True) or the syncs ended (False)."""
+        """Wait until the trigger's moment has come (True) or the syncs ended (False)."""
 
         def reached() -> bool:
-            return (self.pushes_sent if trigger.pushes_only else self.sent) >= trigger.nth
+            return self.counts[trigger.moment, trigger.pushes_only] >= trigger.nth
 
         with self._changed:
             self._changed.wait_for(lambda: reached() or finished(), timeout)
@@ -159,8 +165,8 @@ class Watch:
 
 
 class WatchedSession(requests.Session):
-    """An HTTP session reporting each attempt, and each push answer received whole, to a
-    ``Watch``: below the transport's retries, so every try counts."""
+    """An HTTP session reporting each attempt and each answer, and the results in each push
+    answer received whole, to a ``Watch``: below the transport's retries, so every try counts."""
 
     def __init__(self, watch: Watch, device_id: str) -> None:
         super().__init__()
@@ -169,10 +175,11 @@ class WatchedSession(requests.Session):
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
         method, url = str(method), str(url)
-        self.watch.sending(method, url)
+        self.watch.count(SENT, method, url)
         response = super().request(method, url, *args, **kwargs)
         if method == "POST" and url.endswith(PUSH) and response.status_code == 200:
             self.watch.answered(self.device_id, response.json())
+        self.watch.count(ANSWERED, method, url)
         return response
 
 

@@ -4,10 +4,11 @@
 workshop's head and an HQ admin, all acting in the stamping workshop) queue work offline the way
 the app does (inspections walked with a failure, so a hazard and a photo; comments on the hazards
 they hold) and then sync at once, each on its own thread. In every round HQ is SIGKILLed once the
-n-th request (or push) of the round is on its way, plus a few milliseconds, so the kill lands
-before, inside or after HQ's transaction; the devices' syncs fail, HQ is started again on the same
-data, and the devices carry on. The moments are drawn from a seeded ``random.Random``; which of
-them falls inside a transaction is up to the scheduler, and every check holds whatever it was.
+n-th request (or push) of the round has left a device, or has been answered, plus up to 100 ms (a
+push takes HQ 50-350 ms on a busy 2-core box), so the kill lands before, inside or after HQ's
+transaction or between requests; the devices' syncs fail, HQ is started again on the same data,
+and the devices carry on. The moments are drawn from a seeded ``random.Random``; where exactly
+each falls is up to the scheduler, and every check holds wherever it was.
 
 At the end, after fault-free syncs until nothing moves: every command or inspection a device saw
 acknowledged in a push answer is stored once with that result, and so is everything the devices
@@ -16,7 +17,7 @@ each hazard row was written by its last applied event; ``events.server_seq`` run
 database passes its own integrity check (SQLite) or amcheck (PostgreSQL); photos HQ lists are
 whole; and every device holds exactly HQ's hazards and timeline.
 
-``KILLS`` rounds per database; ``INSPECT_SOAK=1`` runs ``SOAK_KILLS``.
+``KILLS`` (10) kills per database in CI; ``INSPECT_SOAK=1`` runs the issue's 50.
 """
 
 from __future__ import annotations
@@ -42,7 +43,16 @@ from inspect_app.services.workspace import Workspace
 from inspect_app.sync.client import connection, enroll
 from inspect_app.sync.engine import LAST_SYNC_ERROR, SyncEngine, SyncReport
 from inspect_app.sync.transport import SyncError
-from tests.server.crash_support import HqProcess, HqRows, Trigger, Watch, WatchedTransport, read_hq
+from tests.server.crash_support import (
+    ANSWERED,
+    SENT,
+    HqProcess,
+    HqRows,
+    Trigger,
+    Watch,
+    WatchedTransport,
+    read_hq,
+)
 from tests.services.conftest import FakeClock
 from tests.sync.test_sync_client import walk_with_failure
 
@@ -54,9 +64,9 @@ SEED = 20261122
 PEOPLE = ("p-li", "p-zhao", "p-wang", "p-chen")
 ADMIN = ("admin", "correct horse battery")
 INSPECTION_ODDS = 0.25
-MAX_COMMENTS = 12
-#: The longest a kill may land after its request left: HQ handles a push in tens of ms.
-MAX_DELAY = 0.04
+MAX_COMMENTS = 20
+#: The longest a kill may come after its moment: about as long as HQ takes over a push.
+MAX_DELAY = 0.1
 #: The bound on a round's syncs (a killed HQ fails them at once: connection refused).
 SYNC_WAIT = 120.0
 #: Round 1 pushes everything, round 2 pulls the others' work, round 3 must find nothing to do.
@@ -148,12 +158,13 @@ def sync(ws: Workspace, watch: Watch) -> SyncReport | None:
 
 
 def pick_trigger(rng: random.Random, devices: list[Device]) -> Trigger:
-    """A moment every round reaches: each device sends at least one request (its pull), and each
-    with queued work sends its push before anything fails."""
+    """A moment every round reaches: until the kill every request is answered, and each device
+    sends at least its pull, and its push first when it has work queued."""
     pushers = sum(1 for d in devices if d.ws.store.pending_outbox())
     pushes_only = pushers > 0 and rng.random() < 0.5
-    nth = rng.randint(1, pushers if pushes_only else len(devices))
-    return Trigger(nth, pushes_only, rng.uniform(0.0, MAX_DELAY))
+    nth = rng.randint(1, pushers if pushes_only else len(devices) + pushers)
+    moment = rng.choice((SENT, ANSWERED))
+    return Trigger(moment, pushes_only, nth, rng.uniform(0.0, MAX_DELAY))
 
 
 def crash_round(hq: HqProcess, devices: list[Device], watch: Watch, trigger: Trigger) -> None:
@@ -165,7 +176,8 @@ def crash_round(hq: HqProcess, devices: list[Device], watch: Watch, trigger: Tri
             future.add_done_callback(lambda _: watch.poke())
         reached = watch.wait_for(trigger, lambda: all(f.done() for f in futures), SYNC_WAIT)
         if not reached:
-            [f.result() for f in futures]  # a sync that raised says why
+            for future in futures:
+                future.result()  # a sync that raised says why
             pytest.fail(f"the round ended before {trigger} was reached")
         time.sleep(trigger.delay)  # where in HQ's handling of the request the kill lands
         hq.kill()
@@ -217,6 +229,7 @@ def check_acknowledged(rows: HqRows, watch: Watch, ledger: Ledger) -> None:
 
 
 def check_converged(rows: HqRows, devices: list[Device], hq: HqProcess) -> None:
+    """Every device holds HQ's hazards and timeline, and HQ serves each photo they show whole."""
     hazards = {hazard_id: data for hazard_id, (_, data) in rows.hazards.items()}
     timeline = {
         command_id: (results[0][1], False)
@@ -263,5 +276,5 @@ def test_hq_killed_at_random_moments_loses_nothing_and_devices_converge(
     check_acknowledged(rows, watch, ledger)
     check_converged(rows, devices, hq)
     assert hq.starts == KILLS + 1
-    # Not a check on timing: the run must have exercised what it is about.
+    # The run moved real work: devices were answered and hazards were made.
     assert watch.commands and rows.hazards
