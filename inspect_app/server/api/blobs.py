@@ -26,10 +26,13 @@ def _key(sha256: str) -> str:
         raise NotFound("a blob is named by the sha256 hex of its bytes") from exc
 
 
-@router.head("/v1/blobs/{sha256}")
+@router.head("/v1/blobs/{sha256}", responses={200: {"content": {"image/jpeg": {}}}})
 def head_blob(sha256: Sha, hq: HQDep, _: DeviceDep) -> Response:
-    """Whether HQ holds the photo, so a device uploads it only once."""
-    return Response(status_code=200 if hq.blob_exists(_key(sha256)) else 404)
+    """Whether HQ holds the photo, so a device uploads it only once. Any device may ask: the
+    answer tells that a hash is known, never what the photo shows."""
+    if hq.blob_exists(_key(sha256)):
+        return Response(status_code=200, media_type="image/jpeg")
+    return Response(status_code=404, media_type="application/json")
 
 
 @router.get("/v1/blobs/{sha256}", responses={200: {"content": {"image/jpeg": {}}}})
