@@ -84,7 +84,7 @@ class HQ:
     def put_blob(self, sha256: str, data: bytes) -> bool:
         return self.photos.put(sha256, data)
 
-    def read_blob(self, sha256: str, scope: Scope = EVERYWHERE) -> bytes:
+    def read_blob(self, sha256: str, scope: Scope) -> bytes:
         return self.photos.read(sha256, scope)
 
     def web_scope(self, username: str) -> Scope:
