@@ -37,7 +37,7 @@ def test_the_plan_form_is_read_from_the_model_and_the_major_rule() -> None:
 def test_forms_leave_out_what_the_app_fills_in() -> None:
     assert action_form(CommandType.START_RECTIFICATION, make_hazard()) == ()
     names = [f.name for f in action_form(CommandType.SUBMIT_RECTIFIED, make_hazard())]
-    assert names == ["photos", "note"]
+    assert names == ["photos", "note", "funds_spent"]
 
 
 def test_a_payload_that_is_not_an_object_is_refused() -> None:
