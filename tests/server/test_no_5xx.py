@@ -201,7 +201,9 @@ def test_declared_push_over_the_limit_is_413(live: tuple[Hq, Device]) -> None:
         ({"actor": None}, 422),
     ],
 )
-def test_push_envelope_errors_are_422(live: tuple[Hq, Device], command: dict, status: int) -> None:
+def test_push_envelope_is_checked_before_anything_is_decided(
+    live: tuple[Hq, Device], command: dict, status: int
+) -> None:
     hq, _ = live
     device = hq.enroll("p-chen")
     base = device.command(str(uuid.uuid4()), "create", None, hazard_payload(), seq=1)

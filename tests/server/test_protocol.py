@@ -1,5 +1,6 @@
 """The sync contract against a live HQ, on SQLite and PostgreSQL: replays, payload reuse, seq gaps,
-missing blobs, conflicts, pull cursor, blobs, enrolment and tokens."""
+missing blobs, conflicts, pull cursor, blobs, enrolment and tokens, and what each reader may see
+(events, hazards and photos within the person's scope)."""
 
 from __future__ import annotations
 
