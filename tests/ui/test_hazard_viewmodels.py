@@ -152,7 +152,7 @@ def test_dashboard_month_rates_move_when_a_hazard_closes(workspace: Workspace) -
     board = DashboardModel(workspace, "en")
     assert board.month == (2026, 11)
     before = board.load()
-    assert (before.figures.found, before.figures.closed) == (2, 0)
+    assert (before.figures.found, before.figures.rectified) == (2, 0)
     assert before.by_workshop == [type(before.by_workshop[0])("Stamping workshop", 2)]
     assert {b.label for b in before.by_category} == {"fire"}
     assert {f.asset.asset_id for f in before.hazards_to_be} >= {"CR-101"}

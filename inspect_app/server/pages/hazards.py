@@ -109,7 +109,7 @@ def dashboard(
         period=period,
         figures=rectification_figures(hazards, period, as_of),
         by_workshop=[
-            _bar(labels.get(ws, ws), f, f"{f.overall.percent()} ({f.closed}/{f.found})")
+            _bar(labels.get(ws, ws), f, f"{f.overall.percent()} ({f.rectified}/{f.found})")
             for ws, f in figures_by_workshop(hazards, workshop_ids, period, as_of)
         ],
         by_month=[

@@ -23,7 +23,8 @@ class Bar:
 @dataclass(frozen=True)
 class Dashboard:
     month: tuple[int, int]
-    #: As it stands today, counting hazards found that month and closed since.
+    #: As it stands now: for a past month, its balance at the month's end with the hazards
+    #: found or due in it that were rectified since.
     figures: RectificationFigures
     #: As reported at the month's end; None for the month still running.
     at_month_end: RectificationFigures | None
@@ -57,7 +58,8 @@ class DashboardModel:
         return [h for h in HazardService(self.ws).all() if user.can_act_in(h.workshop_id)]
 
     def load(self) -> Dashboard:
-        day = today(self.ws.clock)
+        now = self.ws.clock()
+        day = now.date()
         period = Period.month(*self.month)
         hazards = self.visible_hazards()
         site = self.ws.catalog.site
@@ -66,7 +68,7 @@ class DashboardModel:
         findings = [f for f in certificate_findings(site, day) if user.can_act_in(f.asset.workshop)]
         return Dashboard(
             month=self.month,
-            figures=rectification_figures(hazards, period, day),
+            figures=rectification_figures(hazards, period, now),
             at_month_end=rectification_figures(hazards, period) if period.end < day else None,
             by_workshop=[
                 Bar(workshops.get(key, key), count)

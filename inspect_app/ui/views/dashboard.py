@@ -49,7 +49,7 @@ def build(shell: Shell) -> ft.Control:
         _rate_bar(shell, t("dash.general"), figures.general),
         _rate_bar(shell, t("dash.major"), figures.major, colour=ft.Colors.RED_800),
         _rate_bar(shell, t("dash.on_time"), figures.on_time, colour=ft.Colors.TEAL_800),
-        ft.Text(t("dash.found_closed", found=figures.found, closed=figures.closed), size=16),
+        ft.Text(t("dash.found_closed", found=figures.found, closed=figures.rectified), size=16),
     ]
     if board.at_month_end is not None:
         rates.append(
