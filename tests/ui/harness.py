@@ -265,7 +265,10 @@ class AppDriver:
         return self.page.get_by_role("button", name=name, exact=True).count() > 0
 
     def shot(self, path: Path) -> None:
-        """Screenshot once the picture has settled: two consecutive captures are identical
+        path.write_bytes(self.capture())
+
+    def capture(self) -> bytes:
+        """A screenshot once the picture has settled: two consecutive captures are identical
         (Flutter paints the frame after it updates the semantics tree)."""
         previous = b""
         for _ in range(40):
@@ -274,4 +277,14 @@ class AppDriver:
                 break
             previous = current
             self.page.wait_for_timeout(100)
-        path.write_bytes(previous)
+        return previous
+
+    def shows(self, text: str) -> bool:
+        """Whether ``text`` is on screen now, as text or as a label (no waiting)."""
+        quoted = text.replace('"', '\\"')
+        return (
+            self.page.get_by_text(text, exact=False)
+            .or_(self.page.locator(f'flt-semantics[aria-label*="{quoted}"]'))
+            .count()
+            > 0
+        )
