@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from inspect_app.core.text import LocalText
@@ -93,15 +93,61 @@ class ShowIf:
     value: str | list[str]
 
 
+class LimitScope(StrEnum):
+    """Where a named limit is set in the site file: on the equipment or on the area."""
+
+    ASSET = "asset"
+    AREA = "area"
+
+
+@dataclass(frozen=True)
+class LimitRef:
+    """A limit the checklist names, set per asset or area in the site file (``max_pressure``)."""
+
+    scope: LimitScope
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.scope.value}.{self.name}"
+
+
+#: A reading's bound: a number, or a limit resolved for the inspection's asset or area.
+Bound = float | LimitRef
+#: The value of a named limit for the inspection at hand, or None where the site sets none.
+LimitLookup = Callable[[LimitRef], float | None]
+
+
 @dataclass(frozen=True)
 class PassIf:
-    min: float | None = None
-    max: float | None = None
+    min: Bound | None = None
+    max: Bound | None = None
+
+    @property
+    def refs(self) -> tuple[LimitRef, ...]:
+        return tuple(b for b in (self.min, self.max) if isinstance(b, LimitRef))
+
+    @property
+    def is_concrete(self) -> bool:
+        return not self.refs
+
+    def resolved(self, lookup: LimitLookup) -> PassIf:
+        """Named bounds replaced by their values where ``lookup`` knows them."""
+
+        def bound(value: Bound | None) -> Bound | None:
+            if isinstance(value, LimitRef):
+                found = lookup(value)
+                return value if found is None else found
+            return value
+
+        return PassIf(bound(self.min), bound(self.max))
 
     def accepts(self, value: float) -> bool:
-        if self.min is not None and value < self.min:
+        low, high = self.min, self.max
+        if isinstance(low, LimitRef) or isinstance(high, LimitRef):
+            raise ValueError(f"limits not resolved: {', '.join(map(str, self.refs))}")
+        if low is not None and value < low:
             return False
-        return self.max is None or value <= self.max
+        return high is None or value <= high
 
 
 @dataclass(frozen=True)
@@ -111,13 +157,30 @@ class Option:
 
 
 @dataclass(frozen=True)
+class MajorRule:
+    """The clause of a major-hazard criterion (checklists/criteria.yaml) a failure meets."""
+
+    criterion: str
+    clause: str
+
+    @property
+    def label(self) -> str:
+        """As carried in a hazard's ``major_rule``: "GB 45067-2024 5.7.4"."""
+        return f"{self.criterion} {self.clause}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
 class OnFail:
     grade: Grade = Grade.GENERAL
     risk: Risk = Risk.YELLOW
     photo: PhotoRule = PhotoRule.OPTIONAL
+    #: 0 means fix now, on the spot.
     deadline_days: int = 7
     suggested_fix: LocalText | None = None
-    major_rule: str | None = None
+    major_rule: MajorRule | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +199,8 @@ class Item:
     fail_on: tuple[str, ...] = ()
     within_days: int | None = None
     on_fail: OnFail | None = None
+    #: The failure in words ("Drain blocked with silt"), to start the finding's description.
+    finding: LocalText | None = None
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -193,3 +258,24 @@ class Checklist:
     @property
     def item_count(self) -> int:
         return len(self._items_by_id)
+
+    def limit_refs(self) -> list[LimitRef]:
+        """Every named limit the checklist's readings use, each once, in walk order."""
+        refs = (ref for item in self.items() if item.pass_if for ref in item.pass_if.refs)
+        return list(dict.fromkeys(refs))
+
+    def with_limits(self, lookup: LimitLookup) -> Checklist:
+        """This checklist with its named limits set from ``lookup`` (those it knows)."""
+        if not self.limit_refs():
+            return self
+        sections = tuple(
+            replace(
+                section,
+                items=tuple(
+                    replace(item, pass_if=item.pass_if.resolved(lookup)) if item.pass_if else item
+                    for item in section.items
+                ),
+            )
+            for section in self.sections
+        )
+        return replace(self, sections=sections, _items_by_id={}, _section_of={})

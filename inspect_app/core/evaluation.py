@@ -58,6 +58,9 @@ def evaluate(item: Item, answer: Answer | None, today: date) -> Outcome:
             if reading is None:
                 return Outcome.INVALID
             assert item.pass_if is not None
+            if not item.pass_if.is_concrete:
+                # A limit the site file does not set for this asset or area: never a silent pass.
+                return Outcome.INVALID
             return Outcome.PASS if item.pass_if.accepts(reading) else Outcome.FAIL
         case ItemType.CHOICE:
             if item.option(str(answer.value)) is None:

@@ -20,10 +20,20 @@ class Plant:
     timezone: str = "Asia/Shanghai"
 
 
+#: Named limits of an asset or area (``max_pressure``, ``lux``), as (name, value) pairs.
+Limits = tuple[tuple[str, float], ...]
+
+
+def limit_of(limits: Limits, name: str) -> float | None:
+    return next((value for key, value in limits if key == name), None)
+
+
 @dataclass(frozen=True)
 class Area:
     id: str
     name: LocalText
+    #: Thresholds that differ per area, named by checklists as ``{area: lux}``.
+    limits: Limits = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,9 @@ class Equipment:
     location: LocalText
     certificate_expiry: date
     registration_no: str | None = None
+    #: Thresholds of this unit (from its register entry), named by checklists as
+    #: ``{asset: max_pressure}``.
+    limits: Limits = ()
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 
-from inspect_app.core.checklist import ItemType, ShowIfOperator
+from inspect_app.core.checklist import ItemType, LimitScope, ShowIfOperator
 from inspect_app.loaders.yaml_nodes import Keys
 
 CHECKLIST_ID = re.compile(r"^[a-z0-9-]{3,64}$")
 MONTH_DAY = re.compile(r"^(\d\d)-(\d\d)$")
+#: A named limit of an asset or area, in the site file and in ``pass_if``.
+LIMIT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 CHECKLIST = Keys(
     "checklist",
@@ -44,6 +46,7 @@ ITEM = Keys(
         "fail_on",
         "within_days",
         "on_fail",
+        "finding",
     ),
     required=("id", "type", "prompt"),
 )
@@ -56,11 +59,21 @@ SHOW_IF = Keys(
     prefix="show_if.",
 )
 PASS_IF = Keys("pass_if", ("min", "max"), one_of=("min", "max"), prefix="pass_if.")
+#: A bound of ``pass_if`` named instead of given: ``{asset: max_pressure}``.
+LIMIT = Keys(
+    "limit",
+    tuple(scope.value for scope in LimitScope),
+    one_of=tuple(scope.value for scope in LimitScope),
+    only_one=True,
+)
 OPTION = Keys("option", ("value", "label"), required=("value", "label"), prefix="option ")
 ON_FAIL = Keys(
     "on_fail",
     ("grade", "risk", "photo", "deadline_days", "suggested_fix", "major_rule"),
     prefix="on_fail.",
+)
+MAJOR_RULE = Keys(
+    "major_rule", ("criterion", "clause"), required=("criterion", "clause"), prefix="major_rule."
 )
 
 #: Item keys that only apply to one item type...

@@ -11,15 +11,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from inspect_app.core.checklist import (
+    Bound,
     Category,
     Checklist,
     Frequency,
     Grade,
     Item,
     ItemType,
+    LimitRef,
+    LimitScope,
+    MajorRule,
     OnFail,
     Option,
     PassIf,
@@ -36,6 +40,9 @@ from inspect_app.loaders.checklist_format import (
     CHECKLIST,
     CHECKLIST_ID,
     ITEM,
+    LIMIT,
+    LIMIT_NAME,
+    MAJOR_RULE,
     MONTH_DAY,
     ON_FAIL,
     OPTION,
@@ -47,6 +54,7 @@ from inspect_app.loaders.checklist_format import (
     TYPE_KEYS,
     TYPE_REQUIRED,
 )
+from inspect_app.loaders.criteria import CRITERIA_FILE, Criteria, shipped_criteria
 from inspect_app.loaders.yaml_nodes import (
     Fields,
     LoadError,
@@ -67,31 +75,45 @@ class LoadResult:
     id_at: tuple[int, int] = (1, 1)
 
 
-def load_checklist(path: Path | str) -> LoadResult:
+def load_checklist(path: Path | str, criteria: Criteria | None = None) -> LoadResult:
     errors: list[LoadError] = []
     data = read_file(Path(path), KIND, errors)
-    return LoadResult(None, errors) if data is None else load_checklist_text(data, str(path))
+    if data is None:
+        return LoadResult(None, errors)
+    return load_checklist_text(data, str(path), criteria)
 
 
-def load_checklist_text(text: bytes | str, filename: str) -> LoadResult:
-    """The checklist in ``text`` (the file's bytes, or its text), named ``filename`` in errors."""
+def load_checklist_text(
+    text: bytes | str, filename: str, criteria: Criteria | None = None
+) -> LoadResult:
+    """The checklist in ``text`` (the file's bytes, or its text), named ``filename`` in errors;
+    major rules are checked against ``criteria`` (the shipped checklists/criteria.yaml)."""
     data = as_bytes(text)
     errors: list[LoadError] = []
     root = parse_yaml(data, filename, KIND, errors)
     if root is None:
         return LoadResult(None, errors)
-    parser = _ChecklistParser(filename, hashlib.sha256(data).hexdigest())
+    parser = _ChecklistParser(
+        filename, hashlib.sha256(data).hexdigest(), criteria or shipped_criteria()
+    )
     checklist = parser.parse(root)
     errors = sorted(parser.errors, key=lambda e: (e.line, e.col))
     return LoadResult(checklist, errors, parser.id_at)
 
 
 def checklist_files(paths: Iterable[Path | str]) -> list[Path]:
-    """Files named directly, and the ``*.yaml``/``*.yml`` files of folders, sorted."""
+    """Files named directly, and the ``*.yaml``/``*.yml`` files of folders (but the criteria
+    file kept beside them), sorted."""
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
+            files.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.suffix in (".yaml", ".yml") and p.name != CRITERIA_FILE
+                )
+            )
         else:
             files.append(path)
     return files
@@ -139,9 +161,13 @@ class _Condition:
 
 
 class _ChecklistParser(NodeReader):
-    def __init__(self, file: str, content_hash: str) -> None:
+    def __init__(self, file: str, content_hash: str, criteria: Criteria) -> None:
         super().__init__(file)
         self.content_hash = content_hash
+        self.criteria = criteria
+        self.asset_type: str | None = None
+        #: Asset limits named by readings, checked once asset_type is known.
+        self.asset_limits: list[Node] = []
         self.id_at = (1, 1)
         self.item_count = 0
         self.places: dict[str, _Place] = {}
@@ -160,6 +186,9 @@ class _ChecklistParser(NodeReader):
         season = fields.get("season", self._season)
         asset_type = fields.get("asset_type", self.string)
         sections = fields.get("sections", self._sections)
+        if asset_type is None:
+            for node in self.asset_limits:
+                self.error(node, "an asset limit needs a checklist with an asset_type")
         for condition in self.conditions:
             self._check_condition(condition)
         if self.errors:
@@ -271,6 +300,7 @@ class _ChecklistParser(NodeReader):
         allow_na = fields.get("allow_na", self.boolean, False)
         show_if = fields.get("show_if", lambda n, _: self._show_if(n, item_id, place))
         on_fail = fields.get("on_fail", self._on_fail)
+        finding = fields.get("finding", self.text)
         if item_id is None or item_type is None or prompt is None:
             return None
         item = Item(
@@ -283,6 +313,7 @@ class _ChecklistParser(NodeReader):
             allow_na=bool(allow_na),
             show_if=show_if,
             on_fail=on_fail,
+            finding=finding,
             **specific,
         )
         self.items.setdefault(item_id, item)
@@ -316,10 +347,29 @@ class _ChecklistParser(NodeReader):
         fields = self.mapping(node, PASS_IF)
         if fields is None:
             return None
-        low, high = fields.get("min", self.number), fields.get("max", self.number)
-        if low is not None and high is not None and low > high:
+        low, high = fields.get("min", self._bound), fields.get("max", self._bound)
+        if isinstance(low, float) and isinstance(high, float) and low > high:
             self.error(node, f"pass_if.min ({low:g}) is greater than pass_if.max ({high:g})")
         return PassIf(low, high)
+
+    def _bound(self, node: Node, what: str) -> Bound | None:
+        """A number, or the name of a limit set in the site file: ``{asset: max_pressure}``."""
+        if not isinstance(node, MappingNode):
+            return self.number(node, what)
+        fields = self.mapping(node, LIMIT)
+        scope = next((s for s in LimitScope if fields and s.value in fields), None)
+        if fields is None or scope is None:
+            return None
+        name = fields.get(scope.value, self.string)
+        if name is None:
+            return None
+        if not LIMIT_NAME.match(name):
+            at = fields.value_node(scope.value)
+            self.error(at, f"{what} limit '{name}' must be a-z, 0-9 and '_'")
+            return None
+        if scope is LimitScope.ASSET:
+            self.asset_limits.append(node)
+        return LimitRef(scope, name)
 
     def _options(self, node: Node, what: str) -> tuple[Option, ...] | None:
         """The options, or None when any is invalid (so fail_on is not checked against a part)."""
@@ -424,12 +474,55 @@ class _ChecklistParser(NodeReader):
         grade = fields.get("grade", self.member_of(Grade), defaults.grade)
         risk = fields.get("risk", self.member_of(Risk), defaults.risk)
         photo = fields.get("photo", self.member_of(PhotoRule), defaults.photo)
-        deadline_days = fields.get("deadline_days", self.positive_int, defaults.deadline_days)
+        deadline_days = fields.get("deadline_days", self.non_negative_int, defaults.deadline_days)
         suggested_fix = fields.get("suggested_fix", self.text)
-        major_rule = fields.get("major_rule", self.string)
+        major_rule = fields.get("major_rule", self._major_rule)
+        if grade is Grade.MAJOR and "major_rule" not in fields:
+            self.error(
+                fields.node,
+                "a major grade needs on_fail.major_rule: the clause of "
+                + " or ".join(self.criteria.titles)
+                + " it meets",
+            )
+        elif grade is Grade.GENERAL and "major_rule" in fields:
+            at = fields.key_node("major_rule")
+            self.error(at, "on_fail.major_rule only goes with grade: major")
         if grade is None or risk is None or photo is None or deadline_days is None:
             return None
         return OnFail(grade, risk, photo, deadline_days, suggested_fix, major_rule)
+
+    def _major_rule(self, node: Node, what: str) -> MajorRule | None:
+        """A clause of a criterion that decides a major hazard, as listed in criteria.yaml."""
+        fields = self.mapping(node, MAJOR_RULE)
+        if fields is None:
+            return None
+        criterion = fields.get("criterion", self.string)
+        clause = fields.get("clause", self._clause_number)
+        if criterion is None or clause is None:
+            return None
+        if criterion not in self.criteria.titles:
+            self.error(
+                fields.value_node("criterion"),
+                f"major_rule.criterion '{criterion}' does not decide a major hazard: use one of "
+                + ", ".join(self.criteria.titles),
+            )
+            return None
+        if (criterion, clause) not in self.criteria.clauses:
+            listed = ", ".join(self.criteria.clauses_of(criterion)) or "none"
+            self.error(
+                fields.value_node("clause"),
+                f"major_rule.clause '{clause}' of {criterion} is not in {CRITERIA_FILE} "
+                f"(listed: {listed})",
+            )
+            return None
+        return MajorRule(criterion, clause)
+
+    def _clause_number(self, node: Node, what: str) -> str | None:
+        # Read as typed: YAML would make 5.2 the number 5.2 and 5.10 the number 5.1.
+        if isinstance(node, ScalarNode) and node.value.strip():
+            return node.value.strip()
+        self.error(node, f'{what} must be a clause number such as "5.7.4"')
+        return None
 
 
 def _answers(item: Item | None) -> list[str] | None:

@@ -15,6 +15,7 @@ from inspect_app.core.checklist import (
     Frequency,
     Grade,
     ItemType,
+    LimitScope,
     OnFail,
     PhotoRule,
     Risk,
@@ -27,6 +28,7 @@ from inspect_app.loaders.yaml_nodes import Keys
 TEXT = {"$ref": "#/$defs/text"}
 STRING = {"type": "string", "pattern": r"\S"}
 POSITIVE = {"type": "integer", "minimum": 1}
+NON_NEGATIVE = {"type": "integer", "minimum": 0}
 
 
 def _enum(enum: type[StrEnum], description: str, **extra: Any) -> dict[str, Any]:
@@ -104,17 +106,35 @@ def _item() -> dict[str, Any]:
             "risk": _enum(Risk, "risk colour", default=defaults.risk.value),
             "photo": _enum(PhotoRule, "evidence photo on fail", default=defaults.photo.value),
             "deadline_days": _described(
-                POSITIVE, "default rectification deadline", default=defaults.deadline_days
+                NON_NEGATIVE,
+                "default rectification deadline; 0 means fix now",
+                default=defaults.deadline_days,
             ),
             "suggested_fix": TEXT,
-            "major_rule": _described(STRING, "the rule that makes it a major hazard"),
+            "major_rule": _object(
+                fmt.MAJOR_RULE,
+                {
+                    "criterion": _described(STRING, "one of the criteria in criteria.yaml"),
+                    "clause": _described(STRING, "a clause of it listed in criteria.yaml"),
+                },
+                "the clause that makes it a major hazard; required with grade major",
+            ),
         },
         "what a failing answer creates",
     )
     option = _object(fmt.OPTION, {"value": STRING, "label": TEXT}, "one answer to choose")
+    limit = _object(
+        fmt.LIMIT,
+        {
+            scope.value: {"type": "string", "pattern": fmt.LIMIT_NAME.pattern}
+            for scope in LimitScope
+        },
+        "a limit set per asset or area in the site file",
+    )
+    bound = {"oneOf": [{"type": "number"}, limit]}
     pass_if = _object(
         fmt.PASS_IF,
-        {"min": {"type": "number"}, "max": {"type": "number"}},
+        {"min": bound, "max": bound},
         "reading: inclusive limits; outside them is a fail",
     )
     item = _object(
@@ -138,6 +158,7 @@ def _item() -> dict[str, Any]:
             },
             "within_days": _described(POSITIVE, "date: fail if older than this many days"),
             "on_fail": on_fail,
+            "finding": TEXT,
         },
         "one check",
     )

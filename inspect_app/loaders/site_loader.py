@@ -8,10 +8,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from inspect_app.core.roles import PLANT_WIDE, Role
-from inspect_app.core.site import Area, Equipment, Person, Plant, Site, Workshop
+from inspect_app.core.site import Area, Equipment, Limits, Person, Plant, Site, Workshop
+from inspect_app.loaders.checklist_format import LIMIT_NAME
 from inspect_app.loaders.yaml_nodes import (
     Fields,
     Keys,
@@ -32,7 +33,7 @@ PLANT = Keys("plant", ("id", "name", "timezone"), ("id", "name"), prefix="plant 
 WORKSHOP = Keys(
     "workshop", ("id", "name", "head", "areas"), ("id", "name", "head"), prefix="workshop "
 )
-AREA = Keys("area", ("id", "name"), ("id", "name"), prefix="area ")
+AREA = Keys("area", ("id", "name", "limits"), ("id", "name"), prefix="area ")
 PERSON = Keys(
     "person", ("id", "name", "roles", "workshops"), ("id", "name", "roles"), prefix="person "
 )
@@ -46,6 +47,7 @@ EQUIPMENT = Keys(
         "location",
         "registration_no",
         "certificate_expiry",
+        "limits",
     ),
     ("asset_id", "type", "name", "workshop", "location", "certificate_expiry"),
 )
@@ -148,7 +150,32 @@ class _SiteParser(NodeReader):
 
     def _area(self, fields: Fields) -> Area | None:
         area_id, name = fields.get("id", self.string), fields.get("name", self.text)
-        return Area(area_id, name) if area_id is not None and name is not None else None
+        limits = fields.get("limits", self._limits, ())
+        if area_id is None or name is None or limits is None:
+            return None
+        return Area(area_id, name, limits)
+
+    def _limits(self, node: Node, what: str) -> Limits | None:
+        """A mapping of limit names (``max_pressure``) to numbers."""
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{what} must be a mapping of limit names to numbers")
+            return None
+        limits: dict[str, float] = {}
+        valid = True
+        for key_node, value_node in node.value:
+            name = self.string(key_node, f"{what} name")
+            if name is not None and not LIMIT_NAME.match(name):
+                self.error(key_node, f"{what} name '{name}' must be a-z, 0-9 and '_'")
+                name = None
+            elif name in limits:
+                self.error(key_node, f"duplicate limit '{name}'")
+                name = None
+            value = self.number(value_node, f"{what}.{name}")
+            if name is None or value is None:
+                valid = False
+            else:
+                limits[name] = value
+        return tuple(limits.items()) if valid else None
 
     def _person(self, fields: Fields) -> Person | None:
         person_id = fields.get("id", self.string)
@@ -177,7 +204,8 @@ class _SiteParser(NodeReader):
         location = fields.get("location", self.text)
         registration_no = fields.get("registration_no", self.string)
         expiry = fields.get("certificate_expiry", self.day)
-        if None in (asset_id, asset_type, name, workshop, location, expiry):
+        limits = fields.get("limits", self._limits, ())
+        if None in (asset_id, asset_type, name, workshop, location, expiry, limits):
             return None
         return Equipment(
             asset_id=asset_id,
@@ -187,6 +215,7 @@ class _SiteParser(NodeReader):
             location=location,
             registration_no=registration_no,
             certificate_expiry=expiry,
+            limits=limits,
         )
 
     def _check_references(

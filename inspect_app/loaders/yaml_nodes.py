@@ -390,6 +390,13 @@ class NodeReader:
             return None
         return value
 
+    def non_negative_int(self, node: Node, what: str) -> int | None:
+        value = self._typed(node, what, (int,), "a whole number")
+        if value is not None and value < 0:
+            self.error(node, f"{what} must be 0 or more, not {value}")
+            return None
+        return value
+
     def day(self, node: Node, what: str) -> date | None:
         return self._typed(node, what, (date,), "a date as YYYY-MM-DD")
 

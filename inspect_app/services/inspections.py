@@ -11,11 +11,12 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from inspect_app.core.checklist import Checklist, Grade, Risk
+from inspect_app.core.checklist import Checklist, Grade, LimitLookup, LimitRef, LimitScope, Risk
 from inspect_app.core.commands import PayloadError
 from inspect_app.core.evaluation import Failure, failures, finish_blockers
 from inspect_app.core.hazard import Hazard
 from inspect_app.core.inspection import Answer, Finding, Inspection, Position
+from inspect_app.core.site import limit_of
 from inspect_app.core.workflow import Command, CommandType, decide, parse_payload
 from inspect_app.photos import ProcessedPhoto, process_photo
 from inspect_app.services.clock import today
@@ -25,6 +26,10 @@ from inspect_app.services.workspace import Workspace
 
 class InspectionError(Exception):
     """A request the inspection cannot take; the message is for the person."""
+
+
+#: A finding's description when the inspector wrote none and the item words no failure.
+_NOT_OK = {"en": "Not OK: {}", "zh": "不合格：{}"}
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,38 @@ class InspectionService:
         return sorted(self.ws.store.list_inspections(), key=lambda h: h["started_at"], reverse=True)
 
     def checklist_of(self, inspection: Inspection) -> Checklist:
-        return self.ws.catalog.get(inspection.checklist_id, inspection.checklist_version)
+        """The checklist the inspection is answered against, with the limits the site file sets
+        for its asset and area (one it does not set stays named, and its reading cannot pass)."""
+        checklist = self.ws.catalog.get(inspection.checklist_id, inspection.checklist_version)
+        lookup = self._limits(inspection.workshop_id, inspection.area_id, inspection.asset_id)
+        return checklist.with_limits(lookup)
+
+    def _limits(self, workshop_id: str, area_id: str | None, asset_id: str | None) -> LimitLookup:
+        site = self.ws.catalog.site
+        asset = site.asset(asset_id) if asset_id else None
+        workshop = site.workshop(workshop_id)
+        area = workshop.area(area_id) if workshop and area_id else None
+
+        def lookup(ref: LimitRef) -> float | None:
+            holder = asset if ref.scope is LimitScope.ASSET else area
+            return limit_of(holder.limits, ref.name) if holder else None
+
+        return lookup
+
+    def _check_limits(
+        self, checklist: Checklist, workshop_id: str, area_id: str | None, asset_id: str | None
+    ) -> None:
+        """Refuse to start where a reading's limit is not set for the chosen asset or area."""
+        missing = checklist.with_limits(self._limits(workshop_id, area_id, asset_id)).limit_refs()
+        if not missing:
+            return
+        names = ", ".join(ref.name for ref in missing)
+        if any(ref.scope is LimitScope.AREA for ref in missing) and not area_id:
+            raise InspectionError(
+                f"pick the area: this checklist reads limits set per area ({names})"
+            )
+        where = asset_id if missing[0].scope is LimitScope.ASSET else area_id
+        raise InspectionError(f"the site file sets no {names} for {where}: ask HQ to add it")
 
     # -- walking -------------------------------------------------------------------------------
 
@@ -64,6 +100,7 @@ class InspectionService:
     ) -> Inspection:
         if checklist.asset_type and not asset_id:
             raise InspectionError("pick the equipment this checklist is run against")
+        self._check_limits(checklist, workshop_id, area_id, asset_id)
         inspection = Inspection(
             id=str(uuid.uuid4()),
             checklist_id=checklist.id,
@@ -166,8 +203,10 @@ class InspectionService:
         on_fail = item.on_fail
         finding = answer.finding or Finding()
         lang = "zh" if self.ws.store.get_meta("language") == "zh" else "en"
-        prompt = item.prompt.get(lang)
-        description = finding.description.strip() or prompt
+        worded = (
+            item.finding.get(lang) if item.finding else _NOT_OK[lang].format(item.prompt.get(lang))
+        )
+        description = finding.description.strip() or worded
         if failure.slot.tag:
             description = f"[{failure.slot.tag}] {description}"
         if answer.note.strip():
@@ -188,7 +227,7 @@ class InspectionService:
             "risk": (finding.risk or (on_fail.risk if on_fail else Risk.YELLOW)).value,
             "reference": item.reference,
             "suggested_fix": fix.get(lang) if fix else None,
-            "major_rule": on_fail.major_rule if on_fail else None,
+            "major_rule": on_fail.major_rule.label if on_fail and on_fail.major_rule else None,
             "photos": list(answer.photos),
             "deadline": deadline.isoformat(),
         }
