@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from inspect_app.loaders.checklist_loader import checklist_files
 from inspect_app.resources import demo_site_path, shipped_checklists_dir
 from inspect_app.server.accounts import Accounts
 from inspect_app.server.api import admin, blobs, devices, sync
@@ -55,7 +56,7 @@ def bootstrap(settings: Settings) -> tuple[HQ, Accounts]:
     hq.ensure_counter()
     if not hq.directory().sites:
         hq.publish_site((settings.site_file or demo_site_path()).read_text("utf-8"))
-        for path in sorted(shipped_checklists_dir().glob("*.yaml")):
+        for path in checklist_files([shipped_checklists_dir()]):
             hq.publish_checklist(path.read_text("utf-8"))
     return hq, Accounts(engine)
 
