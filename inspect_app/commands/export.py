@@ -1,5 +1,6 @@
-"""``inspect-app export ledger|report``: the hazard ledger as XLSX or CSV and an inspection report
-as PDF, from a device's data directory. Problems are one line on stderr and exit 1."""
+"""``inspect-app export ledger|statistics|report``: the hazard ledger as XLSX or CSV, the
+statistics form of a quarter or a year as XLSX, and an inspection report as PDF, from a device's
+data directory. Problems are one line on stderr and exit 1."""
 
 from __future__ import annotations
 
@@ -20,12 +21,23 @@ from inspect_app.store import StoreCorruptError, StoreLockedError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    group = subparsers.add_parser("export", help="export the hazard ledger or an inspection report")
+    group = subparsers.add_parser(
+        "export", help="export the hazard ledger, the statistics form or an inspection report"
+    )
     commands = group.add_subparsers(dest="export_command", metavar="WHAT", required=True)
     ledger = commands.add_parser("ledger", help="the hazard ledger (台账) as XLSX or CSV")
     ledger.add_argument("--format", choices=LEDGER_FORMATS, required=True)
     _add_common(ledger)
     ledger.set_defaults(handler=lambda args: _run(args, _ledger))
+    statistics = commands.add_parser(
+        "statistics", help="the statistics form (统计表) of a quarter or a year as XLSX"
+    )
+    statistics.add_argument(
+        "--period", required=True, metavar="PERIOD", help="a quarter (2026Q3) or a year (2026)"
+    )
+    statistics.add_argument("--format", choices=("xlsx",), default="xlsx")
+    _add_common(statistics)
+    statistics.set_defaults(handler=lambda args: _run(args, _statistics))
     report = commands.add_parser("report", help="an inspection report as PDF")
     report.add_argument("inspection_id", metavar="INSPECTION_ID")
     _add_common(report)
@@ -85,6 +97,14 @@ def _ledger(workspace: Workspace, args: argparse.Namespace, lang: str) -> str:
     data, count = documents.ledger(workspace, args.format, lang)
     args.output.write_bytes(data)
     return f"wrote {args.output}: {count} hazards"
+
+
+def _statistics(workspace: Workspace, args: argparse.Namespace, lang: str) -> str:
+    from inspect_app.exports import statistics  # openpyxl: only for an export
+
+    period = statistics.parse_period(args.period)
+    args.output.write_bytes(statistics.statistics(workspace, period, lang))
+    return f"wrote {args.output}: statistics of {statistics.period_label(period, lang)}"
 
 
 def _report(workspace: Workspace, args: argparse.Namespace, lang: str) -> str:

@@ -1,12 +1,15 @@
-"""The hazard ledger (隐患台账): one row per hazard, with places and people resolved to names from
-the site in the reader's language, written as XLSX or as a CSV that Excel opens in Chinese."""
+"""The hazard ledger (隐患排查治理台账): one row per hazard with what a ledger records (source,
+grade and the rule that graded it, the five fixes, funds planned and spent, original deadline and
+extensions, rectification, verification, reporting and supervision), places and people resolved
+to names from the site in the reader's language, written as XLSX or as a CSV that Excel opens in
+Chinese. Dates are the plant's days."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
@@ -14,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from inspect_app.core.hazard import Hazard, HazardEvent
+from inspect_app.core.rates import local, original_deadline
 from inspect_app.core.site import Site
 from inspect_app.core.workflow import CommandResult, CommandType
 from inspect_app.exports.words import words
@@ -21,10 +25,11 @@ from inspect_app.exports.words import words
 
 @dataclass(frozen=True)
 class Verification:
-    """How checking the rectification went so far."""
+    """How checking the rectification went so far, and who checked last."""
 
     passed: bool
     failures: int
+    by: str | None = None
 
     def label(self, vocabulary: Mapping[str, str]) -> str:
         if self.passed:
@@ -38,33 +43,46 @@ class Verification:
 
 def verification(timeline: Iterable[HazardEvent]) -> Verification:
     """Passed when the last applied verification passed and nothing reopened the hazard since."""
-    passed, failures = False, 0
+    passed, failures, by = False, 0, None
     for event in timeline:
         if event.result != CommandResult.APPLIED:
             continue
         if event.type == CommandType.VERIFY_PASS:
-            passed = True
+            passed, by = True, event.actor
         elif event.type == CommandType.VERIFY_FAIL:
-            passed, failures = False, failures + 1
+            passed, failures, by = False, failures + 1, event.actor
         elif event.type == CommandType.REOPEN:
             passed = False
-    return Verification(passed, failures)
+    return Verification(passed, failures, by)
 
 
 @dataclass(frozen=True)
 class LedgerRow:
+    number: int
     found_date: date
     place: str
     description: str
+    source: str
     grade: str
-    inspector: str
-    responsible: str
-    deadline: date
-    verification: str
-    closed_date: date | None
-    status: str
-    risk: str
+    major_rule: str
     category: str
+    inspector: str
+    measures: str
+    funds_planned: str
+    funds_spent: str
+    responsible: str
+    deadline: date  # the original one
+    extensions: int  # approved
+    final_deadline: date | None  # after the approved extensions
+    rectified_date: date | None
+    verifier: str
+    verification: str
+    opinion: str
+    status: str
+    closed_date: date | None
+    reported: str
+    supervised: str
+    risk: str
     hazard_id: str
     is_major: bool
 
@@ -76,20 +94,64 @@ class Column(NamedTuple):
 
 
 COLUMNS: tuple[Column, ...] = (
+    Column("number", "col.number", 6),
     Column("found_date", "col.found_date", 12),
     Column("place", "col.place", 30),
-    Column("description", "col.description", 50),
+    Column("description", "col.description", 40),
+    Column("source", "col.source", 24),
     Column("grade", "col.grade", 11),
+    Column("major_rule", "col.major_rule", 20),
+    Column("category", "col.category", 12),
     Column("inspector", "col.inspector", 10),
+    Column("measures", "col.measures", 30),
+    Column("funds_planned", "col.funds_planned", 14),
+    Column("funds_spent", "col.funds_spent", 14),
     Column("responsible", "col.responsible", 12),
     Column("deadline", "col.deadline", 12),
-    Column("verification", "col.verification", 22),
-    Column("closed_date", "col.closed_date", 12),
+    Column("extensions", "col.extensions", 8),
+    Column("final_deadline", "col.final_deadline", 12),
+    Column("rectified_date", "col.rectified_date", 12),
+    Column("verifier", "col.verifier", 10),
+    Column("verification", "col.verification", 20),
+    Column("opinion", "col.opinion", 30),
     Column("status", "col.status", 14),
-    Column("risk", "col.risk", 9),
-    Column("category", "col.category", 14),
+    Column("closed_date", "col.closed_date", 12),
+    Column("reported", "col.reported", 30),
+    Column("supervised", "col.supervised", 30),
+    Column("risk", "col.risk", 8),
     Column("hazard_id", "col.hazard_id", 38),
 )
+_WRAPPED = frozenset({"description", "measures", "opinion", "reported", "supervised"})
+
+
+def _day(timestamp: str | None) -> date | None:
+    return local(timestamp).date() if timestamp else None
+
+
+def _source(hazard: Hazard, vocabulary: Mapping[str, str]) -> str:
+    if not hazard.checklist_id:
+        return vocabulary["source.manual"]
+    parts = [hazard.checklist_id, hazard.item_id or ""]
+    tag = f" ({hazard.instance_tag})" if hazard.instance_tag else ""
+    return " / ".join(p for p in parts if p) + tag
+
+
+def _reported(hazard: Hazard, vocabulary: Mapping[str, str]) -> str:
+    if hazard.report is None:
+        return vocabulary["reporting.not_reported"] if hazard.is_major else ""
+    return vocabulary["reporting.reported"].format(
+        authority=hazard.report.authority, on=hazard.report.reported_on
+    )
+
+
+def _supervised(hazard: Hazard, vocabulary: Mapping[str, str]) -> str:
+    supervision = hazard.supervision
+    if supervision is None:
+        return ""
+    text = vocabulary["supervision.by"].format(body=supervision.body, deadline=supervision.deadline)
+    if supervision.signed_off_on:
+        text += vocabulary["supervision.signed_off"].format(on=supervision.signed_off_on)
+    return text
 
 
 def ledger_rows(
@@ -100,28 +162,44 @@ def ledger_rows(
 ) -> list[LedgerRow]:
     """The ledger in ``lang``, oldest finding first; ``timeline`` gives each hazard's events."""
     vocabulary = words(lang)
-    ordered = sorted(hazards, key=lambda h: (h.found_date(), h.found_at, h.id))
-    return [
-        LedgerRow(
-            found_date=hazard.found_date(),
-            place=site.place_name(hazard.workshop_id, hazard.area_id, hazard.asset_id, lang),
-            description=hazard.description,
-            grade=vocabulary[f"grade.{hazard.grade.value}"],
-            inspector=site.person_name(hazard.found_by, lang),
-            responsible=site.person_name(hazard.plan.responsible_id if hazard.plan else None, lang),
-            deadline=hazard.deadline_date(),
-            verification=verification(timeline(hazard.id)).label(vocabulary),
-            closed_date=datetime.fromisoformat(hazard.closed_at).date()
-            if hazard.closed_at
-            else None,
-            status=vocabulary[f"status.{hazard.status.value}"],
-            risk=vocabulary[f"risk.{hazard.risk.value}"],
-            category=vocabulary.get(f"category.{hazard.category}", hazard.category or ""),
-            hazard_id=hazard.id,
-            is_major=hazard.is_major,
+    ordered = sorted(hazards, key=lambda h: (local(h.found_at), h.id))
+    rows = []
+    for number, hazard in enumerate(ordered, start=1):
+        checked = verification(timeline(hazard.id))
+        extensions = hazard.approved_extensions
+        plan = hazard.plan
+        rows.append(
+            LedgerRow(
+                number=number,
+                found_date=local(hazard.found_at).date(),
+                place=site.place_name(hazard.workshop_id, hazard.area_id, hazard.asset_id, lang),
+                description=hazard.description,
+                source=_source(hazard, vocabulary),
+                grade=vocabulary[f"grade.{hazard.grade.value}"],
+                major_rule=hazard.major_rule or "",
+                category=vocabulary.get(f"category.{hazard.category}", hazard.category or ""),
+                inspector=site.person_name(hazard.found_by, lang),
+                measures=plan.measures if plan else "",
+                funds_planned=plan.funds if plan else "",
+                funds_spent=hazard.funds_spent or "",
+                responsible=site.person_name(plan.responsible_id if plan else None, lang),
+                deadline=original_deadline(hazard),
+                extensions=extensions,
+                final_deadline=hazard.deadline_date() if extensions else None,
+                rectified_date=_day(hazard.rectified_at),
+                verifier=site.person_name(hazard.verified_by or checked.by, lang),
+                verification=checked.label(vocabulary),
+                opinion=hazard.verification_opinion or "",
+                status=vocabulary[f"status.{hazard.status.value}"],
+                closed_date=_day(hazard.closed_at),
+                reported=_reported(hazard, vocabulary),
+                supervised=_supervised(hazard, vocabulary),
+                risk=vocabulary[f"risk.{hazard.risk.value}"],
+                hazard_id=hazard.id,
+                is_major=hazard.is_major,
+            )
         )
-        for hazard in ordered
-    ]
+    return rows
 
 
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -146,7 +224,7 @@ def write_ledger_xlsx(rows: Iterable[LedgerRow], path: Path, lang: str) -> None:
         for column, cell in zip(COLUMNS, sheet[sheet.max_row], strict=True):
             if isinstance(cell.value, date):
                 cell.number_format = _DATE_FORMAT
-            cell.alignment = Alignment(vertical="top", wrap_text=column.field == "description")
+            cell.alignment = Alignment(vertical="top", wrap_text=column.field in _WRAPPED)
             if row.is_major:
                 cell.fill = _MAJOR_FILL
     for index, column in enumerate(COLUMNS, start=1):
