@@ -16,6 +16,7 @@ sections:
       - id: has-sprinkler
         type: pass_fail
         prompt: Has sprinklers
+        finding: {en: No sprinklers, zh: 无喷淋}
         guidance: {en: Look up, zh: 抬头看}
         reference: NFPA 13
         required: true
@@ -24,9 +25,9 @@ sections:
           grade: major
           risk: red
           photo: required
-          deadline_days: 3
+          deadline_days: 0
           suggested_fix: Fit sprinklers
-          major_rule: GB 35181-2025 4.1
+          major_rule: {criterion: GB 45067-2024, clause: "5.7.4"}
       - id: valve
         type: pass_fail
         prompt: {en: Valve open}
@@ -36,7 +37,7 @@ sections:
         type: reading
         prompt: Earth resistance
         unit: Ω
-        pass_if: {min: 0, max: 4.5}
+        pass_if: {min: 0, max: {asset: max_earth}}
       - id: heat
         type: choice
         prompt: Heat

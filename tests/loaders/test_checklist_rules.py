@@ -13,6 +13,9 @@ from inspect_app.core.checklist import (
     Frequency,
     Grade,
     ItemType,
+    LimitRef,
+    LimitScope,
+    MajorRule,
     OnFail,
     PassIf,
     PhotoRule,
@@ -77,16 +80,18 @@ def test_a_full_checklist_loads_into_the_model() -> None:
         Grade.MAJOR,
         Risk.RED,
         PhotoRule.REQUIRED,
-        3,
+        0,
         sprinkler.on_fail.suggested_fix,
-        "GB 35181-2025 4.1",
+        MajorRule("GB 45067-2024", "5.7.4"),
     )
+    assert str(sprinkler.on_fail.major_rule) == "GB 45067-2024 5.7.4"
+    assert sprinkler.finding is not None and sprinkler.finding.get("zh") == "无喷淋"
     valve = checklist.item("valve")
     assert valve.show_if == ShowIf("has-sprinkler", ShowIfOperator.IN, ["pass", "na"])
     assert valve.required is False and valve.on_fail is None
     earth = checklist.item("earth")
     assert earth.type is ItemType.READING and earth.unit == "Ω"
-    assert earth.pass_if == PassIf(0, 4.5)
+    assert earth.pass_if == PassIf(0, LimitRef(LimitScope.ASSET, "max_earth"))
     heat = checklist.item("heat")
     assert [o.value for o in heat.options] == ["ok", "hot"] and heat.fail_on == ("hot",)
     assert heat.show_if == ShowIf("earth", ShowIfOperator.NOT_EQUALS, "0")
@@ -453,8 +458,8 @@ ITEM_RULES = [
         "9:62: on_fail.photo must be one of required, optional, none, not 'maybe'",
     ),
     (
-        "- {id: a, type: pass_fail, prompt: P, on_fail: {deadline_days: 0}}",
-        "9:70: on_fail.deadline_days must be 1 or more, not 0",
+        "- {id: a, type: pass_fail, prompt: P, on_fail: {deadline_days: -1}}",
+        "9:70: on_fail.deadline_days must be 0 or more, not -1",
     ),
     (
         "- {id: a, type: pass_fail, prompt: P, on_fail: {deadline_days: '7'}}",
@@ -465,8 +470,8 @@ ITEM_RULES = [
         "9:70: on_fail.suggested_fix has no language the app can show (needs one of en, zh)",
     ),
     (
-        "- {id: a, type: pass_fail, prompt: P, on_fail: {grade: major, rule: x}}",
-        "9:69: unknown key 'rule' in on_fail",
+        "- {id: a, type: pass_fail, prompt: P, on_fail: {grade: general, rule: x}}",
+        "9:71: unknown key 'rule' in on_fail",
     ),
     # show_if
     (

@@ -86,7 +86,7 @@ def test_a_valid_site_loads() -> None:
         (
             "roles: [workshop_head]",
             "roles: [workshop_haed]",
-            "9:35: person roles entry must be one of inspector, workshop_head, hq_admin, not 'workshop_haed' (did you mean 'workshop_head'?)",
+            "9:35: person roles entry must be one of inspector, workshop_head, hq_admin, safety_officer, principal, not 'workshop_haed' (did you mean 'workshop_head'?)",
         ),
         ("roles: [hq_admin]", "roles: []", "10:35: person roles must list at least one role"),
         (

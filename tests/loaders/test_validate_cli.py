@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from inspect_app.cli import main
 from inspect_app.loaders.checklist_loader import (
     LoadResult,
+    checklist_files,
     load_checklist_text,
     load_checklists,
 )
@@ -62,7 +63,7 @@ def test_shipped_checklists_and_demo_site_are_valid() -> None:
 
 
 def test_good_files_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
-    count = len(list(shipped_checklists_dir().glob("*.yaml")))
+    count = len(checklist_files([shipped_checklists_dir()]))
     assert main(["checklists", "validate"]) == 0
     assert capsys.readouterr().out == f"{count} checklists OK, 0 invalid\n"
     assert main(["site", "validate"]) == 0
@@ -84,9 +85,9 @@ def test_bad_files_give_one_line_each_and_the_rest_still_load(
         ":6:1: unknown key 'frequncy' in checklist (did you mean 'frequency'?)"
     )
     assert by_file["wrong-type.yaml"].endswith(":3:10: version must be a whole number, not 'two'")
-    assert by_file["duplicate-id.yaml"].endswith(":50:9: duplicate item id 'earth'")
+    assert by_file["duplicate-id.yaml"].endswith(":51:9: duplicate item id 'earth'")
     assert by_file["dangling-show-if.yaml"].endswith(
-        ":44:25: show_if points at unknown item 'earht' (did you mean 'earth'?)"
+        ":45:25: show_if points at unknown item 'earht' (did you mean 'earth'?)"
     )
     assert by_file["empty.yaml"].endswith(":1:1: the file is empty")
     assert by_file["junk.yaml"].endswith(": not a UTF-8 text file")

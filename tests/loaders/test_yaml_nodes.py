@@ -65,25 +65,25 @@ def test_tags_and_tagged_values_are_reported_not_raised(item: str, expected: str
 
 def test_merge_keys_work_and_the_mapping_own_keys_win() -> None:
     text = HEAD + (
-        "      - {id: a, type: pass_fail, prompt: P, on_fail: &major {grade: major, risk: red}}\n"
+        "      - {id: a, type: pass_fail, prompt: P, on_fail: &major {grade: general, risk: red}}\n"
         "      - {id: b, type: pass_fail, prompt: P, on_fail: {<<: *major, risk: orange}}\n"
         "      - {id: c, type: pass_fail, prompt: P, on_fail: {<<: [*major], photo: none}}\n"
     )
     checklist = load_checklist_text(text, "f.yaml").checklist
     assert checklist is not None
     b, c = checklist.item("b").on_fail, checklist.item("c").on_fail
-    assert (b.grade.value, b.risk.value) == ("major", "orange")
-    assert (c.grade.value, c.risk.value, c.photo.value) == ("major", "red", "none")
+    assert (b.grade.value, b.risk.value) == ("general", "orange")
+    assert (c.grade.value, c.risk.value, c.photo.value) == ("general", "red", "none")
 
 
 def test_a_mistake_in_a_merged_mapping_is_reported_once_where_it_is_written() -> None:
     text = HEAD + (
-        "      - {id: a, type: pass_fail, prompt: P, on_fail: &d {grade: major, colour: red}}\n"
+        "      - {id: a, type: pass_fail, prompt: P, on_fail: &d {grade: general, colour: red}}\n"
         "      - {id: b, type: pass_fail, prompt: P, on_fail: {<<: *d}}\n"
         "      - {id: c, type: pass_fail, prompt: P, on_fail: {<<: 3}}\n"
     )
     assert errors(text) == [
-        "f.yaml:9:72: unknown key 'colour' in on_fail",
+        "f.yaml:9:74: unknown key 'colour' in on_fail",
         "f.yaml:11:59: '<<' in on_fail must merge a mapping, such as *defaults",
     ]
 
