@@ -136,6 +136,7 @@ COLUMNS: tuple[tuple[str, Callable[[StatisticsRow], object]], ...] = (
     ("stats.majors_supervised", lambda r: r.majors_supervised),
 )
 HEADER_ROW = 3
+NO_RATE = "—"  # a rate over nothing
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _TOTAL_FILL = PatternFill("solid", fgColor="FFF2CC")
 
@@ -184,8 +185,9 @@ def write_statistics_xlsx(
     for row in rows:
         sheet.append([_cell(value(row)) for _, value in COLUMNS])
         for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, float):
+            if isinstance(cell.value, float) or cell.value == NO_RATE:
                 cell.number_format = "0.0%"
+                cell.alignment = Alignment(horizontal="right")
             elif isinstance(cell.value, Decimal):
                 cell.number_format = "#,##0"
             if row is rows[-1]:
@@ -204,7 +206,7 @@ def write_statistics_xlsx(
 
 def _cell(value: object) -> object:
     if isinstance(value, Rate):
-        return "—" if value.value is None else value.value
+        return NO_RATE if value.value is None else value.value
     return value
 
 
