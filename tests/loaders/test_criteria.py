@@ -108,7 +108,7 @@ def test_a_reading_names_an_area_limit_and_an_asset_limit_needs_an_asset_checkli
         "{id: a, type: reading, prompt: P, unit: MPa, pass_if: {max: {asset: max_pressure}}}"
     ) == ["f.yaml:9:69: an asset limit needs a checklist with an asset_type"]
     assert errors("{id: a, type: reading, prompt: P, unit: lx, pass_if: {min: {area: Lux!}}}") == [
-        "f.yaml:9:67: pass_if.min limit 'Lux!' must be a-z, 0-9 and '_'"
+        "f.yaml:9:75: pass_if.min limit 'Lux!' must be a-z, 0-9 and '_'"
     ]
 
 

@@ -93,9 +93,7 @@ def test_enums_are_the_models() -> None:
         assert sorted(values) == sorted(e.value for e in enum), enum.__name__
 
 
-@pytest.mark.parametrize(
-    "path", checklist_files([shipped_checklists_dir()]), ids=lambda p: p.name
-)
+@pytest.mark.parametrize("path", checklist_files([shipped_checklists_dir()]), ids=lambda p: p.name)
 def test_shipped_checklists_satisfy_the_schema(path) -> None:  # type: ignore[no-untyped-def]
     VALIDATOR.validate(yaml.safe_load(path.read_text("utf-8")))
 
