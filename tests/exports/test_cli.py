@@ -60,9 +60,9 @@ def device(tmp_path: Path) -> Device:
         ("p-wang", CommandType.ASSIGN_FIVE_FIXES, plan),
         ("p-zhao", CommandType.START_RECTIFICATION, {}),
         ("p-zhao", CommandType.SUBMIT_RECTIFIED, after),
-        ("p-li", CommandType.VERIFY_FAIL, {"reason": "仍在红区"}),
+        ("p-li", CommandType.VERIFY_FAIL, {"opinion": "仍在红区"}),
         ("p-zhao", CommandType.SUBMIT_RECTIFIED, after),
-        ("p-li", CommandType.VERIFY_PASS, {}),
+        ("p-li", CommandType.VERIFY_PASS, {"opinion": "指针在绿区"}),
     ]:
         _act(ws, person, gauge.id, action, payload)
     ws.sign_in("p-li")
@@ -88,33 +88,38 @@ def test_ledger_xlsx(device: Device, tmp_path: Path, capsys: pytest.CaptureFixtu
     )
     assert capsys.readouterr().out == f"wrote {out}: 2 hazards\n"
     sheet = load_workbook(out).active
-    rows = {row[12]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
-    gauge = next(row for row in rows.values() if "F-12" in row[2])
-    assert gauge[:9] == (
+    header = [cell.value for cell in sheet[1]]
+    rows = [
+        dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    gauge = next(row for row in rows if "F-12" in row["隐患描述"])
+    assert [gauge[h] for h in ("发现日期", "隐患部位", "隐患描述", "隐患等级", "检查人")] == [
         datetime(2026, 11, 22),
         "冲压车间 / 1号冲压线",
         "[F-12] Gauge in red, cylinder empty",
         "一般隐患",
         "李明",
+    ]
+    assert [gauge[h] for h in ("整改责任人", "整改期限", "验收结果", "销号日期")] == [
         "赵磊",
         datetime(2026, 11, 25),
         "验收通过（此前1次未通过）",
         datetime(2026, 11, 22),
-    )
-    door = next(row for row in rows.values() if "Door 3" in row[2])
-    assert (door[3], door[5], door[7], door[8], door[9]) == (
-        "重大隐患",
+    ]
+    door = next(row for row in rows if "Door 3" in row["隐患描述"])
+    assert [door[h] for h in ("隐患等级", "整改责任人", "验收结果", "销号日期", "状态")] == [
+        "一般隐患",
         None,
         "待验收",
         None,
         "已登记",
-    )
+    ]
 
 
 def test_ledger_csv_in_the_device_language(device: Device, tmp_path: Path) -> None:
     out = tmp_path / "ledger.csv"
     assert _export("ledger", "--data", device.data, "--format", "csv", "-o", out) == 0
-    assert out.read_text("utf-8-sig").startswith("Found date,Place,Description,")
+    assert out.read_text("utf-8-sig").startswith("No.,Found date,Place,Description,")
 
 
 def test_report(device: Device, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
