@@ -244,7 +244,7 @@ def rectification_figures(
     counts, among the hazards found or due in it, those rectified since."""
     moment = _as_instant(as_of, period)
     tallies: dict[Grade, Counter[str]] = {grade: Counter() for grade in Grade}
-    for hazard in hazards:
+    for hazard in hazards if moment > period.begins else ():  # a period not begun is empty
         if hazard.status is not HazardStatus.VOIDED:
             tallies[hazard.grade].update(_count(hazard, period, moment))
     return RectificationFigures(

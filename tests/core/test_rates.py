@@ -207,6 +207,8 @@ def test_empty_period_has_no_rate() -> None:
     figures = rectification_figures([], Period.month(2026, 2))
     assert figures.overall.value is None and figures.overall.percent() == "—"
     assert figures.on_time.percent() == "—"
+    before = rectification_figures(worked_month(), Period.month(2026, 12), date(2026, 11, 30))
+    assert before.total == Counts()
 
 
 @pytest.mark.parametrize(
