@@ -170,6 +170,16 @@ class InspectionService:
         photos = tuple(p for p in current.photos if p != sha256)
         return self.answer(inspection, replace(current, photos=photos))
 
+    def discard_draft(self, inspection_id: str) -> None:
+        """Throw away an inspection that was never submitted: it was never queued, so HQ never
+        hears of it. The device no longer has it open."""
+        if self.get(inspection_id).is_submitted:
+            raise InspectionError("a submitted inspection cannot be discarded")
+        with self.ws.store.transaction() as tx:
+            tx.remove_inspection(inspection_id, list(self.ws.store.answers(inspection_id)))
+        if self.ws.settings.open_inspection == inspection_id:
+            self.ws.settings.open_inspection = None
+
     # -- finishing -----------------------------------------------------------------------------
 
     def submit(self, inspection: Inspection, signed_by: str) -> Submission:

@@ -10,11 +10,14 @@ from inspect_app.core.hazard import Hazard
 from inspect_app.core.site import Person
 from inspect_app.services.catalog import Catalog
 from inspect_app.services.clock import Clock, system_clock, timestamp
+from inspect_app.services.settings import DeviceSettings
 from inspect_app.store import LocalStore
 
 DEVICE_ID = "device_id"
 USER_ID = "user_id"
 COMMAND_SEQ = "command_seq"
+#: Who the device is signed in as when the person tries the demo plant.
+DEMO_INSPECTOR = "p-li"
 
 
 class NotSignedInError(Exception):
@@ -43,6 +46,10 @@ class Workspace:
         return str(self.store.get_meta(DEVICE_ID))
 
     @property
+    def settings(self) -> DeviceSettings:
+        return DeviceSettings(self.store)
+
+    @property
     def user(self) -> Person:
         user_id = self.store.get_meta(USER_ID)
         person = self.catalog.person(user_id) if user_id else None
@@ -63,6 +70,13 @@ class Workspace:
             raise KeyError(f"no person {person_id!r} in the site data")
         self.store.set_meta(USER_ID, person_id)
         return person
+
+    def try_demo(self) -> None:
+        """The person chose the demo plant: say so in the settings, and sign in its inspector
+        unless someone is signed in already."""
+        self.settings.demo = True
+        if self.user_or_none is None:
+            self.sign_in(DEMO_INSPECTOR)
 
     def now(self) -> str:
         return timestamp(self.clock)

@@ -115,6 +115,13 @@ class Transaction:
     def put_answer(self, inspection_id: str, key: str, doc: dict[str, Any]) -> None:
         self._put(_answers_partition(inspection_id), "answers", _key(key), doc)
 
+    def remove_inspection(self, inspection_id: str, answer_keys: list[str]) -> None:
+        """Remove an inspection header and these answers of it."""
+        partition = _answers_partition(inspection_id)
+        for key in answer_keys:
+            self._add(partition, "answers", REMOVE, _key(key))
+        self._add(INDEX, "inspections", REMOVE, inspection_id)
+
     def put_hazard(self, doc: dict[str, Any]) -> None:
         hazard_id = _key(doc["id"])
         self._put(f"hazards/{hazard_shard(hazard_id)}", "hazards", hazard_id, doc)

@@ -1,5 +1,6 @@
-"""The Flet app shell: theme, bundled CJK font, navigation (bottom bar on phones, rail on tablets
-and desktops), and the views. Views are thin: state lives in services and view-models."""
+"""The Flet app shell: theme, bundled CJK font, routes (Back goes to the screen before),
+navigation (bottom bar on phones, rail on tablets and desktops), the first run, and the views.
+Views are thin: state lives in services and view-models."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from inspect_app.exports import ExportError
 from inspect_app.exports.fonts import FontNotFoundError, MissingGlyphsError
 from inspect_app.photos import PhotoError
 from inspect_app.services.bootstrap import default_data_dir, open_workspace
+from inspect_app.services.inspections import InspectionError, InspectionService
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.background import BackgroundSync
 from inspect_app.sync.client import connection
@@ -24,13 +26,15 @@ from inspect_app.ui.camera import camera_available, capture_photo
 from inspect_app.ui.i18n import Translator, language_from_locale
 from inspect_app.ui.viewmodels.dashboard import DashboardModel
 from inspect_app.ui.viewmodels.hazards import HazardListModel, HazardScreen
-from inspect_app.ui.views import hazards, home, inspect, settings, sync
-from inspect_app.ui.views.widgets import FONT_FAMILY
+from inspect_app.ui.viewmodels.walk import WalkViewModel
+from inspect_app.ui.views import first_run, hazards, home, inspect, settings, sync
+from inspect_app.ui.views.widgets import FONT_FAMILY, MIN_TOUCH, big_button
 
 ASSETS = Path(__file__).with_name("assets")
 CJK_FONT = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
 PHONE_MAX_WIDTH = 600
-LANGUAGE = "language"
+#: Screens remembered for Back.
+MAX_HISTORY = 50
 
 
 def prepare_assets() -> Path:
@@ -43,24 +47,38 @@ def prepare_assets() -> Path:
 
 
 class Shell:
-    """Owns the page layout and which view shows; views call ``render`` after changing state."""
+    """Owns the page layout, the route and which screen shows; screens call ``go`` to move to
+    another route and ``render`` after changing state.
+
+    Routes: ``/``, ``/inspect`` (start), ``/inspect/<id>`` (the walk), ``/inspect/<id>/summary``,
+    ``/hazards``, ``/hazards/<id>``, ``/sync``, ``/settings``. The shell keeps the screens
+    visited; the one before is a view under the current one, so browser Back, Android Back and
+    the app bar's arrow all go back to it."""
 
     DESTINATIONS = (
-        ("home", ft.Icons.HOME_OUTLINED, ft.Icons.HOME, "nav.home"),
-        ("inspect", ft.Icons.FACT_CHECK_OUTLINED, ft.Icons.FACT_CHECK, "nav.inspect"),
-        ("hazards", ft.Icons.WARNING_AMBER_OUTLINED, ft.Icons.WARNING, "nav.hazards"),
-        ("sync", ft.Icons.SYNC, ft.Icons.SYNC, "nav.sync"),
-        ("settings", ft.Icons.SETTINGS_OUTLINED, ft.Icons.SETTINGS, "nav.settings"),
+        ("/", ft.Icons.HOME_OUTLINED, ft.Icons.HOME, "nav.home"),
+        ("/inspect", ft.Icons.FACT_CHECK_OUTLINED, ft.Icons.FACT_CHECK, "nav.inspect"),
+        ("/hazards", ft.Icons.WARNING_AMBER_OUTLINED, ft.Icons.WARNING, "nav.hazards"),
+        ("/sync", ft.Icons.SYNC, ft.Icons.SYNC, "nav.sync"),
+        ("/settings", ft.Icons.SETTINGS_OUTLINED, ft.Icons.SETTINGS, "nav.settings"),
     )
 
     def __init__(self, page: ft.Page, workspace: Workspace, default_lang: str = "en") -> None:
         self.page = page
         self.ws = workspace
-        self.t = Translator(workspace.store.get_meta(LANGUAGE) or default_lang)
-        self.current = "home"
-        self.open_inspection: str | None = None
+        self.settings = workspace.settings
+        self.t = Translator(self.settings.language or default_lang)
+        self.route = "/"
+        #: The routes visited, oldest first; the last is the one shown.
+        self.history: list[str] = ["/"]
         self.body = ft.Container(expand=True, padding=ft.Padding.all(12))
+        # Kept across renders: a new View each time would rebuild the screen on the device and
+        # take the focus from the field being typed in.
+        self._top = ft.View(route="/", padding=0, bgcolor=ft.Colors.WHITE)
+        self._below = ft.View(route="/", padding=0, bgcolor=ft.Colors.WHITE)
         self.background_sync: BackgroundSync | None = None
+        #: The sync runs finished when Sync now was tapped; until one more has, it is running.
+        self.sync_asked: int | None = None
         self.hazard_screen = HazardScreen()
         self._hazard_list: HazardListModel | None = None
         self._dashboard: DashboardModel | None = None
@@ -80,6 +98,108 @@ class Shell:
     def wide(self) -> bool:
         return (self.page.width or 0) >= PHONE_MAX_WIDTH
 
+    @property
+    def first_run(self) -> bool:
+        """Neither enrolled with HQ nor trying the demo: the person chooses first."""
+        return connection(self.ws) is None and not self.settings.demo
+
+    @property
+    def demo(self) -> bool:
+        return self.settings.demo and connection(self.ws) is None
+
+    # -- routes --------------------------------------------------------------------------------
+
+    @property
+    def section(self) -> str:
+        """The destination the route belongs to: "/", "/inspect", "/hazards", ..."""
+        parts = _parts(self.route)
+        return f"/{parts[0]}" if parts else "/"
+
+    @property
+    def open_inspection(self) -> str | None:
+        """The inspection the route shows (``/inspect/<id>``)."""
+        parts = _parts(self.route)
+        return parts[1] if len(parts) > 1 and parts[0] == "inspect" else None
+
+    def start(self, route: str) -> None:
+        """The session's first route (the address typed, or reloaded): the screens above it are
+        put under it, so Back leads up; Home resumes the inspection left open."""
+        route = _known(route)
+        open_one = self.settings.open_inspection
+        if route == "/" and open_one and self.ws.store.get_inspection(open_one):
+            route = f"/inspect/{open_one}"
+        self.history = [*_ancestors(route), route]
+        self.route = route
+        self._enter(route)
+        self.page.on_route_change = self._route_changed
+        self.page.on_view_pop = lambda _: self.back()
+
+    def go(self, route: str) -> None:
+        """Show ``route``: the screen changes now, the address bar follows."""
+        self._arrive(_known(route))
+        self.render()
+        self.page.run_task(self.page.push_route, self.route)
+
+    def back(self) -> None:
+        if len(self.history) > 1:
+            self.go(self.history[-2])
+
+    def _route_changed(self, e: ft.RouteChangeEvent) -> None:
+        # The address bar's Back or Forward, or the echo of ``go``.
+        if _known(e.route) != self.route:
+            self._arrive(_known(e.route))
+            self.render()
+
+    def _arrive(self, route: str) -> None:
+        if len(self.history) > 1 and self.history[-2] == route:
+            self.history.pop()
+        elif self.history[-1] != route:
+            self.history = [*self.history, route][-MAX_HISTORY:]
+        self.route = route
+        self._enter(route)
+
+    def _enter(self, route: str) -> None:
+        """Make the state match a route arrived at (the route wins over what was shown)."""
+        parts = _parts(route)
+        if parts[:1] == ["hazards"]:
+            wanted = parts[1] if len(parts) > 1 else None
+            if self.hazard_screen.open_hazard != wanted:
+                self.hazard_screen.open(wanted)
+        elif parts[:1] == ["inspect"] and len(parts) > 1:
+            screen = self.walk_screen(parts[1])
+            if screen is not None:
+                screen.show_summary(parts[2:] == ["summary"])
+
+    def walk_screen(self, inspection_id: str) -> inspect.WalkScreen | None:
+        """The walk through ``inspection_id``, kept while it shows; None if there is none."""
+        screen = self.walk
+        if (
+            screen is None
+            or screen.vm.inspection.id != inspection_id
+            or screen.vm.lang != self.lang
+        ):
+            try:
+                vm = WalkViewModel(InspectionService(self.ws), inspection_id, self.lang)
+            except InspectionError:
+                return None
+            screen = self.walk = inspect.WalkScreen(self, vm)
+            if not vm.inspection.is_submitted:
+                self.settings.open_inspection = inspection_id
+        return screen
+
+    def _shown_route(self) -> str:
+        """The route of what the screen shows now (a hazard opened, the walk at its summary)."""
+        if self.section == "/hazards":
+            hazard = self.hazard_screen.open_hazard
+            return f"/hazards/{hazard}" if hazard else "/hazards"
+        inspection = self.open_inspection
+        if inspection and self.walk is not None and self.walk.vm.inspection.id == inspection:
+            summary = self.walk.vm.step.kind == "summary"
+            return f"/inspect/{inspection}" + ("/summary" if summary else "")
+        return self.route
+
+    # -- sync ----------------------------------------------------------------------------------
+
     def follow_sync(self, background: BackgroundSync) -> None:
         """Show a running sync as it goes: the worker reports from its thread, and the view is
         redrawn on this session's event loop."""
@@ -93,7 +213,7 @@ class Shell:
             self._unsubscribe = None
 
     def _on_sync_progress(self, _: SyncProgress) -> None:
-        if self.current not in ("sync", "home") or connection(self.ws) is None:
+        if self.section not in ("/sync", "/") or connection(self.ws) is None:
             return
         try:
             self.page.run_task(self._redraw)
@@ -103,6 +223,30 @@ class Shell:
     async def _redraw(self) -> None:
         self.render()
 
+    def sync_now(self) -> None:
+        if self.background_sync is not None:
+            self.sync_asked = self.background_sync.trigger()
+        self.render()
+
+    @property
+    def syncing(self) -> bool:
+        """A sync runs, or one was asked for and has not finished yet."""
+        background = self.background_sync
+        if background is None:
+            return False
+        asked = self.sync_asked is not None and not background.wait_for(self.sync_asked, 0)
+        return background.running or asked
+
+    # -- moving between screens ----------------------------------------------------------------
+
+    def start_checklist(
+        self, checklist_id: str, workshop: str | None, asset: str | None = None
+    ) -> None:
+        """The start screen with this checklist, workshop and equipment chosen."""
+        self.start_state.clear()
+        self.start_state.update(checklist=checklist_id, workshop=workshop, asset=asset)
+        self.go("/inspect")
+
     def inspect_asset(self, asset: Equipment) -> None:
         """Start screen with the checklist for this kind of equipment, its workshop and it
         chosen: one tap from a certificate warning to checking the asset."""
@@ -111,16 +255,21 @@ class Shell:
         )
         self.start_state.clear()
         if checklist is not None:
-            self.start_state.update(
-                checklist=checklist.id, workshop=asset.workshop, asset=asset.asset_id
-            )
-        self.open_inspection = None
-        self.navigate("inspect")
+            self.start_checklist(checklist.id, asset.workshop, asset.asset_id)
+        else:
+            self.go("/inspect")
+
+    def open_inspection_tab(self) -> None:
+        """The Inspect tab: back to the inspection left open, else the start screen."""
+        open_one = self.settings.open_inspection
+        if open_one and self.ws.store.get_inspection(open_one):
+            self.go(f"/inspect/{open_one}")
+        else:
+            self.go("/inspect")
 
     def open_hazard(self, hazard_id: str) -> None:
         self.hazard_screen.mode = "list"
-        self.hazard_screen.open(hazard_id)
-        self.navigate("hazards")
+        self.go(f"/hazards/{hazard_id}")
 
     def sign_in(self, person_id: str) -> None:
         """Another person takes the device: their own view of the hazards starts afresh. An
@@ -132,6 +281,10 @@ class Shell:
         self.hazard_screen = HazardScreen(mode=self.hazard_screen.mode)
         self.render()
         self.toast(self.t("home.who", name=person.name.get(self.lang)))
+
+    def try_demo(self) -> None:
+        self.ws.try_demo()
+        self.go("/")
 
     def hazard_list(self) -> HazardListModel:
         """The hazards list with its filters, kept while the same person uses the app."""
@@ -193,13 +346,8 @@ class Shell:
         self.toast(self.t("export.done", name=file_name))
 
     def set_language(self, lang: str) -> None:
-        self.ws.store.set_meta(LANGUAGE, lang)
+        self.settings.language = lang
         self.t = Translator(lang)
-        self.render()
-
-    def navigate(self, destination: str, inspection_id: str | None = None) -> None:
-        self.current = destination
-        self.open_inspection = inspection_id
         self.render()
 
     def toast(self, text: str, error: bool = False) -> None:
@@ -209,26 +357,78 @@ class Shell:
             )
         )
 
+    def confirm(
+        self, title: str, body: str, keep: str, act: str, on_act: Callable[[], None]
+    ) -> None:
+        """Ask before something that cannot be undone; ``on_act`` runs only on ``act``."""
+
+        def acted(_: ft.Event) -> None:
+            self.page.pop_dialog()
+            on_act()
+
+        self.page.show_dialog(
+            ft.AlertDialog(
+                modal=True,
+                title=ft.Text(title),
+                content=ft.Text(body, size=16),
+                actions=[
+                    big_button(keep, lambda _: self.page.pop_dialog(), selected=False),
+                    big_button(act, acted, colour=ft.Colors.RED_800),
+                ],
+            )
+        )
+
     def run_blocking(self, fn: Callable, *args: object):  # type: ignore[no-untyped-def]
         return asyncio.to_thread(fn, *args)
 
-    def _view(self) -> ft.Control:
-        if self.current == "inspect":
+    # -- drawing -------------------------------------------------------------------------------
+
+    def _screen(self) -> ft.Control:
+        if self.first_run:
+            return first_run.build(self)
+        section = self.section
+        if section == "/inspect":
             return inspect.build(self)
-        if self.current == "settings":
+        if section == "/settings":
             return settings.build(self)
-        if self.current == "hazards":
+        if section == "/hazards":
             return hazards.build(self)
-        if self.current == "sync":
+        if section == "/sync":
             return sync.build(self)
         return home.build(self)
 
-    def render(self) -> None:
-        index = [d[0] for d in self.DESTINATIONS].index(self.current)
-        self.page.title = self.t("app.title")
-        self.body.content = self._view()
+    def _app_bar(self) -> ft.AppBar:
+        back: ft.Control | None = None
+        if len(self.history) > 1 and not self.first_run:
+            back = ft.IconButton(
+                ft.Icons.ARROW_BACK, tooltip=self.t("nav.previous"), on_click=lambda _: self.back()
+            )
+        actions: list[ft.Control] = []
+        if self.demo:
+            actions.append(
+                ft.Container(
+                    ft.Text(self.t("demo.label"), color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD),
+                    bgcolor=ft.Colors.DEEP_ORANGE_800,
+                    border_radius=14,
+                    padding=ft.Padding.symmetric(horizontal=12, vertical=4),
+                    margin=ft.Margin.only(right=12),
+                )
+            )
+        return ft.AppBar(
+            leading=back,
+            automatically_imply_leading=False,
+            title=ft.Text(self.t("app.title"), size=18),
+            actions=actions,
+            toolbar_height=MIN_TOUCH,
+            bgcolor=ft.Colors.INDIGO_50,
+        )
+
+    def _navigation(self) -> tuple[ft.Control | None, ft.NavigationBar | None]:
+        """The rail (tablets, desktops) or the bottom bar (phones); none on the first run."""
+        if self.first_run:
+            return None, None
+        index = [d[0] for d in self.DESTINATIONS].index(self.section)
         if self.wide:
-            self.page.navigation_bar = None
             rail = ft.NavigationRail(
                 selected_index=index,
                 label_type=ft.NavigationRailLabelType.ALL,
@@ -239,28 +439,83 @@ class Shell:
                     )
                     for _, icon, selected, key in self.DESTINATIONS
                 ],
-                on_change=lambda e: self.navigate(self.DESTINATIONS[e.control.selected_index][0]),
+                on_change=lambda e: self._tab(e.control.selected_index),
             )
-            self.page.controls[:] = [
-                ft.Row(
-                    [rail, ft.VerticalDivider(width=1), self.body],
-                    expand=True,
-                    vertical_alignment=ft.CrossAxisAlignment.START,
-                )
-            ]
+            return rail, None
+        bar = ft.NavigationBar(
+            selected_index=index,
+            destinations=[
+                ft.NavigationBarDestination(icon=icon, selected_icon=selected, label=self.t(key))
+                for _, icon, selected, key in self.DESTINATIONS
+            ],
+            on_change=lambda e: self._tab(e.control.selected_index),
+        )
+        return None, bar
+
+    def _tab(self, index: int) -> None:
+        route = self.DESTINATIONS[index][0]
+        if route == "/inspect":
+            self.open_inspection_tab()
         else:
-            self.page.navigation_bar = ft.NavigationBar(
-                selected_index=index,
-                destinations=[
-                    ft.NavigationBarDestination(
-                        icon=icon, selected_icon=selected, label=self.t(key)
-                    )
-                    for _, icon, selected, key in self.DESTINATIONS
-                ],
-                on_change=lambda e: self.navigate(self.DESTINATIONS[e.control.selected_index][0]),
+            self.go(route)
+
+    def render(self) -> None:
+        self.page.title = self.t("app.title")
+        self.body.content = self._screen()
+        shown = self._shown_route()
+        if shown != self.route:  # a hazard opened or closed, the walk reached its summary
+            self._arrive(shown)
+            self.page.run_task(self.page.push_route, shown)
+        rail, bar = self._navigation()
+        self._top.route = self.route
+        self._top.appbar = self._app_bar()
+        self._top.navigation_bar = bar
+        self._top.controls = [
+            ft.Row(
+                [rail, ft.VerticalDivider(width=1), self.body],
+                expand=True,
+                vertical_alignment=ft.CrossAxisAlignment.START,
             )
-            self.page.controls[:] = [self.body]
+            if rail
+            else self.body
+        ]
+        views = [self._top]
+        if len(self.history) > 1 and not self.first_run:
+            self._below.route = self.history[-2]
+            views.insert(0, self._below)
+        if list(self.page.views) != views:
+            self.page.views[:] = views
         self.page.update()
+
+
+def _parts(route: str) -> list[str]:
+    return [p for p in route.split("?")[0].split("/") if p]
+
+
+def _known(route: str) -> str:
+    """``route`` when the app has such a screen, else Home."""
+    parts = _parts(route)
+    if not parts:
+        return "/"
+    if parts[0] in ("sync", "settings") and len(parts) == 1:
+        return route
+    if parts[0] == "hazards" and len(parts) <= 2:
+        return "/" + "/".join(parts)
+    if parts[0] == "inspect" and (len(parts) <= 2 or parts[2:] == ["summary"]):
+        return "/" + "/".join(parts)
+    return "/"
+
+
+def _ancestors(route: str) -> list[str]:
+    """The screens above ``route``, outermost first: where Back leads from it."""
+    parts = _parts(route)
+    if not parts:
+        return []
+    if parts[0] == "hazards" and len(parts) > 1:
+        return ["/", "/hazards"]
+    if parts[0] == "inspect" and len(parts) > 2:
+        return ["/", f"/inspect/{parts[1]}"]
+    return ["/"]
 
 
 def make_main(data_dir: Path) -> Callable[[ft.Page], Awaitable[None]]:
@@ -292,11 +547,7 @@ def make_main(data_dir: Path) -> Callable[[ft.Page], Awaitable[None]]:
         workspace, background = await opened_workspace()
         shell = Shell(page, workspace, await device_language(page))
         shell.follow_sync(background)
-        if workspace.user_or_none is None:
-            workspace.sign_in("p-li")
-        inspection = workspace.store.get_meta("open_inspection")
-        if inspection:
-            shell.current, shell.open_inspection = "inspect", inspection
+        shell.start(page.route)
         page.on_resize = lambda _: shell.render()
         shell.render()
 

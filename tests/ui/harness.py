@@ -17,6 +17,7 @@ from PIL import Image, ImageStat
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from inspect_app.services.bootstrap import open_workspace
 from tests.support.services import free_port, wait_until
 
 PHONE = {"width": 412, "height": 860}
@@ -61,8 +62,24 @@ def _serving(url: str) -> bool:
         return False
 
 
+def choose_demo(data_dir: Path) -> None:
+    """Put the device in demo mode, as "Try the demo plant" on the first run does (p-li signed
+    in unless someone is already)."""
+    ws = open_workspace(data_dir)
+    try:
+        ws.try_demo()
+    finally:
+        ws.store.close()
+
+
 @contextmanager
-def running_app(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+def running_app(
+    data_dir: Path, env: dict[str, str] | None = None, demo: bool = True
+) -> Iterator[str]:
+    """The app in web mode on ``data_dir``; in demo mode unless ``demo`` is False (then a device
+    not enrolled opens on the first-run screen)."""
+    if demo:
+        choose_demo(data_dir)
     port = free_port()
     process = subprocess.Popen(
         [
@@ -103,7 +120,10 @@ def open_app(page: Page, url: str) -> None:
     home = home.or_(page.get_by_role("button", name="Home Tab")).or_(
         page.get_by_role("button", name="首页 Tab")
     )
-    home.first.wait_for(timeout=60_000)
+    first_run = page.get_by_role("button", name="Try the demo plant").or_(
+        page.get_by_role("button", name="试用演示工厂")
+    )
+    home.or_(first_run).first.wait_for(timeout=60_000)
 
 
 class AppDriver:

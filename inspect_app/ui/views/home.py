@@ -1,4 +1,5 @@
-"""Home: in progress, due checklists, open hazards by grade, sync state, certificate findings."""
+"""Home: in progress (each opens its walk, or is discarded after a confirm), due checklists (each
+starts that checklist there), open hazards by grade, sync state, certificate findings."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from inspect_app.core.site import CertificateStatus
-from inspect_app.ui.viewmodels.home import summarize
-from inspect_app.ui.views.widgets import card, heading
+from inspect_app.services.inspections import InspectionService
+from inspect_app.ui.viewmodels.home import Draft, age, summarize
+from inspect_app.ui.views.widgets import MIN_TOUCH, card, heading
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell
@@ -18,24 +20,45 @@ def build(shell: Shell) -> ft.Control:
     t, ws = shell.t, shell.ws
     summary = summarize(ws)
     lang = shell.lang
+    now = ws.clock()
+    site = ws.catalog.site
     progress_rows = [
         ft.ListTile(
             leading=ft.Icon(ft.Icons.PLAY_CIRCLE, color=ft.Colors.INDIGO_700),
-            title=ft.Text(
-                ws.catalog.get(h["checklist_id"], h["checklist_version"]).title.get(lang)
+            title=ft.Text(d.checklist.title.get(lang), weight=ft.FontWeight.W_600),
+            subtitle=ft.Text(
+                "\n".join(
+                    (
+                        site.place_name(d.workshop_id, d.area_id, d.asset_id, lang),
+                        t("home.draft_progress", done=d.answered, total=d.total)
+                        + " · "
+                        + t(f"home.started_{unit}", n=n),
+                    )
+                )
             ),
-            subtitle=ft.Text(h["started_at"][:16].replace("T", " ")),
-            on_click=lambda _, i=h["id"]: shell.navigate("inspect", i),
+            trailing=ft.IconButton(
+                ft.Icons.DELETE_OUTLINE,
+                tooltip=t("home.discard"),
+                icon_color=ft.Colors.RED_800,
+                on_click=lambda _, d=d: _discard(shell, d),
+            ),
+            min_height=MIN_TOUCH,
+            on_click=lambda _, i=d.id: shell.go(f"/inspect/{i}"),
         )
-        for h in summary.in_progress
+        for d in summary.in_progress
+        for unit, n in [age(d.started_at, now)]
     ] or [ft.Text(t("home.nothing"))]
     due_rows = [
         ft.ListTile(
             leading=ft.Icon(ft.Icons.EVENT_NOTE),
-            title=ft.Text(c.title.get(lang)),
-            on_click=lambda _: shell.navigate("inspect"),
+            title=ft.Text(d.checklist.title.get(lang)),
+            subtitle=ft.Text(site.place_name(d.workshop_id, None, d.asset_id, lang)),
+            min_height=MIN_TOUCH,
+            on_click=lambda _, d=d: shell.start_checklist(
+                d.checklist.id, d.workshop_id, d.asset_id
+            ),
         )
-        for c in summary.due
+        for d in summary.due
     ] or [ft.Text(t("home.nothing"))]
     certificates = [
         ft.ListTile(
@@ -68,7 +91,12 @@ def build(shell: Shell) -> ft.Control:
     sync = ft.Column(
         [
             ft.Text(t("home.pending", n=summary.pending), size=16),
-            ft.Text(t("home.last_sync", at=(summary.last_sync or t("home.never"))[:16])),
+            ft.Text(
+                t(
+                    "home.last_sync",
+                    at=(summary.last_sync or "")[:16].replace("T", " ") or t("home.never"),
+                )
+            ),
         ]
     )
     user = ws.user_or_none
@@ -84,6 +112,24 @@ def build(shell: Shell) -> ft.Control:
         ],
         spacing=12,
         expand=True,
+    )
+
+
+def _discard(shell: Shell, draft: Draft) -> None:
+    """Throw a draft away after a confirm; it was never queued, so HQ never hears of it."""
+    t = shell.t
+
+    def discard() -> None:
+        InspectionService(shell.ws).discard_draft(draft.id)
+        shell.toast(t("home.discarded"))
+        shell.render()
+
+    shell.confirm(
+        t("home.discard_title"),
+        t("home.discard_body", checklist=draft.checklist.title.get(shell.lang)),
+        t("home.keep"),
+        t("home.discard"),
+        discard,
     )
 
 

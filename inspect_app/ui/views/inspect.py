@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 import flet as ft
@@ -17,7 +18,7 @@ import flet as ft
 from inspect_app.core.checklist import Grade, ItemType, Risk
 from inspect_app.core.evaluation import Blocker, Outcome, Slot, evaluate
 from inspect_app.core.inspection import PassFail
-from inspect_app.services.inspections import InspectionError, InspectionService
+from inspect_app.services.inspections import InspectionError
 from inspect_app.ui.viewmodels.walk import WalkViewModel
 from inspect_app.ui.views import inspect_start, inspect_summary
 from inspect_app.ui.views.widgets import MIN_TOUCH, big_button, card, heading, photo_rows, status
@@ -41,19 +42,19 @@ STEP_ICONS = {
 }
 #: Outcomes after which an item is done and the walk moves on by itself.
 DONE = (Outcome.PASS, Outcome.NA, Outcome.RECORDED)
+#: What a reading may hold as it is typed: a leading minus, digits, one decimal point. Flutter
+#: keeps the part that matches from the start and drops any other key.
+NUMBER_FILTER = ft.InputFilter(regex_string=r"^-?\d*\.?\d*", allow=True)
+#: How far back the date picker goes for an item with no age limit.
+OLDEST_DATE_DAYS = 10 * 365
 
 
 def build(shell: Shell) -> ft.Control:
-    if not shell.open_inspection:
+    """The walk through the inspection the route names, else the start screen."""
+    inspection_id = shell.open_inspection
+    screen = shell.walk_screen(inspection_id) if inspection_id else None
+    if screen is None:
         return inspect_start.build(shell)
-    screen = shell.walk
-    if (
-        screen is None
-        or screen.vm.inspection.id != shell.open_inspection
-        or screen.vm.lang != shell.lang
-    ):
-        vm = WalkViewModel(InspectionService(shell.ws), shell.open_inspection, shell.lang)
-        screen = shell.walk = WalkScreen(shell, vm)
     return screen.control()
 
 
@@ -96,6 +97,14 @@ class WalkScreen:
         return self._root
 
     # -- moving ------------------------------------------------------------------------------
+
+    def show_summary(self, wanted: bool) -> None:
+        """Follow the route: to the summary, or from it to the last item (browser Back)."""
+        at_summary = self.vm.step.kind == "summary"
+        if wanted and not at_summary:
+            self.vm.go(len(self.vm.steps()))
+        elif not wanted and at_summary and not self.vm.inspection.is_submitted:
+            self.vm.go(-1)
 
     def move(self, origin: int, delta: int) -> None:
         before = self.vm.index
@@ -309,29 +318,7 @@ class WalkScreen:
         if item.type is ItemType.READING:
             return self._reading(slot, origin)
         if item.type is ItemType.DATE:
-            self._date = ft.TextField(
-                label=t("walk.date_hint"),
-                value="" if value in (None, PassFail.NA.value) else str(value),
-                text_size=18,
-                width=200,
-                on_change=lambda e: self._typed(slot, origin, e.control.value),
-                on_submit=lambda _: self._submitted(slot, origin),
-            )
-            buttons = [(t("walk.today"), vm.today().isoformat())]
-            if item.allow_na:
-                buttons.append((t("walk.na"), PassFail.NA.value))
-            self._verdict = self._verdict_badge(vm.outcome(slot))
-            return ft.Row(
-                [
-                    self._date,
-                    *(
-                        big_button(label, self._on_answer(slot, origin, v), selected=False)
-                        for label, v in buttons
-                    ),
-                    self._verdict,
-                ],
-                wrap=True,
-            )
+            return self._date_input(slot, origin, value)
         if item.type is ItemType.PHOTO:
             return self._photos(slot)
         return ft.TextField(
@@ -447,6 +434,7 @@ class WalkScreen:
             value=str(answer.value if answer and answer.value is not None else ""),
             suffix=item.unit,
             keyboard_type=ft.KeyboardType.NUMBER,
+            input_filter=NUMBER_FILTER,
             text_size=22,
             width=220,
             # The field is the only way to answer: the keyboard is up as the item appears.
@@ -469,6 +457,62 @@ class WalkScreen:
             self._show_verdict(outcome)
             self._show_finding(slot, origin, outcome)
             self._show_progress()
+
+    def _date_input(self, slot: Slot, origin: int, value: object) -> ft.Control:
+        """A read-only field with the date, the calendar to pick one within the allowed range
+        (shown beside it), Today and N/A."""
+        t, vm, item = self.shell.t, self.vm, slot.item
+        today = vm.today()
+        first = today - timedelta(days=item.within_days or OLDEST_DATE_DAYS)
+        self._date = ft.TextField(
+            label=t("walk.date"),
+            value="" if value in (None, PassFail.NA.value) else str(value),
+            read_only=True,
+            text_size=18,
+            width=180,
+        )
+        picker = ft.DatePicker(
+            first_date=datetime.combine(today - timedelta(days=OLDEST_DATE_DAYS), time()),
+            last_date=datetime.combine(today, time()),
+            current_date=datetime.combine(today, time()),
+            help_text=item.prompt.get(self.shell.lang),
+            on_change=lambda e: self._picked(slot, origin, e.control.value),
+        )
+        buttons = [
+            big_button(
+                t("walk.pick_date"),
+                lambda _: self.shell.page.show_dialog(picker),
+                selected=False,
+                icon=ft.Icons.CALENDAR_MONTH,
+            ),
+            big_button(
+                t("walk.today"), self._on_answer(slot, origin, today.isoformat()), selected=False
+            ),
+        ]
+        if item.allow_na:
+            buttons.append(
+                big_button(
+                    t("walk.na"), self._on_answer(slot, origin, PassFail.NA.value), selected=False
+                )
+            )
+        self._verdict = self._verdict_badge(vm.outcome(slot))
+        range_key = "walk.date_range" if item.within_days else "walk.date_until"
+        return ft.Column(
+            [
+                ft.Row([self._date, self._verdict], wrap=True),
+                ft.Text(
+                    t(range_key, first=first.isoformat(), last=today.isoformat()),
+                    size=15,
+                ),
+                ft.Row(buttons, wrap=True),
+            ]
+        )
+
+    def _picked(self, slot: Slot, origin: int, value: datetime | None) -> None:
+        if value is not None:
+            # The picker answers midnight of the day picked, as UTC on some platforms.
+            day = value.astimezone().date() if value.tzinfo else value.date()
+            self.shell.page.run_task(self._answer_tapped, slot, origin, day.isoformat())
 
     def _submitted(self, slot: Slot, origin: int) -> None:
         """The keyboard's Done: a value within its limit moves on; a failure stays with its

@@ -7,13 +7,11 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from inspect_app.services.inspections import InspectionError, InspectionService
-from inspect_app.ui.views.widgets import MIN_TOUCH, big_button, card, heading
+from inspect_app.ui.views.widgets import MIN_TOUCH, big_button, card, heading, status
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell
 
-#: The store's meta key naming the inspection the device has open (resumed at start-up).
-OPEN_INSPECTION = "open_inspection"
 CATEGORY_ICONS = {
     "fire": ft.Icons.LOCAL_FIRE_DEPARTMENT,
     "electrical": ft.Icons.BOLT,
@@ -114,6 +112,8 @@ def build(shell: Shell) -> ft.Control:
                     )
                 )
             ready = not checklist.asset_type or state.get("asset")
+            if state.get("error"):  # why Begin did not start, in place above it
+                rows.append(status(state["error"] or "", colour=ft.Colors.RED_900, bold=True))
             rows.append(
                 big_button(
                     t("start.begin"),
@@ -126,7 +126,7 @@ def build(shell: Shell) -> ft.Control:
 
 
 def _choose(shell: Shell, **changes: str | None) -> None:
-    shell.start_state.update(changes)
+    shell.start_state.update(changes, error=None)
     shell.render()
 
 
@@ -141,12 +141,9 @@ def _begin(shell: Shell) -> None:
             state.get("asset"),
         )
     except InspectionError as exc:
-        shell.toast(str(exc), error=True)
+        state["error"] = str(exc)
+        shell.render()
         return
     shell.start_state.clear()
-    _open(shell, inspection.id)
-
-
-def _open(shell: Shell, inspection_id: str) -> None:
-    shell.ws.store.set_meta(OPEN_INSPECTION, inspection_id)
-    shell.navigate("inspect", inspection_id)
+    shell.settings.open_inspection = inspection.id
+    shell.go(f"/inspect/{inspection.id}")

@@ -1,5 +1,7 @@
 """The walk's last step: the failures, what still blocks submitting (each a button to the item),
-the signature and Submit; once submitted, read-only with the PDF report."""
+the signature and Submit; once submitted, read-only with the PDF report, "Start another" and
+"Done". A Submit that cannot go yet shows every reason in place: the blockers scrolled into view,
+the signature's error under it."""
 
 from __future__ import annotations
 
@@ -9,12 +11,14 @@ import flet as ft
 
 from inspect_app.core.evaluation import Blocker, BlockReason
 from inspect_app.services.inspections import InspectionError
-from inspect_app.ui.views.inspect_start import OPEN_INSPECTION
 from inspect_app.ui.views.widgets import big_button, heading, list_button, status
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell
     from inspect_app.ui.views.inspect import WalkScreen
+
+#: The scroll key of the blockers' heading, scrolled to when Submit is tapped too early.
+BLOCKERS = "blockers"
 
 
 def build(screen: WalkScreen) -> ft.Control:
@@ -40,10 +44,33 @@ def build(screen: WalkScreen) -> ft.Control:
                 selected=False,
             )
         )
+        rows.append(
+            ft.Row(
+                [
+                    big_button(
+                        t("summary.another"),
+                        lambda _: _start_another(shell),
+                        icon=ft.Icons.ADD,
+                        selected=False,
+                        expand=True,
+                    ),
+                    big_button(
+                        t("summary.done"), lambda _: shell.go("/"), icon=ft.Icons.DONE, expand=True
+                    ),
+                ]
+            )
+        )
         return ft.ListView(rows, spacing=8)
     blockers = vm.blockers()
     if blockers:
-        rows.append(ft.Text(t("summary.blocked"), size=18, weight=ft.FontWeight.W_600))
+        rows.append(
+            ft.Text(
+                t("summary.blocked"),
+                size=18,
+                weight=ft.FontWeight.W_600,
+                key=ft.ScrollKey(BLOCKERS),
+            )
+        )
         origin = vm.index
         for blocker in blockers:
             rows.append(
@@ -57,16 +84,51 @@ def build(screen: WalkScreen) -> ft.Control:
     signature = ft.TextField(
         label=t("summary.sign"), text_size=18, value=shell.ws.user.name.get(lang)
     )
+    problem = ft.Container()
     rows.append(signature)
     rows.append(
         big_button(
             t("summary.submit"),
-            lambda _: _submit(screen, signature.value),
+            lambda _: shell.page.run_task(_submit, screen, signature, problem, page),
             selected=not blockers,
             icon=ft.Icons.SEND,
         )
     )
-    return ft.ListView(rows, spacing=8)
+    rows.append(problem)
+    page = ft.ListView(rows, spacing=8)
+    return page
+
+
+async def _submit(
+    screen: WalkScreen, signature: ft.TextField, problem: ft.Container, page: ft.ListView
+) -> None:
+    """Submit; or show at once every reason it cannot go yet, each where it belongs."""
+    shell, vm = screen.shell, screen.vm
+    t = shell.t
+    unsigned = not (signature.value or "").strip()
+    signature.error = t("summary.sign_needed") if unsigned else None
+    signature.update()
+    if vm.blockers():
+        await page.scroll_to(scroll_key=BLOCKERS, duration=300)
+        return
+    if unsigned:
+        return
+    try:
+        submission = vm.submit(signature.value or "")
+    except InspectionError as exc:
+        problem.content = status(str(exc), colour=ft.Colors.RED_900, bold=True)
+        problem.update()
+        return
+    shell.settings.open_inspection = None
+    if shell.background_sync is not None:
+        shell.background_sync.trigger()
+    shell.toast(t("summary.submitted", n=len(submission.hazards)))
+    shell.render()
+
+
+def _start_another(shell: Shell) -> None:
+    shell.start_state.clear()
+    shell.go("/inspect")
 
 
 def _export_report(shell: Shell, inspection_id: str) -> None:
@@ -89,20 +151,3 @@ def _blocker_text(screen: WalkScreen, blocker: Blocker) -> str:
     item = checklist.item(blocker.item_id).prompt.get(lang)
     label = f"[{blocker.tag}] {item}" if blocker.tag else item
     return t(f"block.{blocker.reason.value}", item=label)
-
-
-def _submit(screen: WalkScreen, name: str | None) -> None:
-    shell, vm = screen.shell, screen.vm
-    if vm.blockers():
-        shell.toast(shell.t("summary.blocked"), error=True)
-        return
-    try:
-        submission = vm.submit(name or "")
-    except InspectionError as exc:
-        shell.toast(str(exc), error=True)
-        return
-    shell.ws.store.set_meta(OPEN_INSPECTION, None)
-    if shell.background_sync is not None:
-        shell.background_sync.trigger()
-    shell.toast(shell.t("summary.submitted", n=len(submission.hazards)))
-    shell.render()

@@ -1,7 +1,7 @@
 """Sync tab: enrolment with HQ (address and one-time code, or the link in HQ's QR code), then the
-connection, a progress bar while a sync runs (photos and commands left, megabytes sent), the last
-sync and its error in plain words, a Sync now button, and this device's actions HQ did not apply,
-each with its reason."""
+connection, a spinner and a progress bar while a sync runs (photos and commands left, megabytes
+sent), then what it sent and received, the last sync and its error in plain words, a Sync now
+button, and this device's actions HQ did not apply, each with its reason."""
 
 from __future__ import annotations
 
@@ -26,21 +26,31 @@ def build(shell: Shell) -> ft.Control:
     state = model.state()
     rows: list[ft.Control] = [heading(t("sync.title"))]
     if state.connection is None or shell.enrolment_form.get("again"):
-        rows.append(_enrolment(shell, model))
+        rows.append(enrolment_card(shell, model))
         rows.append(card(t("sync.waiting"), [status(t("sync.pending", n=state.pending))]))
         return ft.ListView(rows, spacing=12, expand=True)
     background = shell.background_sync
     progress = background.last_progress if background else None
-    running = bool(background and background.running)
+    running = shell.syncing
     now: list[ft.Control] = [
         status(t("sync.pending", n=state.pending), size=18, bold=True),
         ft.Text(t("home.last_sync", at=_when(state.last_sync) or t("home.never")), size=16),
     ]
-    if running and progress is not None:
-        now.append(ft.ProgressBar(value=progress.fraction, bar_height=12, border_radius=6))
-        now.append(status(t(f"sync.phase.{progress.phase.value}", **progress_line(progress))))
+    if running:
+        now.append(
+            ft.Row([ft.ProgressRing(width=28, height=28), status(t("sync.running"), bold=True)])
+        )
+        if background is not None and background.running and progress is not None:
+            now.append(ft.ProgressBar(value=progress.fraction, bar_height=12, border_radius=6))
+            now.append(status(t(f"sync.phase.{progress.phase.value}", **progress_line(progress))))
     elif progress is not None and progress.phase is Phase.DONE:
         now.append(status(t("sync.done"), colour=ft.Colors.GREEN_900, bold=True))
+        now.append(
+            status(
+                t("sync.counts", sent=progress.commands_done, received=progress.events_received),
+                colour=ft.Colors.GREEN_900,
+            )
+        )
     if state.last_error and not running:
         now.append(
             status(t("sync.failed", reason=state.last_error), colour=ft.Colors.RED_900, bold=True)
@@ -48,7 +58,7 @@ def build(shell: Shell) -> ft.Control:
     now.append(
         big_button(
             t("sync.now"),
-            lambda _: _sync_now(shell),
+            lambda _: shell.sync_now(),
             icon=ft.Icons.SYNC,
             selected=not running,
         )
@@ -110,12 +120,6 @@ def _when(timestamp: str | None) -> str:
     return (timestamp or "")[:16].replace("T", " ")
 
 
-def _sync_now(shell: Shell) -> None:
-    if shell.background_sync is not None:
-        shell.background_sync.trigger()
-    shell.render()
-
-
 def _enrol_again(shell: Shell) -> None:
     shell.enrolment_form["again"] = "yes"
     shell.render()
@@ -126,7 +130,8 @@ def _cancel(shell: Shell) -> None:
     shell.render()
 
 
-def _enrolment(shell: Shell, model: SyncModel) -> ft.Control:
+def enrolment_card(shell: Shell, model: SyncModel) -> ft.Control:
+    """The enrolment form, here and on the first-run screen."""
     t = shell.t
     form = shell.enrolment_form
     address = ft.TextField(
