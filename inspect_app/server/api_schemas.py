@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from inspect_app.core.commands import ID_PATTERN
 from inspect_app.core.hazard import HazardStatus
 from inspect_app.core.workflow import CommandType
 
@@ -15,6 +16,8 @@ INT64_MAX = 2**63 - 1
 #: Largest value of a 32-bit column (checklist versions).
 INT32_MAX = 2**31 - 1
 Id = Annotated[str, Field(min_length=1, max_length=64)]
+#: An id a device makes up (a uuid); pages and links show it, so only letters, digits, ``._:@-``.
+MadeId = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
 
 
 class ErrorOut(BaseModel):
@@ -33,9 +36,9 @@ class EnrollOut(BaseModel):
 
 
 class CommandIn(BaseModel):
-    id: Id
+    id: MadeId
     seq: int = Field(ge=1, le=INT64_MAX)
-    hazard_id: Id
+    hazard_id: MadeId
     type: CommandType
     actor: Id
     observed_at: str = Field(max_length=40)
@@ -49,7 +52,7 @@ class InspectionIn(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    id: Id
+    id: MadeId
     workshop_id: Id
 
 

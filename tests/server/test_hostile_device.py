@@ -19,6 +19,7 @@ import typing
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,7 +33,15 @@ from inspect_app.core.commands import (
     form_fields,
 )
 from inspect_app.core.workflow import PAYLOADS, CommandType, parse_payload
+from inspect_app.services.bootstrap import open_workspace
+from inspect_app.services.hazards import HazardService
+from inspect_app.sync.client import sync_once
+from inspect_app.ui.viewmodels.dashboard import DashboardModel
+from inspect_app.ui.viewmodels.hazards import HazardDetailModel, HazardListModel
+from inspect_app.ui.viewmodels.home import summarize
+from inspect_app.ui.viewmodels.sync import SyncModel
 from tests.server.conftest import Device, Hq, days_from_today, hazard_payload, jpeg, start_hq
+from tests.services.conftest import FakeClock
 
 XSS = '"><script>alert(3)</script>'
 INVALID, FORBIDDEN, CONFLICT = "rejected_invalid", "forbidden", "rejected_conflict"
@@ -551,3 +560,216 @@ def test_a_create_aimed_at_another_workshop_is_read_by_nobody_there(
     assert secret in world.pulls["p-li"]  # its sender sees what it refused
     for person in readers:
         assert secret not in world.pulls[person], person
+
+
+def raw_push(device: Device, body: dict[str, Any]) -> requests.Response:
+    return requests.post(
+        f"{device.hq.url}/v1/sync/push", headers=device.headers, json=body, timeout=30
+    )
+
+
+ENVELOPES: dict[str, tuple[dict[str, Any], int]] = {
+    # command keys replaced -> the HTTP status of the whole push
+    "seq-gap": ({"seq": 2}, 409),
+    "seq-zero": ({"seq": 0}, 422),
+    "seq-negative": ({"seq": -1}, 422),
+    "seq-text": ({"seq": "one"}, 422),
+    "seq-past-64-bits": ({"seq": 2**63}, 422),
+    "unknown-type": ({"type": "explode"}, 422),
+    "type-in-capitals": ({"type": "COMMENT"}, 422),
+    "type-null": ({"type": None}, 422),
+    "command-id-empty": ({"id": ""}, 422),
+    "command-id-too-long": ({"id": "c" * 65}, 422),
+    "command-id-a-number": ({"id": 7}, 422),
+    "command-id-a-script": ({"id": XSS}, 422),
+    "hazard-id-empty": ({"hazard_id": ""}, 422),
+    "hazard-id-a-list": ({"hazard_id": ["h"]}, 422),
+    "hazard-id-a-script": ({"hazard_id": XSS}, 422),
+    "actor-too-long": ({"actor": "p" * 65}, 422),
+    "actor-null": ({"actor": None}, 422),
+    "actor-a-number": ({"actor": 7}, 422),
+    "observed-at-too-long": ({"observed_at": "2026-11-22T09:00:00+08:00" + " " * 20}, 422),
+    "observed-at-a-number": ({"observed_at": 20261122}, 422),
+    "expected-from-unknown": ({"expected_from": "exploded"}, 422),
+    "base-version-negative": ({"base_version": -1}, 422),
+    "base-version-text": ({"base_version": "latest"}, 422),
+    "payload-a-list": ({"payload": ["text", "x"]}, 422),
+    "payload-a-text": ({"payload": "text=x"}, 422),
+}
+
+
+@pytest.mark.parametrize(("changes", "status"), ENVELOPES.values(), ids=ENVELOPES.keys())
+def test_a_command_envelope_that_does_not_fit_is_refused_whole(
+    world: World, changes: dict[str, Any], status: int
+) -> None:
+    device = world.hq.enroll("p-li")
+    hazard_id = world.hazards["open"]
+    text = f"ENVELOPE-{uuid.uuid4()}"
+    command = {**device.command(hazard_id, "comment", None, {"text": text}), **changes}
+    answer = raw_push(device, {"device_id": device.id, "commands": [command]})
+    assert answer.status_code == status, answer.text[:500]
+    if status == 409:
+        assert answer.json()["expected_seq"] == 1
+    assert_nothing_reached_hq(world, hazard_id, text)
+
+
+def assert_nothing_reached_hq(world: World, hazard_id: str, text: str) -> None:
+    raw, _, hazards = pull_all(world.devices[AUDITOR])
+    assert text not in raw
+    assert {h["id"]: h for h in hazards}[hazard_id] == world.after[hazard_id]
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"device_id": "FORGED"}, 403),
+        ({"device_id": None}, 422),
+        ({"commands": {"0": "not a list"}}, 422),
+        ({"inspections": "none"}, 422),
+    ],
+    ids=["forged-device-id", "device-id-null", "commands-not-a-list", "inspections-not-a-list"],
+)
+def test_a_push_body_that_does_not_fit_is_refused(
+    world: World, body: dict[str, Any], status: int
+) -> None:
+    device = world.hq.enroll("p-li")
+    text = f"BODY-{uuid.uuid4()}"
+    command = device.command(world.hazards["open"], "comment", None, {"text": text})
+    if body.get("device_id") == "FORGED":
+        body = {"device_id": world.devices["p-wang"].id}  # another enrolled device's id
+    answer = raw_push(device, {"device_id": device.id, "commands": [command], **body})
+    assert answer.status_code == status, answer.text[:500]
+    assert_nothing_reached_hq(world, world.hazards["open"], text)
+
+
+def test_too_many_commands_in_one_push_is_422(world: World) -> None:
+    device = world.hq.enroll("p-li")
+    text = f"MANY-{uuid.uuid4()}"
+    commands = [device.command(world.hazards["open"], "comment", None, {"text": text})] * 1001
+    answer = raw_push(device, {"device_id": device.id, "commands": commands})
+    assert answer.status_code == 422, answer.text[:300]
+    assert_nothing_reached_hq(world, world.hazards["open"], text)
+
+
+def test_a_replay_with_another_payload_is_422_and_the_first_stands(world: World) -> None:
+    device = world.hq.enroll("p-li")
+    hazard_id = str(uuid.uuid4())
+    push_applied(device, hazard_id, "create", None, hazard_payload())
+    first = device.command(hazard_id, "comment", None, {"text": "REPLAY-FIRST"})
+    assert device.push([first]).json()["commands"][0]["status"] == "applied"
+    for changed in (
+        {**first, "payload": {"text": "REPLAY-SECOND"}},
+        {**first, "type": "add_photo", "payload": {"photos": [SHA]}},
+        {**first, "hazard_id": world.hazards["open"]},
+    ):
+        answer = device.push([changed])
+        assert answer.status_code == 422, answer.text[:300]
+        assert "already pushed with another payload" in answer.json()["detail"]
+    same = device.push([first]).json()["commands"][0]
+    assert (same["status"], same["replayed"]) == ("applied", True)
+    raw, _, hazards = pull_all(world.devices[AUDITOR])
+    assert "REPLAY-SECOND" not in raw and raw.count("REPLAY-FIRST") == 1
+    assert {h["id"]: h for h in hazards}[hazard_id]["comments"] == 1
+    assert {h["id"]: h for h in hazards}[world.hazards["open"]] == world.after[
+        world.hazards["open"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("reader", "photo", "status"),
+    [
+        ("p-li", PAINT_SHA, 404),  # another workshop's hazard shows it
+        ("p-wang", PAINT_SHA, 404),
+        ("p-gao", PAINT_SHA, 404),
+        ("p-huang", SHA, 404),
+        ("p-huang", PAINT_SHA, 200),
+        ("p-zhou", PAINT_SHA, 200),
+        ("p-lin", PAINT_SHA, 200),  # plant-wide
+        ("p-chen", PAINT_SHA, 200),
+        ("p-li", SHA, 200),
+        ("p-li", "unreferenced", 404),  # uploaded, shown by nothing
+        ("p-chen", "unreferenced", 404),
+        ("p-li", SHA.upper(), 404),
+        ("p-li", "../" + SHA[:61], 404),
+    ],
+)
+def test_a_photo_is_read_only_where_a_visible_hazard_shows_it(
+    world: World, reader: str, photo: str, status: int
+) -> None:
+    if photo == "unreferenced":
+        data = jpeg("maroon")
+        photo = hashlib.sha256(data).hexdigest()
+        assert world.devices["p-li"].put_blob(photo, data).status_code in (200, 201)
+    device = world.devices[reader]
+    answer = requests.get(f"{world.hq.url}/v1/blobs/{photo}", headers=device.headers, timeout=10)
+    assert answer.status_code == status, answer.text[:200]
+
+
+def test_every_hq_page_renders_after_the_attack(world: World) -> None:
+    admin = world.hq.admin()
+    seeded = [f"/hazards/{h}" for h in world.hazards.values()]
+    paths = ["/", "/?overdue=1", "/?status=open", "/devices", "/master", *seeded]
+    for path in paths:
+        answer = admin.get(f"{world.hq.url}{path}", timeout=30)
+        assert answer.status_code == 200, (path, answer.text[:300])
+        assert "<script" not in answer.text.lower(), path
+    refused_creates = {
+        world.sent[c.id]["hazard_id"] for c in CASES if c.type == "create" and c.target == NEW
+    }
+    assert len(refused_creates) > 100
+    for hazard_id in sorted(refused_creates)[:20]:  # a sample: each is one page answered 404
+        answer = admin.get(f"{world.hq.url}/hazards/{hazard_id}", timeout=30)
+        assert answer.status_code == 404, hazard_id
+    # Every refused event carrying a script is shown escaped on its hazard's timeline.
+    page = admin.get(f"{world.hq.url}/hazards/{world.hazards['painting']}", timeout=30)
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in page.text
+
+
+@pytest.mark.parametrize("person", ["p-li", "p-wang", "p-huang", "p-lin", "p-chen"])
+def test_every_device_view_renders_after_the_attack(
+    world: World, tmp_path: Path, person: str
+) -> None:
+    ws = open_workspace(tmp_path / "device", clock=FakeClock())
+    try:
+        ws.sign_in(person)
+        sync = SyncModel(ws, "en")
+        sync.enroll(world.hq.url, world.hq.app.state.hq.make_code(person, "tablet")[0])
+        sync_once(ws)
+        held = {h.id for h in HazardService(ws).all()}
+        visible = {h for k, h in world.hazards.items() if ws.user.can_act_in(SEEDS[k][1])}
+        assert visible <= held
+        assert not held & {world.sent[c.id]["hazard_id"] for c in CASES if c.target == NEW}
+        summarize(ws)
+        listing = HazardListModel(ws, "en")
+        listing.load()
+        listing.show_closed(True)
+        listing.load()
+        for hazard_id in sorted(held):
+            detail = HazardDetailModel(ws, hazard_id, "en")
+            detail.place()
+            detail.origin()
+            detail.timeline()
+            detail.conflicts()
+            detail.actions()
+            detail.people_for_plan()
+        DashboardModel(ws, "en").load()
+        sync.state()
+        sync.refused()
+    finally:
+        ws.store.close()
+
+
+def test_a_subset_on_postgresql(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """The same answers on PostgreSQL: every rule case and each command type's first cases."""
+    db_url = request.getfixturevalue("postgres").create_database(f"h{uuid.uuid4().hex[:12]}")
+    server, hq = start_hq(tmp_path / "hq", db_url)
+    try:
+        pg = seed(hq)
+        firsts = [c for type_ in BASE for c in payload_cases(type_)[:3]]
+        subset = firsts + rule_cases()
+        run_cases(pg, subset)
+        for case_ in subset:
+            assert_answered_and_not_stored(pg, case_)
+    finally:
+        server.stop()
+        hq.app.state.hq.engine.dispose()
