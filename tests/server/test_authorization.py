@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
-from inspect_app.core.hazard import HazardStatus
+from inspect_app.core.checklist import Grade
+from inspect_app.core.hazard import Hazard, HazardStatus
 from inspect_app.core.roles import Role
-from inspect_app.core.workflow import TRANSITIONS, CommandType
+from inspect_app.core.workflow import TRANSITIONS, CommandType, may_issue
 from inspect_app.resources import demo_site_path
 from inspect_app.server import schema
 from tests.server.conftest import Device, Hq, hazard_payload, jpeg, start_hq
@@ -29,17 +30,34 @@ ACTORS = {
 
 
 def payload_for(command_type: CommandType, photo: str) -> dict:
+    """A valid payload of each command type, so only role and scope decide the answer."""
+    day = "2026-12-20"
     return {
         CommandType.ASSIGN_FIVE_FIXES: {
             "responsible_id": "p-zhao",
             "measures": "m",
             "funds": "f",
-            "deadline": "2026-12-20",
+            "deadline": day,
             "contingency": "c",
         },
         CommandType.REQUEST_EXTENSION: {"reason": "parts", "new_deadline": "2027-01-31"},
+        CommandType.SET_INTERIM_CONTROL: {"kind": "isolated", "photos": [photo]},
+        CommandType.SUBMIT_GOVERNANCE: {
+            "targets": "t",
+            "methods": "m",
+            "funds_materials": "f",
+            "organisation": "o",
+            "deadline": day,
+            "safety_measures": "s",
+            "emergency_plan": "e",
+        },
+        CommandType.RECORD_REPORT: {"authority": "a", "reported_on": day},
+        CommandType.RECORD_SUPERVISION: {"body": "b", "deadline": day},
+        CommandType.RECORD_SUPERVISION_SIGNOFF: {"signed_off_by": "b", "signed_off_on": day},
         CommandType.SUBMIT_RECTIFIED: {"photos": [photo]},
-        CommandType.VERIFY_FAIL: {"reason": "not fixed"},
+        CommandType.FIX_ON_THE_SPOT: {"photos": [photo], "note": "done"},
+        CommandType.VERIFY_PASS: {"opinion": "fixed"},
+        CommandType.VERIFY_FAIL: {"opinion": "not fixed"},
         CommandType.REOPEN: {"reason": "again"},
         CommandType.COMMENT: {"text": "seen"},
         CommandType.ADD_PHOTO: {"photos": [photo]},
@@ -47,10 +65,10 @@ def payload_for(command_type: CommandType, photo: str) -> dict:
     }.get(command_type, {})
 
 
-def seed_hazard(hq: Hq, workshop: str, status: HazardStatus) -> str:
+def seed_hazard(hq: Hq, workshop: str, status: HazardStatus, grade: Grade = Grade.GENERAL) -> str:
     hazard_id = str(uuid.uuid4())
     doc = {
-        **hazard_payload(workshop),
+        **hazard_payload(workshop, grade.value),
         "id": hazard_id,
         "status": status.value,
         "version": 3,
@@ -65,7 +83,7 @@ def seed_hazard(hq: Hq, workshop: str, status: HazardStatus) -> str:
                 id=hazard_id,
                 workshop_id=workshop,
                 status=status.value,
-                grade="general",
+                grade=grade.value,
                 data=doc,
                 updated_seq=0,
             )
@@ -73,20 +91,37 @@ def seed_hazard(hq: Hq, workshop: str, status: HazardStatus) -> str:
     return hazard_id
 
 
-CASES = [(t, r, s) for t in TRANSITIONS for r in ACTORS for s in ("in", "out")]
+#: Approving or refusing an extension needs a pending request first (tested in core).
+NEEDS_MORE_STATE = {CommandType.APPROVE_EXTENSION, CommandType.REFUSE_EXTENSION}
+CASES = [
+    (t, r, s)
+    for t in TRANSITIONS
+    if t not in NEEDS_MORE_STATE
+    for r in ACTORS
+    for s in ("in", "out")
+]
 
 
 @pytest.mark.parametrize("case", [CASES], ids=["matrix"])
 def test_every_command_type_by_role_and_scope(hq: Hq, case: list) -> None:  # type: ignore[type-arg]
+    """HQ answers as core's rules say for the authenticated person, whatever the command claims."""
     photo = jpeg("navy")
     sha = hashlib.sha256(photo).hexdigest()
     devices = {role: hq.enroll(person) for role, (person, _, _) in ACTORS.items()}
     devices[Role.INSPECTOR].put_blob(sha, photo)
-    mismatches = []
+    directory = hq.app.state.hq.directory()
+    mismatches, answers = [], set()
     for command_type, role, scope in case:
-        _, inside, outside = ACTORS[role]
-        status = sorted(TRANSITIONS[command_type].allowed_from)[0]
-        hazard_id = seed_hazard(hq, inside if scope == "in" else outside, status)
+        person, inside, outside = ACTORS[role]
+        transition = TRANSITIONS[command_type]
+        status = sorted(transition.allowed_from)[0]
+        grade = sorted(transition.grades)[0]
+        hazard_id = seed_hazard(hq, inside if scope == "in" else outside, status, grade)
+        with hq.app.state.hq.engine.connect() as conn:
+            stored = conn.execute(
+                select(schema.hazards.c.data).where(schema.hazards.c.id == hazard_id)
+            ).scalar_one()
+        allowed = may_issue(Hazard.from_dict(stored), command_type, directory.person(person))
         device = devices[role]
         command = device.command(
             hazard_id,
@@ -96,12 +131,12 @@ def test_every_command_type_by_role_and_scope(hq: Hq, case: list) -> None:  # ty
             base_version=3,
         )
         result = device.push([command]).json()["commands"][0]["status"]
-        allowed = role in TRANSITIONS[command_type].roles and scope == "in"
         expected = "applied" if allowed else "forbidden"
+        answers.add(result)
         if result != expected:
             mismatches.append((command_type.value, role.value, scope, result))
     assert mismatches == []
-    assert len(case) == 60
+    assert answers == {"applied", "forbidden"}
 
 
 @pytest.mark.parametrize("role", list(ACTORS))

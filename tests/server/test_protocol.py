@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 import uuid
 
@@ -125,14 +126,15 @@ def test_same_blob_from_two_devices_at_once_is_one_object(hq: Hq) -> None:
 
 def test_concurrent_verify_pass_and_fail_one_wins_other_is_a_visible_conflict(hq: Hq) -> None:
     inspector, rectifier = hq.enroll("p-li"), hq.enroll("p-zhao")
-    head_a, head_b = hq.enroll("p-wang"), hq.enroll("p-chen")
+    # The finder and the safety officer may both verify; the head assigns the fix.
+    head, officer = hq.enroll("p-wang"), hq.enroll("p-lin")
     hazard_id = created(inspector)
     photo = jpeg("orange")
     sha = hashlib.sha256(photo).hexdigest()
     rectifier.put_blob(sha, photo)
     plan = {"responsible_id": "p-zhao", "measures": "m", "funds": "f", "deadline": "2026-12-01"}
     steps = [
-        (head_a, "assign_five_fixes", "open", plan),
+        (head, "assign_five_fixes", "open", plan),
         (rectifier, "start_rectification", "assigned", {}),
         (rectifier, "submit_rectified", "rectifying", {"photos": [sha]}),
     ]
@@ -148,15 +150,15 @@ def test_concurrent_verify_pass_and_fail_one_wins_other_is_a_visible_conflict(hq
         answers[type_] = device.push([command]).json()["commands"][0]["status"]
 
     threads = [
-        threading.Thread(target=verify, args=(head_a, "verify_pass", {})),
-        threading.Thread(target=verify, args=(head_b, "verify_fail", {"reason": "no"})),
+        threading.Thread(target=verify, args=(inspector, "verify_pass", {"opinion": "fixed"})),
+        threading.Thread(target=verify, args=(officer, "verify_fail", {"opinion": "no"})),
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(answers.values()) == ["applied", "rejected_conflict"]
-    for device in (head_a, head_b, inspector):
+    for device in (head, officer, inspector):
         events = [e for e in device.pull()["events"] if e.get("hazard_id") == hazard_id]
         assert [e["result"] for e in events[-2:]] in (["applied", "rejected_conflict"],)
 
@@ -215,17 +217,23 @@ def test_checklist_edited_at_hq_reaches_devices_and_old_versions_stay(hq: Hq) ->
     from inspect_app.resources import shipped_checklists_dir
 
     text = (shipped_checklists_dir() / "fire-monthly.yaml").read_text("utf-8")
+    version = int(re.search(r"^version: (\d+)$", text, re.MULTILINE).group(1))  # type: ignore[union-attr]
     same_version = admin.put(
         f"{hq.url}/v1/admin/checklists", data=text.replace("19", "20"), timeout=10
     )
     assert same_version.status_code in (200, 400)
-    changed = text.replace("version: 1", "version: 2").replace("Remove the waste", "Remove it")
-    assert admin.put(f"{hq.url}/v1/admin/checklists", data=changed.encode(), timeout=10).ok
+    changed = text.replace(f"version: {version}", f"version: {version + 1}").replace(
+        "Remove the waste", "Remove it"
+    )
+    publish = admin.put(f"{hq.url}/v1/admin/checklists", data=changed.encode(), timeout=10)
+    assert publish.ok, publish.text
     page = device.pull(cursor)
     versions = {c["id"]: c["version"] for c in page["checklists"]}
-    assert versions["fire-monthly"] == 2
-    old = requests.get(f"{hq.url}/v1/checklists/fire-monthly/1", headers=device.headers, timeout=10)
-    assert old.json()["version"] == 1
+    assert versions["fire-monthly"] == version + 1
+    old = requests.get(
+        f"{hq.url}/v1/checklists/fire-monthly/{version}", headers=device.headers, timeout=10
+    )
+    assert old.json()["version"] == version
     broken = admin.put(f"{hq.url}/v1/admin/checklists", data=b"id: x\nversion: [", timeout=10)
     assert broken.status_code == 422 and "YAML syntax error" in broken.json()["detail"]
 
