@@ -23,7 +23,8 @@ def walk_fire(ws: Workspace, *, with_photo: bool = True):  # type: ignore[no-unt
     for slot_item in checklist.items():
         section = checklist.section_of(slot_item.id)
         tag = "F-12" if section.repeat else None
-        value = {"reading": "0.25", "date": "2026-06-01", "choice": "normal", "text": "ok"}.get(
+        passing = next((o.value for o in slot_item.options if o.value not in slot_item.fail_on), "")
+        value = {"reading": "0.25", "date": "2026-11-20", "choice": passing, "text": "ok"}.get(
             slot_item.type.value, "pass"
         )
         inspection = service.answer(inspection, Answer(slot_item.id, value, tag=tag))
@@ -55,12 +56,13 @@ def test_submit_turns_failures_into_hazards_and_queues_everything(workspace: Wor
     assert submission.inspection.is_submitted
     descriptions = sorted(h.description for h in submission.hazards)
     assert descriptions == [
-        "Exits and escape routes clear and unlocked — Door 3 chained",
+        "Exit or escape route blocked or locked — Door 3 chained",
         "[F-12] Gauge in red, cylinder empty",
     ]
     exit_hazard = next(h for h in submission.hazards if h.item_id == "exit-clear")
-    assert exit_hazard.grade.value == "major" and exit_hazard.deadline == "2026-11-23"
-    assert exit_hazard.reference == "GB 50016-2014; NFPA 101"
+    # General, red, fixed now (deadline today): no GB 35181-2025 clause could be verified.
+    assert exit_hazard.grade.value == "general" and exit_hazard.deadline == "2026-11-22"
+    assert exit_hazard.reference == "GB 50016-2014"
     outbox = workspace.store.pending_outbox()
     assert [e["kind"] for e in outbox] == ["inspection", "command", "command"]
     assert [e["command"]["seq"] for e in outbox[1:]] == [1, 2]
@@ -102,7 +104,7 @@ def test_hazard_actions_are_decided_and_queued(workspace: Workspace) -> None:
     last = workspace.store.pending_outbox()[-1]["command"]
     assert last["seq"] == 3 and last["expected_from"] == "open"
     page = hazards.page(hazards.default_filter())
-    assert page.total == 2 and page.hazards[0].is_major
+    assert page.total == 2 and page.hazards[0].risk.value == "red"  # the exit, first
 
 
 def test_a_broken_hazard_record_is_left_out_not_fatal(workspace: Workspace) -> None:
