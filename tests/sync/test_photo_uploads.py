@@ -43,7 +43,7 @@ def test_resume_after_a_cut_upload_resends_no_stored_photo(
     checklist = device.catalog.latest("electrical-monthly")
     walk_with_failure(device)
     # Three more photos on a draft, which keeps them on the device whatever happens.
-    draft = service.start(checklist, "ws-stamping")
+    draft = service.start(checklist, "ws-stamping", "stamping-line-1")
     for colour in ("red", "green", "blue"):
         draft = service.attach_photo(draft, "panel-doors", None, jpeg_bytes(colour))
     # The first sync's push is refused outright after the photo went up: HQ holds the photo,
@@ -64,7 +64,9 @@ def test_a_photo_a_draft_still_uses_is_kept(hq: Hq, device: Workspace) -> None:
     service = InspectionService(device)
     walk_with_failure(device)
     sha = device.store.list_hazards()[0]["photos"][0]
-    draft = service.start(device.catalog.latest("electrical-monthly"), "ws-stamping")
+    draft = service.start(
+        device.catalog.latest("electrical-monthly"), "ws-stamping", "stamping-line-1"
+    )
     service.answer(draft, Answer("panel-doors", "fail", photos=(sha,)))
     sync(device)
     assert device.store.photos.has(sha)

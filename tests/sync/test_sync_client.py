@@ -64,8 +64,10 @@ def sync(ws: Workspace, *, read_timeout: float = 10.0):  # type: ignore[no-untyp
 
 def walk_with_failure(ws: Workspace) -> str:
     service = InspectionService(ws)
-    checklist = ws.catalog.latest("electrical-monthly")
-    inspection = service.start(checklist, "ws-stamping")
+    inspection = service.start(
+        ws.catalog.latest("electrical-monthly"), "ws-stamping", "stamping-line-1"
+    )
+    checklist = service.checklist_of(inspection)  # the RCD limits set for the area
     inspection = service.add_instance(inspection, "boards", "DB-1")
     for item in checklist.items():
         tag = "DB-1" if checklist.section_of(item.id).repeat else None
@@ -78,8 +80,8 @@ def walk_with_failure(ws: Workspace) -> str:
             item.type.value, "pass"
         )
         inspection = service.answer(inspection, Answer(item.id, value, tag=tag))
-    inspection = service.answer(inspection, Answer("board-earth", "9.5", tag="DB-1"))
-    inspection = service.attach_photo(inspection, "board-earth", "DB-1", jpeg_bytes("orange"))
+    inspection = service.answer(inspection, Answer("rcd-current", "45", tag="DB-1"))
+    inspection = service.attach_photo(inspection, "rcd-current", "DB-1", jpeg_bytes("orange"))
     service.submit(inspection, "李明")
     return inspection.id
 
@@ -99,7 +101,7 @@ def test_walk_sync_and_hq_holds_everything_once(hq: Hq, device: Workspace) -> No
     assert [e["kind"] for e in events] == ["inspection", "hazard"]
     assert events[0]["id"] == inspection_id
     hazard = HazardService(device).all()[0]
-    assert hazard.item_id == "board-earth"
+    assert hazard.item_id == "rcd-current"
     again = sync(device)
     assert again.results == {} and len(hq_events(hq)) == 2
 
@@ -181,16 +183,16 @@ def test_a_checklist_edited_at_hq_reaches_the_device(
 
     sync(device)
     text = (shipped_checklists_dir() / "fire-monthly.yaml").read_text("utf-8")
-    edited = text.replace("version: 1", "version: 2").replace("Remove the waste", "Clear it")
+    edited = text.replace("version: 2", "version: 3").replace("Remove the waste", "Clear it")
     hq.app.state.hq.publish_checklist(edited)
     sync(device)
-    assert device.catalog.latest("fire-monthly").version == 2
-    assert device.catalog.get("fire-monthly", 1).version == 1  # older inspections keep theirs
+    assert device.catalog.latest("fire-monthly").version == 3
+    assert device.catalog.get("fire-monthly", 2).version == 2  # older inspections keep theirs
     root = device.store.root.parent
     device.store.close()
     reopened = open_workspace(root)
     try:
-        assert reopened.catalog.latest("fire-monthly").version == 2
+        assert reopened.catalog.latest("fire-monthly").version == 3
     finally:
         reopened.store.close()
     device.store = open_workspace(root).store  # for the fixture's close

@@ -232,8 +232,8 @@ def walk_inspection(ws: Workspace, checklist_id: str, failing: frozenset[int], c
     """Walk a whole checklist in the stamping workshop, failing the answers at the ``failing``
     positions (each failure with a photo), and submit it."""
     service = InspectionService(ws)
-    checklist = ws.catalog.latest(checklist_id)
-    inspection = service.start(checklist, WORKSHOP)
+    inspection = service.start(ws.catalog.latest(checklist_id), WORKSHOP, "stamping-line-1")
+    checklist = service.checklist_of(inspection)  # with the limits set for the area
     for section in checklist.sections:
         for n in range(section.repeat.min if section.repeat else 0):
             inspection = service.add_instance(inspection, section.id, f"{section.id}-{n + 1}")
