@@ -134,24 +134,27 @@ class Shell:
         self.page.on_route_change = self._route_changed
         self.page.on_view_pop = lambda _: self.back()
 
-    def go(self, route: str) -> None:
+    def go(self, route: str, back: bool = False) -> None:
         """Show ``route``: the screen changes now, the address bar follows."""
-        self._arrive(_known(route))
+        self._arrive(_known(route), back)
         self.render()
         self.page.run_task(self.page.push_route, self.route)
 
     def back(self) -> None:
         if len(self.history) > 1:
-            self.go(self.history[-2])
+            self.go(self.history[-2], back=True)
 
     def _route_changed(self, e: ft.RouteChangeEvent) -> None:
-        # The address bar's Back or Forward, or the echo of ``go``.
+        # The address bar's Back or Forward (taken for Back when it leads to the screen
+        # before), or the echo of ``go``.
         if _known(e.route) != self.route:
-            self._arrive(_known(e.route))
+            self._arrive(_known(e.route), back=True)
             self.render()
 
-    def _arrive(self, route: str) -> None:
-        if len(self.history) > 1 and self.history[-2] == route:
+    def _arrive(self, route: str, back: bool) -> None:
+        """Record the move to ``route``: a step back when ``back`` and it is the screen before,
+        else a step forward."""
+        if back and len(self.history) > 1 and self.history[-2] == route:
             self.history.pop()
         elif self.history[-1] != route:
             self.history = [*self.history, route][-MAX_HISTORY:]
@@ -401,7 +404,9 @@ class Shell:
         back: ft.Control | None = None
         if len(self.history) > 1 and not self.first_run:
             back = ft.IconButton(
-                ft.Icons.ARROW_BACK, tooltip=self.t("nav.previous"), on_click=lambda _: self.back()
+                ft.Icon(ft.Icons.ARROW_BACK, semantics_label=self.t("nav.previous")),
+                tooltip=self.t("nav.previous"),
+                on_click=lambda _: self.back(),
             )
         actions: list[ft.Control] = []
         if self.demo:
@@ -464,7 +469,7 @@ class Shell:
         self.body.content = self._screen()
         shown = self._shown_route()
         if shown != self.route:  # a hazard opened or closed, the walk reached its summary
-            self._arrive(shown)
+            self._arrive(shown, back=True)
             self.page.run_task(self.page.push_route, shown)
         rail, bar = self._navigation()
         self._top.route = self.route

@@ -111,9 +111,13 @@ def running_app(
             process.stdout.close()
 
 
-def open_app(page: Page, url: str) -> None:
-    """Load the app and switch on the semantics tree (Flutter builds it on request)."""
-    page.goto(url)
+def open_app(page: Page, url: str | None) -> None:
+    """Load the app (``url``; None reloads the address shown) and switch on the semantics tree
+    (Flutter builds it on request)."""
+    if url is None:
+        page.reload()
+    else:
+        page.goto(url)
     page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
     page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
     home = page.get_by_role("tab", name="Home").or_(page.get_by_role("tab", name="首页"))

@@ -15,7 +15,6 @@ from PIL import Image, ImageDraw
 from inspect_app.core.inspection import Position
 from inspect_app.services.bootstrap import open_workspace
 from inspect_app.services.inspections import InspectionService
-from inspect_app.ui.views.inspect_start import OPEN_INSPECTION
 from tests.browser import chromium
 from tests.ui.harness import CLEAN_FIRE_WALK, PHONE, AppDriver, open_app, running_app
 
@@ -56,7 +55,7 @@ def open_at(data: Path, checklist_id: str, item_id: str, tag: str | None = None)
         if tag:
             inspection = service.add_instance(inspection, section.id, tag)
         service.move_to(inspection, Position(section.id, item_id, tag))
-        ws.store.set_meta(OPEN_INSPECTION, inspection.id)
+        ws.settings.open_inspection = inspection.id
         return inspection.id
     finally:
         ws.store.close()
@@ -82,6 +81,11 @@ def test_a_clean_fire_check_takes_one_tap_per_item(tmp_path: Path) -> None:
         app.tap("Submit inspection")
         app.see("This inspection is submitted and read-only.")
         assert app.taps <= len(CLEAN_FIRE_WALK) + 6, app.taps
+        app.tap("Start another")
+        app.see("Start an inspection")
+        page.go_back()
+        app.tap("Done")
+        app.see("Open hazards")
     ws = open_workspace(data)
     try:
         [header] = ws.store.list_inspections()

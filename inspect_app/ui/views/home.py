@@ -37,7 +37,7 @@ def build(shell: Shell) -> ft.Control:
                 )
             ),
             trailing=ft.IconButton(
-                ft.Icons.DELETE_OUTLINE,
+                ft.Icon(ft.Icons.DELETE_OUTLINE, semantics_label=t("home.discard")),
                 tooltip=t("home.discard"),
                 icon_color=ft.Colors.RED_800,
                 on_click=lambda _, d=d: _discard(shell, d),

@@ -42,9 +42,9 @@ STEP_ICONS = {
 }
 #: Outcomes after which an item is done and the walk moves on by itself.
 DONE = (Outcome.PASS, Outcome.NA, Outcome.RECORDED)
-#: What a reading may hold as it is typed: a leading minus, digits, one decimal point. Flutter
-#: keeps the part that matches from the start and drops any other key.
-NUMBER_FILTER = ft.InputFilter(regex_string=r"^-?\d*\.?\d*", allow=True)
+#: What a reading may hold as it is typed: a leading minus, digits, one decimal point. A key that
+#: would make the field not match is refused (the pattern must match the whole field).
+NUMBER_FILTER = ft.InputFilter(regex_string=r"^-?\d*\.?\d*$", allow=True)
 #: How far back the date picker goes for an item with no age limit.
 OLDEST_DATE_DAYS = 10 * 365
 
