@@ -15,12 +15,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from inspect_app.core.checklist import Grade, Risk
 from inspect_app.core.commands import (
     Code,
-    reason_of,
     IsoDate,
     LongText,
     PersonId,
     Photos,
     ShortText,
+    reason_of,
 )
 from inspect_app.core.hazard import HazardStatus
 

@@ -56,10 +56,13 @@ class Person:
     #: or principal (``PLANT_WIDE``) is given every workshop of the plant when the site loads.
     workshops: frozenset[str] = field(default_factory=frozenset)
 
+    @property
+    def acts_everywhere(self) -> bool:
+        """An HQ admin with no workshop list acts in every workshop of the group."""
+        return Role.HQ_ADMIN in self.roles and not self.workshops
+
     def can_act_in(self, workshop_id: str) -> bool:
-        if Role.HQ_ADMIN in self.roles and not self.workshops:
-            return True
-        return workshop_id in self.workshops
+        return self.acts_everywhere or workshop_id in self.workshops
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
-from inspect_app.core.roles import Role
 from inspect_app.core.site import Person
 from inspect_app.server import schema
 
@@ -26,7 +25,7 @@ class Scope:
     def of(cls, person: Person | None, device_id: str | None = None) -> Scope:
         if person is None:
             return cls(NOWHERE, device_id)
-        if Role.HQ_ADMIN in person.roles and not person.workshops:
+        if person.acts_everywhere:
             return cls(None, device_id)
         return cls(frozenset(person.workshops), device_id)
 
@@ -37,8 +36,10 @@ class Scope:
 
     def events_filter(self) -> ColumnElement[bool]:
         events = schema.events
+        if self.workshops is None and self.device_id is None:
+            return true()  # HQ's own pages: the audit trail, refused commands included
         if self.workshops is None:
-            return true()
+            return or_(events.c.private == false(), events.c.device_id == self.device_id)
         shared = and_(
             events.c.private == false(),
             or_(events.c.workshop_id.is_(None), self.workshop_filter(events.c.workshop_id)),

@@ -153,9 +153,13 @@ def test_refused_commands_are_recorded_and_visible(hq: Hq) -> None:
     hazard_id = seed_hazard(hq, "ws-stamping", HazardStatus.OPEN)
     command = device.command(hazard_id, "void", "open", {"reason": "x"})
     assert device.push([command]).json()["commands"][0]["status"] == "forbidden"
-    admin = hq.enroll("p-chen")
-    events = [e for e in admin.pull()["events"] if e.get("id") == command["id"]]
+    events = [e for e in device.pull()["events"] if e.get("id") == command["id"]]
     assert events and events[0]["result"] == "forbidden" and "role" in events[0]["reason"]
+    # Nobody else's device hears of it, not even a group-wide HQ admin's: the refused text
+    # stays with its sender (HQ's pages keep it for the audit trail).
+    for other in ("p-chen", "p-wang"):
+        pulled = hq.enroll(other).pull()["events"]
+        assert command["id"] not in {e.get("id") for e in pulled}
 
 
 ZHAO_LINE = "  - {id: p-zhao, name: 赵磊, roles: [inspector], workshops: [ws-stamping]}\n"
