@@ -1,9 +1,11 @@
-"""The Sync tab: enrolment by the link in HQ's QR code (view-model and in Chromium), clear
-reasons when it fails, a sync run shown to its end, and every action HQ did not apply (forbidden,
+"""The Sync tab: enrolment by the link in HQ's QR code (view-model, and in Chromium from the first
+run), clear reasons when it fails, Sync now with a spinner until HQ answers and then what it
+sent and received, Last sync updated, and every action HQ did not apply (forbidden,
 rejected_invalid with its field, rejected_conflict) listed with its reason in both languages."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,16 +21,17 @@ from inspect_app.services.hazards import HazardService
 from inspect_app.services.inspections import InspectionService
 from inspect_app.services.outbox import COMMAND
 from inspect_app.services.workspace import COMMAND_SEQ, Workspace
-from inspect_app.sync.client import connection, sync_once
-from inspect_app.sync.engine import PULL_CURSOR, REFUSED_HERE, SyncEngine, SyncReport
+from inspect_app.sync.client import connection, enroll, sync_once
+from inspect_app.sync.engine import LAST_SYNC_AT, PULL_CURSOR, REFUSED_HERE, SyncEngine, SyncReport
 from inspect_app.sync.progress import Phase, SyncProgress
 from inspect_app.sync.transport import SyncError
 from inspect_app.ui.i18n import Translator
 from inspect_app.ui.viewmodels.sync import SyncModel, progress_line
 from inspect_app.ui.views.sync import refusal_lines
-from tests.browser import SCREENSHOTS, chromium
+from tests.browser import chromium
 from tests.server.conftest import Hq, start_hq
 from tests.services.test_inspection_flow import walk_fire
+from tests.sync.fault_proxy import Fault, fault_proxy
 from tests.ui.harness import PHONE, AppDriver, open_app, running_app
 
 
@@ -71,14 +74,13 @@ def test_progress_figures() -> None:
     assert progress_line(progress) == {"photos": 3, "commands": 9, "mb": 2.5}
 
 
-def test_enrol_and_sync_in_the_browser(tmp_path: Path, hq: Hq) -> None:
+def test_enrol_on_the_first_run_and_sync_in_the_browser(tmp_path: Path, hq: Hq) -> None:
     code, _ = hq.app.state.hq.make_code("p-li", "phone")
-    with running_app(tmp_path / "device") as url, chromium() as browser:
+    with running_app(tmp_path / "device", demo=False) as url, chromium() as browser:
         page = browser.new_page(viewport=PHONE)
         app = AppDriver(page)
         open_app(page, url)
-        app.nav("Sync")
-        app.see("This device is not enrolled with HQ yet.")
+        app.see("This device is not enrolled with HQ yet.")  # the first run asks
         app.type_into("HQ address or enrolment link", hq.url)
         app.type_into("One-time code", "NOT-A-CODE")
         app.tap("Enrol")
@@ -86,10 +88,59 @@ def test_enrol_and_sync_in_the_browser(tmp_path: Path, hq: Hq) -> None:
         app.type_into("HQ address or enrolment link", enrolment_link(hq.url, code))
         app.tap("Enrol")
         app.see("Enrolled with HQ")
+        app.see("Signed in as 李明")  # the code was made for him; Home, no demo label
+        assert not app.shows("Demo")
+        app.nav("Sync")
         app.see("Up to date with HQ", timeout=30_000)
         app.see("0 items waiting")
         app.see(f"HQ: {hq.url}")
-        app.shot(SCREENSHOTS / "phone-sync.png")
+
+
+def last_sync_shown(app: AppDriver) -> str | None:
+    """The time after "Last sync:" on screen, as text or inside a card's merged label."""
+    page = app.page
+    found = page.get_by_text("Last sync:").or_(
+        page.locator('flt-semantics[aria-label*="Last sync:"]')
+    )
+    if not found.count():
+        return None
+    first = found.first
+    shown = (first.get_attribute("aria-label") or "") + " " + first.inner_text()
+    match = re.search(r"Last sync: (\d{4}-\d\d-\d\d \d\d:\d\d)", shown)
+    return match.group(1) if match else None
+
+
+def test_sync_now_shows_a_spinner_then_what_it_sent_and_received(tmp_path: Path, hq: Hq) -> None:
+    port = int(hq.url.rsplit(":", 1)[1].strip("/"))
+    with fault_proxy(port) as proxy:
+        ws = open_workspace(tmp_path / "device")
+        try:
+            enroll(ws, proxy.url, hq.app.state.hq.make_code("p-li", "phone")[0])
+            sync_once(ws)
+            service, inspection = walk_fire(ws)
+            service.submit(inspection, "李明")  # an inspection and two hazards wait
+            ws.store.set_meta(LAST_SYNC_AT, "2020-01-01T08:00:00+08:00")
+        finally:
+            ws.store.close()
+        with running_app(tmp_path / "device") as url, chromium() as browser:
+            page = browser.new_page(viewport=PHONE)
+            app = AppDriver(page)
+            open_app(page, url)
+            app.nav("Sync")
+            app.see("3 items waiting")
+            app.see("Last sync: 2020-01-01 08:00")
+            held = proxy.inject(Fault("pause", "POST", "/v1/sync/push", stage="before_forward"))
+            app.tap("Sync now")
+            app.see("Syncing…")
+            assert held.wait_reached(30)
+            app.see("Syncing…")  # still, while HQ has not answered
+            held.release()
+            app.see("Sent 3, received", timeout=30_000)
+            app.see("0 items waiting")
+            app.until(
+                lambda: last_sync_shown(app) not in ("2020-01-01 08:00", None),
+                "Last sync updated",
+            )
 
 
 def test_handing_an_enrolled_device_to_another_person(workspace: Workspace, hq: Hq) -> None:
