@@ -19,8 +19,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from inspect_app.core.commands import PayloadError
 from inspect_app.core.hazard import Hazard
 from inspect_app.core.inspection import Inspection
+from inspect_app.core.inspection_payload import validate_inspection
 from inspect_app.core.workflow import Command, CommandResult, CommandType, decide, referenced_photos
 from inspect_app.server import schema
 from inspect_app.server.blob_store import is_key
@@ -112,16 +114,24 @@ def _push_inspection(push: _Push, item: dict[str, Any]) -> None:
         push.results["inspections"].append(result)
         return
     try:
-        inspection = Inspection.from_dict(item)
-        photos = [p for a in inspection.answers.values() for p in a.photos]
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        result.update(status="invalid", message=f"not an inspection: {exc}")
+        validate_inspection(item)
+    except PayloadError as exc:
+        log.warning("invalid inspection %s from %s: %s", inspection_id, push.device.id, exc)
+        result.update(status=CommandResult.INVALID.value, message=exc.reason, field=exc.field)
         push.results["inspections"].append(result)
         return
+    inspection = Inspection.from_dict(item)
+    photos = [p for a in inspection.answers.values() for p in a.photos]
     absent = missing(push.conn, [p for p in photos if is_key(p)])
-    if not push.device.person.can_act_in(inspection.workshop_id):
+    person = push.device.person
+    if inspection.inspector_id != person.id or not person.can_act_in(inspection.workshop_id):
         log.warning("refused inspection %s from %s: out of scope", inspection_id, push.device.id)
-        result.update(status="forbidden", message="the workshop is outside your scope")
+        result.update(
+            status=CommandResult.FORBIDDEN.value,
+            message="the workshop is outside your scope"
+            if inspection.inspector_id == person.id
+            else "an inspection is sent by its inspector's own device",
+        )
     elif absent:
         result.update(status="missing_blobs", missing_blobs=absent)
     else:

@@ -229,7 +229,8 @@ def test_an_inspection_that_does_not_parse_is_answered_invalid(live: tuple[Hq, D
     _, device = live
     answer = device.push(inspections=[{"id": str(uuid.uuid4()), "workshop_id": "ws-stamping"}])
     assert answer.status_code == 200, answer.text
-    assert answer.json()["inspections"][0]["status"] == "invalid"
+    result = answer.json()["inspections"][0]
+    assert (result["status"], result["field"]) == ("rejected_invalid", "checklist_id")
 
 
 @pytest.mark.parametrize(

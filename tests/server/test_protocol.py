@@ -342,6 +342,12 @@ def inspection_with_photo(workshop: str, inspector: str, sha: str) -> dict:
     from inspect_app.core.inspection import Answer, Inspection
 
     inspection = Inspection(
-        str(uuid.uuid4()), "fire-monthly", 1, "h", workshop, inspector, "2026-11-22T08:00:00+08:00"
+        str(uuid.uuid4()),
+        "fire-monthly",
+        1,
+        "0" * 64,
+        workshop,
+        inspector,
+        "2026-11-22T08:00:00+08:00",
     ).with_answer(Answer("i-1", "fail", photos=(sha,)))
-    return {**inspection.to_dict(), "submitted_at": "2026-11-22T08:30:00+08:00"}
+    return inspection.submitted("2026-11-22T08:30:00+08:00", "李明").to_dict()

@@ -1,0 +1,96 @@
+"""What a submitted inspection pushed by a device may hold: the fields ``Inspection.to_dict``
+writes, their types and limits. HQ checks every pushed inspection against it before storing it;
+the device's own inspections pass it by construction (a test walks one and checks)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from inspect_app.core.checklist import Grade, Risk
+from inspect_app.core.commands import (
+    MAX_LONG_TEXT,
+    Code,
+    PayloadError,
+    PersonId,
+    Photos,
+    ShortText,
+    reason_of,
+)
+from inspect_app.core.records import Timestamp
+
+#: More answers than any checklist has items times repeated units is not an inspection.
+MAX_ANSWERS = 5000
+MAX_UNITS = 200
+
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Value = (
+    Annotated[str, Field(max_length=MAX_LONG_TEXT)]
+    | Annotated[float, Field(allow_inf_nan=False)]
+    | None
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FindingPayload(_Strict):
+    description: Annotated[str, Field(max_length=MAX_LONG_TEXT)] = ""
+    grade: Grade | None = None
+    risk: Risk | None = None
+
+
+class AnswerPayload(_Strict):
+    item_id: Code
+    tag: ShortText | None = None
+    value: Value = None
+    note: Annotated[str, Field(max_length=MAX_LONG_TEXT)] = ""
+    photos: Photos = Field(default_factory=list)
+    finding: FindingPayload | None = None
+    answered_at: Timestamp | Literal[""] = ""
+
+
+class PositionPayload(_Strict):
+    section_id: Code
+    item_id: Code
+    tag: ShortText | None = None
+
+
+class InspectionPayload(_Strict):
+    id: Code
+    checklist_id: Code
+    checklist_version: int = Field(ge=1, le=2**31 - 1)
+    checklist_hash: Sha256Hex
+    workshop_id: Code
+    area_id: Code | None = None
+    asset_id: Code | None = None
+    inspector_id: PersonId
+    started_at: Timestamp
+    status: Literal["submitted"]
+    instances: dict[Code, Annotated[list[ShortText], Field(max_length=MAX_UNITS)]] = Field(
+        default_factory=dict, max_length=100
+    )
+    position: PositionPayload | None = None
+    submitted_at: Timestamp
+    signed_by: ShortText
+    answers: list[AnswerPayload] = Field(default_factory=list, max_length=MAX_ANSWERS)
+
+
+def validate_inspection(data: Any) -> InspectionPayload:
+    """The pushed inspection as its typed model, or PayloadError naming the first field at
+    fault (``answers.3.photos.0``)."""
+    if not isinstance(data, dict):
+        raise PayloadError(None, "the inspection must be an object")
+    try:
+        return InspectionPayload.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        location = ".".join(str(part) for part in first["loc"]) or None
+        reason = (
+            "is not a field of an inspection"
+            if first["type"] == "extra_forbidden"
+            else reason_of(first)
+        )
+        raise PayloadError(location, reason) from None
