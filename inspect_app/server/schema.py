@@ -149,3 +149,13 @@ blob_refs = Table(
     Column("sha256", String(64), primary_key=True),
     Column("workshop_id", String(64), primary_key=True),
 )
+
+#: HQ's epochs, newest last: a new one each time the database is restored from a backup.
+epochs = Table(
+    "epochs",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("id", String(32), nullable=False, unique=True),
+    Column("started_at", String(40), nullable=False),
+    Column("reason", String(20), nullable=False),
+)
