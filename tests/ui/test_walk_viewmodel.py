@@ -71,8 +71,28 @@ def test_translator_and_home(workspace: Workspace) -> None:
     assert language_from_locale("zh_CN.UTF-8") == "zh" and language_from_locale(None) == "en"
     summary = summarize(workspace)
     assert [f.asset.asset_id for f in summary.certificates] == ["CR-101", "FL-002", "PV-201"]
-    assert "flood-season" not in [c.id for c in summary.due]  # out of season in November
+    assert "flood-season" not in [d.checklist.id for d in summary.due]  # out of season in Nov.
     assert summary.pending == 0
+    # Due for each workshop the signed-in person works in, or each asset of its kind there.
+    due = {(d.checklist.id, d.workshop_id, d.asset_id) for d in summary.due}
+    assert ("fire-monthly", "ws-stamping", None) in due
+    assert ("crane-frequent", "ws-stamping", "CR-101") in due
+    assert all(workspace.user.can_act_in(d.workshop_id) for d in summary.due)
+
+
+def test_home_lists_a_draft_with_its_place_and_progress(workspace: Workspace) -> None:
+    vm = start(workspace)
+    goto(vm, "exit-clear")
+    vm.set_value("pass")
+    [draft] = summarize(workspace).in_progress
+    assert (draft.id, draft.checklist.id, draft.workshop_id) == (
+        vm.inspection.id,
+        "fire-monthly",
+        "ws-stamping",
+    )
+    assert draft.answered == 1 and draft.total == vm.progress().total
+    InspectionService(workspace).discard_draft(draft.id)
+    assert summarize(workspace).in_progress == [] and workspace.store.pending_outbox() == []
 
 
 def test_a_note_stays_with_the_item_it_was_typed_on(workspace: Workspace) -> None:
