@@ -1,7 +1,7 @@
 """The hazard closed loop in Chromium on a phone: the workshop head assigns the five fixes, the
 responsible person starts and submits the rectification with an after-photo (and is not offered
 verification), the head verifies; the hazard leaves the open list and the month's rate moves.
-Screenshots of the list, a filled-in plan and the rates go to docs/screenshots/."""
+Screenshots of the list, a filled-in plan and the rates go to the test's own folder."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from inspect_app.services.bootstrap import open_workspace
-from tests.browser import SCREENSHOTS, chromium
+from tests.browser import chromium
 from tests.services.conftest import jpeg_bytes
 from tests.services.test_inspection_flow import walk_fire
 from tests.ui.harness import PHONE, AppDriver, open_app, running_app
@@ -53,7 +53,7 @@ def test_assign_rectify_verify_close(tmp_path: Path) -> None:
         open_app(page, url)
         app.nav("Hazards")
         app.see("2 hazard(s)")
-        app.shot(SCREENSHOTS / "phone-hazards.png")
+        app.shot(tmp_path / "phone-hazards.png")
         app.tap("Rates")
         app.see("Major 0.0% (0/1)")
         app.tap("List")
@@ -71,7 +71,7 @@ def test_assign_rectify_verify_close(tmp_path: Path) -> None:
         app.tap("Send")
         app.see("Fill in: Contingency plan")  # a major hazard needs its contingency part
         app.type_into("Contingency plan", "Guard posted at door 3")
-        app.shot(SCREENSHOTS / "phone-five-fixes.png")
+        app.shot(tmp_path / "phone-five-fixes.png")
         app.tap("Send")
         app.see("Plan assigned")
 
@@ -107,7 +107,7 @@ def test_assign_rectify_verify_close(tmp_path: Path) -> None:
         assert page.get_by_role("button", name=MAJOR).count() == 0
         app.tap("Rates")
         app.see("Major 100.0% (1/1)")
-        app.shot(SCREENSHOTS / "phone-rates.png")
+        app.shot(tmp_path / "phone-rates.png")
 
         # The ledger downloads as a workbook listing both hazards, the closed one with its date.
         app.tap("List")
