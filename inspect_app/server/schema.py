@@ -8,6 +8,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -72,6 +73,7 @@ devices = Table(
     Column("last_sync_at", String(40)),
     Column("last_seq", BigInteger, nullable=False, default=0),
     Column("label", String(100), nullable=False, default=""),
+    Column("pulled_seq", BigInteger),  # the cursor of its last pull, for the lag metric
 )
 
 enroll_codes = Table(
@@ -159,3 +161,27 @@ epochs = Table(
     Column("started_at", String(40), nullable=False),
     Column("reason", String(20), nullable=False),
 )
+
+#: Who did what to HQ, when and from where (server/audit.py).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(40), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("detail", Text, nullable=False),
+)
+Index("ix_audit_log_kind_id", audit_log.c.kind, audit_log.c.id)
+
+#: Failed logins within the throttling window, shared by every HQ process (server/accounts.py).
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("failed_at", Float, nullable=False),
+)
+Index("ix_login_failures_address", login_failures.c.address, login_failures.c.failed_at)

@@ -1,0 +1,74 @@
+"""The audit log: who did what to HQ, when and from where. Rows are only ever added; the HQ page
+/audit lists them newest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, func, insert, select
+
+from inspect_app.server import schema
+from inspect_app.server.common import now_iso
+
+#: What the log records, in the order the audit page offers them as filters.
+KINDS = (
+    "login",
+    "login_failed",
+    "enrol_code",
+    "device_enrolled",
+    "device_revoked",
+    "site_published",
+    "checklist_published",
+    "user_changed",
+    "restore",
+)
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    at: str
+    kind: str
+    actor: str
+    address: str
+    detail: str
+
+
+def record(
+    engine_or_conn: Engine | Connection, kind: str, actor: str, address: str, detail: str
+) -> None:
+    """Add one entry; on a connection it joins the caller's transaction. ``actor`` is a username,
+    a device's person, or "cli"; ``address`` the client's address, or "local" for the shell."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown audit kind {kind!r}")
+    row = {
+        "at": now_iso(),
+        "kind": kind,
+        "actor": actor[:64],
+        "address": address[:64],
+        "detail": detail[:2000],
+    }
+    if isinstance(engine_or_conn, Connection):
+        engine_or_conn.execute(insert(schema.audit_log).values(**row))
+        return
+    with engine_or_conn.begin() as conn:
+        conn.execute(insert(schema.audit_log).values(**row))
+
+
+def entries(
+    engine: Engine, kind: str | None = None, page: int = 1, size: int = PAGE_SIZE
+) -> tuple[list[Entry], int]:
+    """One page of entries, newest first, and how many there are in all (of ``kind`` if given)."""
+    table = schema.audit_log
+    where = table.c.kind == kind if kind else True
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(table).where(where)).scalar_one()
+        rows = conn.execute(
+            select(table)
+            .where(where)
+            .order_by(table.c.id.desc())
+            .limit(size)
+            .offset((max(page, 1) - 1) * size)
+        ).all()
+    return [Entry(r.id, r.at, r.kind, r.actor, r.address, r.detail) for r in rows], total
