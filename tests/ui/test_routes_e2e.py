@@ -79,10 +79,12 @@ def test_back_returns_to_the_screen_before_and_a_reload_stays(tmp_path: Path) ->
         app.see("0 / 19 answered")
         app.tap(FIRE, exact=False)
         app.see(GAUGE)
-        assert re.search(r"/inspect/[0-9a-f-]+$", page.url), page.url
+        app.until(
+            lambda: re.search(r"/inspect/[0-9a-f-]+$", page.url) is not None, "the walk's address"
+        )
         page.go_back()
         app.see("0 / 19 answered")
-        assert page.url == url
+        app.until(lambda: page.url == url, "Home's address")
         # The Inspect tab goes back to the open inspection, not the picker.
         app.nav("Inspect")
         app.see(GAUGE)
@@ -95,14 +97,14 @@ def test_back_returns_to_the_screen_before_and_a_reload_stays(tmp_path: Path) ->
         app.see("2 hazard(s)")
         page.get_by_role("button", name=re.compile("Door 3 chained")).first.click()
         app.see("Back to the list")
-        assert re.search(r"/hazards/[0-9a-f-]+$", page.url), page.url
+        app.until(lambda: re.search(r"/hazards/[0-9a-f-]+$", page.url) is not None, "its address")
         open_app(page, None)  # a reload
         app.see("Back to the list")
         app.see("Door 3 chained")
         page.go_back()
         app.see("2 hazard(s)")
         app.until(lambda: not app.shows("Back to the list"), "the list alone")
-        assert page.url.endswith("/hazards")
+        app.until(lambda: page.url.endswith("/hazards"), "the list's address")
 
 
 def test_discard_a_draft(tmp_path: Path) -> None:
