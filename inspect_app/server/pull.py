@@ -58,18 +58,19 @@ def pull(engine: Engine, clock: Callable[[], str], device: Device, since: int, l
                 select(schema.sites.c.yaml_text).where(schema.sites.c.plant_id == device.plant_id)
             ).first()
             site = {"plant_id": device.plant_id, "yaml": row.yaml_text} if row else None
+    full = len(rows) == limit
+    next_since = rows[-1].server_seq if full else max(since, newest)
     with engine.begin() as conn:
         conn.execute(
             update(schema.devices)
             .where(schema.devices.c.id == device.id)
-            .values(last_sync_at=clock())
+            .values(last_sync_at=clock(), pulled_seq=next_since)
         )
-    full = len(rows) == limit
     rest = json.dumps(
         {
             "checklists": checklists,
             "site": site,
-            "next_since": rows[-1].server_seq if full else max(since, newest),
+            "next_since": next_since,
             "has_more": full,
         },
         ensure_ascii=False,
