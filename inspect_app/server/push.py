@@ -116,7 +116,19 @@ def _push_inspection(push: _Push, item: dict[str, Any]) -> None:
     try:
         validate_inspection(item)
     except PayloadError as exc:
-        log.warning("invalid inspection %s from %s: %s", inspection_id, push.device.id, exc)
+        log.warning(
+            "invalid inspection %s from %s: %s",
+            inspection_id,
+            push.device.id,
+            exc,
+            extra={
+                "result": CommandResult.INVALID.value,
+                "inspection_id": inspection_id,
+                "device": push.device.id,
+                "reason": exc.reason,
+                "field": exc.field,
+            },
+        )
         result.update(status=CommandResult.INVALID.value, message=exc.reason, field=exc.field)
         push.results["inspections"].append(result)
         return
@@ -125,7 +137,17 @@ def _push_inspection(push: _Push, item: dict[str, Any]) -> None:
     absent = missing(push.conn, [p for p in photos if is_key(p)])
     person = push.device.person
     if inspection.inspector_id != person.id or not person.can_act_in(inspection.workshop_id):
-        log.warning("refused inspection %s from %s: out of scope", inspection_id, push.device.id)
+        log.warning(
+            "refused inspection %s from %s: out of scope",
+            inspection_id,
+            push.device.id,
+            extra={
+                "result": CommandResult.FORBIDDEN.value,
+                "inspection_id": inspection_id,
+                "device": push.device.id,
+                "reason": "out of scope",
+            },
+        )
         result.update(
             status=CommandResult.FORBIDDEN.value,
             message="the workshop is outside your scope"
@@ -294,6 +316,14 @@ def _apply(push: _Push, command: Command) -> dict[str, Any]:
             command.type.value,
             push.device.id,
             decision.message,
+            extra={
+                "result": decision.result.value,
+                "command_id": command.id,
+                "command_type": command.type.value,
+                "device": push.device.id,
+                "reason": decision.message,
+                "field": decision.field,
+            },
         )
     push.event_rows.append(
         {
