@@ -17,6 +17,7 @@ from inspect_app.core.workflow import (
     Decision,
     action_form,
     parse_payload,
+    unmet_condition,
 )
 from inspect_app.services.clock import today
 from inspect_app.services.hazards import HazardFilter, HazardPage, HazardService
@@ -252,12 +253,25 @@ class HazardDetailModel:
     def actions(self) -> list[CommandType]:
         return self.service.actions(self.hazard)
 
-    def is_refused_for_rectifier(self, command_type: CommandType) -> bool:
-        """Verification is never by the person who submitted the rectification."""
-        return (
-            command_type in (CommandType.VERIFY_PASS, CommandType.VERIFY_FAIL)
-            and self.hazard.rectified_by == self.ws.user.id
-        )
+    def is_excluded_from_verifying(self) -> bool:
+        """Verification is never by whoever rectified nor by the person responsible for the fix."""
+        h, user = self.hazard, self.ws.user.id
+        return h.rectified_by == user or (h.plan is not None and h.plan.responsible_id == user)
+
+    def closing_needs(self) -> list[str]:
+        """What a submitted major hazard still lacks before it may close: "governance" (the
+        principal's approval of the plan) and "signoff" (the supervising authority's)."""
+        h = self.hazard
+        if h.status is not HazardStatus.SUBMITTED or not unmet_condition(
+            h, CommandType.VERIFY_PASS
+        ):
+            return []
+        needs = []
+        if h.governance is None or not h.governance.approved:
+            needs.append("governance")
+        if h.supervision is not None and not h.supervision.signed_off:
+            needs.append("signoff")
+        return needs
 
     def people_for_plan(self) -> list[tuple[str, str]]:
         """Who can be made responsible: people working in the hazard's workshop."""

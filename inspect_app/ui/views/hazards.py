@@ -1,6 +1,7 @@
 """Hazards tab: the filtered list in urgency order (one page of rows at a time), the detail with
-photos, five-fix plan and timeline, and the action forms; list and detail side by side on
-tablets. The rates dashboard shares the tab."""
+photos, five-fix plan and extensions, a major hazard's control, governance plan, report and
+supervision, the timeline, and the action forms; list and detail side by side on tablets. The
+rates dashboard shares the tab."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import flet as ft
 
 from inspect_app.core.checklist import Grade, Risk
-from inspect_app.core.hazard import HazardStatus
+from inspect_app.core.hazard import ExtensionStatus, HazardStatus
 from inspect_app.core.workflow import CommandType
 from inspect_app.ui.viewmodels.hazards import (
     FieldKind,
@@ -32,6 +33,20 @@ ALL = "all"
 GRADE_COLOURS = {Grade.MAJOR: ft.Colors.RED_900, Grade.GENERAL: ft.Colors.BLUE_GREY_800}
 # Actions that change nothing but add to the record sit apart from the workflow steps.
 SIDE_ACTIONS = (CommandType.COMMENT, CommandType.ADD_PHOTO, CommandType.VOID)
+# Steps that send something back or say no, shown in red.
+NAY_ACTIONS = (CommandType.VERIFY_FAIL, CommandType.REFUSE_EXTENSION)
+# What a timeline entry shows of its payload: the first of these it has.
+TIMELINE_DETAIL = (
+    "reason",
+    "opinion",
+    "text",
+    "note",
+    "measures",
+    "targets",
+    "authority",
+    "body",
+    "signed_off_by",
+)
 
 
 def build(shell: Shell) -> ft.Control:
@@ -349,11 +364,19 @@ def _detail(shell: Shell) -> ft.Control:
             facts.append(ft.Text(t("detail.reference", ref=origin[1]), italic=True))
     if hazard.suggested_fix:
         facts.append(ft.Text(t("finding.fix", fix=hazard.suggested_fix), italic=True))
+    if hazard.on_the_spot:
+        facts.append(ft.Text(t("detail.on_the_spot", who=model.person(hazard.rectified_by))))
+    if hazard.funds_spent:
+        facts.append(ft.Text(t("detail.funds_spent", funds=hazard.funds_spent)))
+    if hazard.verification_opinion:
+        facts.append(ft.Text(t("detail.opinion", opinion=hazard.verification_opinion)))
     if hazard.void_reason:
         facts.append(status(t("detail.voided", reason=hazard.void_reason), bold=True))
     rows.append(ft.Column(facts, spacing=4))
     rows += _conflicts(shell, model)
     rows.append(_actions(shell, model))
+    if hazard.is_major:
+        rows.append(_major(shell, model))
     rows.append(_photos(shell, t("detail.before"), hazard.photos))
     if hazard.after_photos:
         rows.append(_photos(shell, t("detail.after"), hazard.after_photos))
@@ -411,6 +434,7 @@ def _plan(shell: Shell, model: HazardDetailModel) -> ft.Control:
             _fact(t("field.contingency"), plan.contingency or "—"),
         ]
     for extension in hazard.extensions:
+        decision = t(f"extension.{extension.status.value}", who=model.person(extension.decided_by))
         rows.append(
             ft.Text(
                 t(
@@ -419,10 +443,103 @@ def _plan(shell: Shell, model: HazardDetailModel) -> ft.Control:
                     new=extension.new_deadline,
                     reason=extension.reason,
                     who=model.person(extension.requested_by),
-                )
+                    status=decision,
+                ),
+                color=ft.Colors.ORANGE_900
+                if extension.status is ExtensionStatus.REQUESTED
+                else ft.Colors.BLACK,
             )
         )
     return card(t("detail.plan"), rows)
+
+
+def _major(shell: Shell, model: HazardDetailModel) -> ft.Control:
+    """A major hazard's interim control, governance plan, report and official supervision."""
+    t = shell.t
+    hazard = model.hazard
+    rows: list[ft.Control] = []
+    control = hazard.control
+    if control is None:
+        rows.append(ft.Text(t("detail.no_control")))
+    else:
+        rows.append(
+            ft.Text(
+                t(
+                    "detail.control",
+                    kind=t(f"choice.{control.kind.value}"),
+                    who=model.person(control.set_by),
+                    at=_when(control.set_at),
+                ),
+                weight=ft.FontWeight.W_600,
+            )
+        )
+        rows.append(_photos(shell, t(f"choice.{control.kind.value}"), control.photos))
+    plan = hazard.governance
+    rows.append(ft.Text(t("detail.governance"), size=17, weight=ft.FontWeight.W_600))
+    if plan is None:
+        rows.append(ft.Text(t("detail.no_governance")))
+    else:
+        rows += [
+            _fact(t("field.targets"), plan.targets),
+            _fact(t("field.methods"), plan.methods),
+            _fact(t("field.funds_materials"), plan.funds_materials),
+            _fact(t("field.organisation"), plan.organisation),
+            _fact(t("plan.deadline"), plan.deadline),
+            _fact(t("field.safety_measures"), plan.safety_measures),
+            _fact(t("field.emergency_plan"), plan.emergency_plan),
+            ft.Text(
+                t(
+                    "detail.governance_submitted",
+                    who=model.person(plan.submitted_by),
+                    at=_when(plan.submitted_at),
+                )
+            ),
+        ]
+        if plan.approved_by and plan.approved_at:
+            approved = t(
+                "detail.governance_approved",
+                who=model.person(plan.approved_by),
+                at=_when(plan.approved_at),
+            )
+            rows.append(ft.Text(approved, weight=ft.FontWeight.W_600))
+        else:
+            rows.append(status(t("detail.governance_waiting"), colour=ft.Colors.ORANGE_900))
+    report = hazard.report
+    if report is None:
+        rows.append(ft.Text(t("detail.no_report")))
+    else:
+        rows.append(
+            ft.Text(
+                t(
+                    "detail.report",
+                    authority=report.authority,
+                    date=report.reported_on,
+                    who=model.person(report.reported_by),
+                )
+            )
+        )
+    supervision = hazard.supervision
+    if supervision is not None:
+        rows.append(
+            ft.Text(
+                t("detail.supervision", body=supervision.body, date=supervision.deadline),
+                weight=ft.FontWeight.W_600,
+            )
+        )
+        if supervision.signed_off_by and supervision.signed_off_on:
+            signed = t(
+                "detail.signed_off", who=supervision.signed_off_by, date=supervision.signed_off_on
+            )
+            rows.append(ft.Text(signed))
+            if supervision.sign_off_note:
+                rows.append(ft.Text(supervision.sign_off_note, italic=True))
+        else:
+            rows.append(status(t("detail.not_signed_off"), colour=ft.Colors.ORANGE_900))
+    return card(t("detail.major_path"), rows)
+
+
+def _when(timestamp: str) -> str:
+    return timestamp[:16].replace("T", " ")
 
 
 def _fact(label: str, value: str) -> ft.Control:
@@ -440,15 +557,10 @@ def _timeline(shell: Shell, model: HazardDetailModel) -> ft.Control:
     rows: list[ft.Control] = []
     for entry in model.timeline():
         event = entry.event
-        when = (event.recorded_at or event.observed_at)[:16].replace("T", " ")
+        when = _when(event.recorded_at or event.observed_at)
         where = event.device_id if event.server_seq is not None else t("detail.not_synced")
         detail = next(
-            (
-                str(event.payload[key])
-                for key in ("reason", "text", "note", "measures")
-                if event.payload.get(key)
-            ),
-            "",
+            (str(event.payload[key]) for key in TIMELINE_DETAIL if event.payload.get(key)), ""
         )
         colour = ft.Colors.BLACK if entry.applied else ft.Colors.RED_900
         lines = [
@@ -516,9 +628,7 @@ def _actions(shell: Shell, model: HazardDetailModel) -> ft.Control:
                 big_button(
                     t(f"action.{a.value}"),
                     lambda _, a=a: _choose_action(shell, model, a),
-                    colour=ft.Colors.RED_800
-                    if a is CommandType.VERIFY_FAIL
-                    else ft.Colors.INDIGO_800,
+                    colour=ft.Colors.RED_800 if a in NAY_ACTIONS else ft.Colors.INDIGO_800,
                     selected=a in steps,
                     compact=a in side,
                 )
@@ -529,10 +639,11 @@ def _actions(shell: Shell, model: HazardDetailModel) -> ft.Control:
         for group in (steps, side)
         if group
     ]
-    if model.hazard.status is HazardStatus.SUBMITTED and model.is_refused_for_rectifier(
-        CommandType.VERIFY_PASS
-    ):
+    if model.hazard.status is HazardStatus.SUBMITTED and model.is_excluded_from_verifying():
         rows.append(status(t("detail.verify_refused"), colour=ft.Colors.ORANGE_900))
+    if needs := model.closing_needs():
+        what = "; ".join(t(f"detail.needs_{need}") for need in needs)
+        rows.append(status(t("detail.closing_needs", what=what), colour=ft.Colors.ORANGE_900))
     if not actions:
         rows.append(ft.Text(t("detail.no_actions")))
     return card(t("detail.actions"), rows)
@@ -568,6 +679,22 @@ def _form(shell: Shell, model: HazardDetailModel, command_type: CommandType) -> 
                             compact=True,
                         )
                         for pid, person in model.people_for_plan()
+                    ],
+                    wrap=True,
+                )
+            )
+        elif form_field.kind is FieldKind.CHOICE:
+            rows.append(ft.Text(label, size=16))
+            rows.append(
+                ft.Row(
+                    [
+                        big_button(
+                            t(f"choice.{option}"),
+                            lambda _, n=name, o=option: _set_value(shell, n, o),
+                            selected=values.get(name) == option,
+                            compact=True,
+                        )
+                        for option in form_field.options
                     ],
                     wrap=True,
                 )
