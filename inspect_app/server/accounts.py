@@ -1,19 +1,19 @@
 """HQ web accounts: scrypt password hashes, session tokens stored hashed, and limits on failed
-logins per username and address and per address (one address guessing many usernames)."""
+logins per username and address and per address (one address guessing many usernames), kept in
+the database so that every HQ process enforces the same ones."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 
-from inspect_app.server import schema
+from inspect_app.server import audit, schema
 from inspect_app.server.common import digest
 from inspect_app.server.errors import Forbidden, HQError, Unauthorized
 from inspect_app.server.hazard_reads import fits
@@ -22,6 +22,8 @@ SESSION_TTL = timedelta(hours=12)
 MAX_FAILURES = 5
 MAX_FAILURES_PER_ADDRESS = 20
 FAILURE_WINDOW_S = 900.0
+#: The audit detail of an attempt refused unchecked because of earlier failures.
+THROTTLED = "refused unchecked: too many failed logins"
 #: Longer passwords are refused unhashed: scrypt over megabytes would be a cheap way to load HQ.
 MAX_PASSWORD_CHARS = 200
 
@@ -46,15 +48,19 @@ def check_password(password: str, stored: str) -> bool:
 
 
 class Accounts:
-    def __init__(self, engine: Engine, monotonic=time.monotonic) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, engine: Engine, clock: Callable[[], float] = time.time) -> None:
         self.engine = engine
-        self._monotonic = monotonic
-        # Keyed by (username, address), and by (None, address) for all usernames together.
-        self._failures: dict[tuple[str | None, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+        self._clock = clock
 
     def create_user(
-        self, username: str, password: str, *, is_admin: bool, person_id: str | None = None
+        self,
+        username: str,
+        password: str,
+        *,
+        is_admin: bool,
+        person_id: str | None = None,
+        actor: str = "cli",
+        address: str = "local",
     ) -> None:
         if not 10 <= len(password) <= MAX_PASSWORD_CHARS:
             raise HQError(f"a password needs 10 to {MAX_PASSWORD_CHARS} characters")
@@ -67,26 +73,47 @@ class Accounts:
             }
             if conn.execute(select(table.c.username).where(table.c.username == username)).first():
                 conn.execute(update(table).where(table.c.username == username).values(**values))
+                change = "reset"
             else:
                 conn.execute(insert(table).values(username=username, **values))
+                change = "created"
+            role = "admin" if is_admin else f"user of {person_id or 'nobody'}"
+            audit.record(conn, "user_changed", actor, address, f"{change} {username} ({role})")
 
-    def _recent_failures(self, key: tuple[str | None, str]) -> deque[float]:
-        window = self._failures[key]
-        cutoff = self._monotonic() - FAILURE_WINDOW_S
-        while window and window[0] < cutoff:
-            window.popleft()
-        return window
+    def _locked(self, username: str, address: str) -> bool:
+        """Whether the failures within the window lock this (username, address) pair or the
+        address; counted in the database, so every HQ process sees the same failures."""
+        table = schema.login_failures
+        since = self._clock() - FAILURE_WINDOW_S
+        recent = (table.c.address == address) & (table.c.failed_at > since)
+        with self.engine.connect() as conn:
+            per_address = conn.execute(
+                select(func.count()).select_from(table).where(recent)
+            ).scalar_one()
+            per_user = conn.execute(
+                select(func.count()).select_from(table).where(recent, table.c.username == username)
+            ).scalar_one()
+        return per_user >= MAX_FAILURES or per_address >= MAX_FAILURES_PER_ADDRESS
+
+    def _failed(self, username: str, address: str, reason: str) -> None:
+        table = schema.login_failures
+        now = self._clock()
+        with self.engine.begin() as conn:
+            conn.execute(delete(table).where(table.c.failed_at <= now - FAILURE_WINDOW_S))
+            if reason != THROTTLED:
+                conn.execute(
+                    insert(table).values(username=username, address=address, failed_at=now)
+                )
+            audit.record(conn, "login_failed", username, address, reason)
 
     def login(self, username: str, password: str, address: str) -> str:
         """A new session token, or Unauthorized; too many failures lock the (username, address)
-        pair, or the address for every username, for a while."""
-        keys = ((username, address), (None, address))
-        with self._lock:
-            if (
-                len(self._recent_failures(keys[0])) >= MAX_FAILURES
-                or len(self._recent_failures(keys[1])) >= MAX_FAILURES_PER_ADDRESS
-            ):
-                raise TooManyAttempts("too many failed logins; try again in 15 minutes")
+        pair, or the address for every username, for a while. Every attempt is audited."""
+        # As stored (64 wide, no NUL, which PostgreSQL refuses); the whole name is looked up.
+        who, address = audit.clean(username, 64), audit.clean(address, 64)
+        if self._locked(who, address):
+            self._failed(who, address, THROTTLED)
+            raise TooManyAttempts("too many failed logins; try again in 15 minutes")
         row = None
         if fits(schema.users.c.username, username):
             with self.engine.connect() as conn:
@@ -98,9 +125,7 @@ class Accounts:
             or len(password) > MAX_PASSWORD_CHARS
             or not check_password(password, row.password_hash)
         ):
-            with self._lock:
-                for key in keys:
-                    self._failures[key].append(self._monotonic())
+            self._failed(who, address, "wrong username or password")
             raise Unauthorized("wrong username or password")
         token = secrets.token_urlsafe(32)
         expires = (datetime.now(UTC) + SESSION_TTL).isoformat(timespec="seconds")
@@ -110,6 +135,7 @@ class Accounts:
                     token_hash=digest(token), username=username, expires_at=expires
                 )
             )
+            audit.record(conn, "login", username, address, "logged in")
         return token
 
     def logout(self, token: str) -> None:

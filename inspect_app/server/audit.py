@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, func, insert, select
+from starlette.requests import Request
 
 from inspect_app.server import schema
 from inspect_app.server.common import now_iso
@@ -45,15 +46,26 @@ def record(
     row = {
         "at": now_iso(),
         "kind": kind,
-        "actor": actor[:64],
-        "address": address[:64],
-        "detail": detail[:2000],
+        "actor": clean(actor, 64),
+        "address": clean(address, 64),
+        "detail": clean(detail, 2000),
     }
     if isinstance(engine_or_conn, Connection):
         engine_or_conn.execute(insert(schema.audit_log).values(**row))
         return
     with engine_or_conn.begin() as conn:
         conn.execute(insert(schema.audit_log).values(**row))
+
+
+def address_of(request: Request) -> str:
+    """The client's address: the peer's, or the one a trusted reverse proxy forwarded (put in
+    place by the app's proxy-headers middleware, see INSPECT_TRUSTED_PROXIES)."""
+    return request.client.host if request.client else "?"
+
+
+def clean(text: str, width: int) -> str:
+    """``text`` as a column ``width`` wide holds it; NUL (which PostgreSQL refuses) as U+FFFD."""
+    return text[:width].replace("\x00", "\ufffd")
 
 
 def entries(

@@ -454,7 +454,7 @@ def test_failed_logins_from_one_address_are_limited_across_usernames(hq: Hq) -> 
 
 def test_the_address_limit_ends_with_its_window(hq: Hq) -> None:
     now = [0.0]
-    accounts = Accounts(hq.app.state.hq.engine, monotonic=lambda: now[0])
+    accounts = Accounts(hq.app.state.hq.engine, clock=lambda: now[0])
     for i in range(20):
         with pytest.raises(Unauthorized):
             accounts.login(f"guess-{i}", "wrong password", "10.0.0.7")

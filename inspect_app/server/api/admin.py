@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from inspect_app.server import audit
 from inspect_app.server.accounts import set_session_cookie
 from inspect_app.server.api.deps import AccountsDep, AdminDep, HQDep
 from inspect_app.server.api_schemas import CodeIn, CodeOut, LoginIn
@@ -37,15 +38,15 @@ async def _yaml_text(request: Request) -> str:
 def login(
     body: LoginIn, request: Request, response: Response, accounts: AccountsDep
 ) -> dict[str, str]:
-    address = request.client.host if request.client else "?"
-    token = accounts.login(body.username, body.password, address)
+    token = accounts.login(body.username, body.password, audit.address_of(request))
     set_session_cookie(response, token, https=request.url.scheme == "https")
     return {"username": body.username}
 
 
 @router.post("/codes", response_model=CodeOut)
-def make_code(body: CodeIn, hq: HQDep, who: AdminDep) -> dict[str, str]:
+def make_code(body: CodeIn, request: Request, hq: HQDep, who: AdminDep) -> dict[str, str]:
     code, expires = hq.make_code(body.person_id, who)
+    audit.record(hq.engine, "enrol_code", who, audit.address_of(request), f"for {body.person_id}")
     return {"code": code, "expires_at": expires, "person_id": body.person_id}
 
 
@@ -56,21 +57,34 @@ def devices(hq: HQDep, _: AdminDep) -> list[dict[str, Any]]:
 
 @router.post("/devices/{device_id}/revoke")
 def revoke(
-    device_id: Annotated[str, Path(max_length=64)], hq: HQDep, _: AdminDep
+    device_id: Annotated[str, Path(max_length=64)], request: Request, hq: HQDep, who: AdminDep
 ) -> dict[str, str]:
     hq.revoke_device(device_id)
+    audit.record(hq.engine, "device_revoked", who, audit.address_of(request), device_id)
     return {"revoked": device_id}
 
 
 @router.put("/site", openapi_extra=YAML_BODY)
-async def put_site(request: Request, hq: HQDep, _: AdminDep) -> dict[str, str]:
+async def put_site(request: Request, hq: HQDep, who: AdminDep) -> dict[str, str]:
     """Replace a plant's site file (YAML body): workshops, people and roles, equipment."""
-    return {"plant_id": await run_in_threadpool(hq.publish_site, await _yaml_text(request))}
+    plant_id = await run_in_threadpool(hq.publish_site, await _yaml_text(request))
+    await run_in_threadpool(
+        audit.record, hq.engine, "site_published", who, audit.address_of(request), plant_id
+    )
+    return {"plant_id": plant_id}
 
 
 @router.put("/checklists", openapi_extra=YAML_BODY)
-async def put_checklist(request: Request, hq: HQDep, _: AdminDep) -> dict[str, Any]:
+async def put_checklist(request: Request, hq: HQDep, who: AdminDep) -> dict[str, Any]:
     """Publish a checklist version (YAML body); devices get it on their next pull."""
     text = await _yaml_text(request)
     checklist_id, version = await run_in_threadpool(hq.publish_checklist, text)
+    await run_in_threadpool(
+        audit.record,
+        hq.engine,
+        "checklist_published",
+        who,
+        audit.address_of(request),
+        f"{checklist_id} v{version}",
+    )
     return {"id": checklist_id, "version": version}

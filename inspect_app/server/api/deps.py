@@ -10,6 +10,7 @@ from inspect_app.server.accounts import SESSION_COOKIE, Accounts
 from inspect_app.server.devices import Device
 from inspect_app.server.errors import Unauthorized
 from inspect_app.server.hq import HQ
+from inspect_app.server.observability import note
 from inspect_app.server.scope import Scope
 
 
@@ -35,11 +36,15 @@ def current_device(hq: HQDep, authorization: Annotated[str | None, Header()] = N
     token = _bearer(authorization)
     if token is None:
         raise Unauthorized("a device token is required (Authorization: Bearer ...)")
-    return hq.authenticate(token)
+    device = hq.authenticate(token)
+    note(device=device.id, person=device.person.id)
+    return device
 
 
 def current_admin(request: Request, accounts: AccountsDep) -> str:
-    return accounts.session_user(request.cookies.get(SESSION_COOKIE))
+    username = accounts.session_user(request.cookies.get(SESSION_COOKIE))
+    note(user=username)
+    return username
 
 
 def reader_scope(
@@ -49,10 +54,10 @@ def reader_scope(
     authorization: Annotated[str | None, Header()] = None,
 ) -> Scope:
     """Photos may be read by a device or a logged-in HQ user, each within their scope."""
-    token = _bearer(authorization)
-    if token is not None:
-        return hq.authenticate(token).scope
+    if _bearer(authorization) is not None:
+        return current_device(hq, authorization).scope
     username = accounts.session_user(request.cookies.get(SESSION_COOKIE), admin=False)
+    note(user=username)
     return hq.web_scope(username)
 
 

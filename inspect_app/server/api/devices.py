@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
+from inspect_app.server import audit
 from inspect_app.server.api.deps import HQDep
 from inspect_app.server.api_schemas import EnrollIn, EnrollOut
 from inspect_app.server.middleware import StrictJSONRoute
@@ -12,6 +13,11 @@ router = APIRouter(tags=["devices"], route_class=StrictJSONRoute)
 
 
 @router.post("/v1/devices/enroll", response_model=EnrollOut)
-def enroll(body: EnrollIn, hq: HQDep) -> dict[str, str]:
+def enroll(body: EnrollIn, request: Request, hq: HQDep) -> dict[str, str]:
     """Trade a one-time enrolment code (made by an HQ admin) for a device id and token."""
-    return hq.enroll(body.code, body.label)
+    enrolled = hq.enroll(body.code, body.label)
+    detail = f"{enrolled['device_id']} {body.label}".strip()
+    audit.record(
+        hq.engine, "device_enrolled", enrolled["person_id"], audit.address_of(request), detail
+    )
+    return enrolled

@@ -1,7 +1,7 @@
 """HQ pages, rendered on the server from Jinja2 templates (no Flutter needed to read them): open
 hazards across plants, overdue list, rectification rates as charts, hazard detail with photos and
-timeline, devices and enrolment codes, master data. HTML and one stylesheet, no script; they work
-on a phone browser too."""
+timeline, devices and enrolment codes, master data, the audit log. HTML and one stylesheet, no
+script; they work on a phone browser too."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from inspect_app.server.accounts import Accounts
 from inspect_app.server.hazard_reads import HazardReads
 from inspect_app.server.hq import HQ
-from inspect_app.server.pages import auth, devices, hazards, master
+from inspect_app.server.pages import audit, auth, devices, hazards, master
 from inspect_app.server.pages.common import LoginRequired, PageRefused, Pages, make_templates
 from inspect_app.server.security import BrowserGuard
 
@@ -43,5 +43,5 @@ def register_pages(app: FastAPI, hq: HQ, accounts: Accounts) -> None:
     app.add_exception_handler(LoginRequired, on_login_required)
     app.add_middleware(BrowserGuard, refusal=lambda request, msg: refused(request, 403, msg))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, hazards, devices, master):
+    for module in (auth, hazards, devices, master, audit):
         app.include_router(module.router)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from inspect_app.server import audit
 from inspect_app.server.accounts import SESSION_COOKIE, set_session_cookie
 from inspect_app.server.errors import HQError
 from inspect_app.server.pages.common import Viewer, pages, read_form, signed_in
@@ -38,10 +39,9 @@ def login_form(request: Request) -> Response:
 @router.post("/login")
 async def login_submit(request: Request) -> Response:
     form = await read_form(request, request.cookies.get(CSRF_COOKIE))
-    address = request.client.host if request.client else "?"
     try:
         token = pages(request).accounts.login(
-            form.get("username", ""), form.get("password", ""), address
+            form.get("username", ""), form.get("password", ""), audit.address_of(request)
         )
     except HQError as exc:
         return _login_page(request, str(exc), exc.status)

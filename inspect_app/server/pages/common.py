@@ -17,6 +17,7 @@ from inspect_app.server.accounts import SESSION_COOKIE, Accounts
 from inspect_app.server.errors import Forbidden, HQError
 from inspect_app.server.hazard_reads import HazardReads
 from inspect_app.server.hq import HQ
+from inspect_app.server.observability import note
 from inspect_app.server.scope import Scope
 from inspect_app.server.security import CSRF_FIELD, csrf_matches, session_csrf_token
 
@@ -98,6 +99,7 @@ def _viewer(request: Request, admin: bool) -> Viewer:
     except HQError as exc:
         raise LoginRequired from exc
     assert token is not None  # session_user refuses a missing token
+    note(user=username)
     return Viewer(username, session_csrf_token(token), pages(request).hq.web_scope(username))
 
 

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from inspect_app.core.enrolment import enrolment_link
-from inspect_app.server import schema
+from inspect_app.server import audit, schema
 from inspect_app.server.errors import HQError, NotFound
 from inspect_app.server.hazard_reads import fits
 from inspect_app.server.pages.common import PageRefused, Viewer, admin, pages, read_form
@@ -59,10 +59,14 @@ def devices_page(request: Request, viewer: Annotated[Viewer, Depends(admin)]) ->
 @router.post("/devices/codes")
 async def make_code(request: Request, viewer: Annotated[Viewer, Depends(admin)]) -> Response:
     person = (await read_form(request, viewer.csrf)).get("person_id", "")
+    hq = pages(request).hq
     try:
-        code, _ = pages(request).hq.make_code(person, viewer.username)
+        code, _ = hq.make_code(person, viewer.username)
     except HQError as exc:
         return _devices_page(request, viewer, exc.status, error=str(exc))
+    audit.record(
+        hq.engine, "enrol_code", viewer.username, audit.address_of(request), f"for {person}"
+    )
     return _devices_page(
         request,
         viewer,
@@ -83,4 +87,11 @@ async def revoke(
         pages(request).hq.revoke_device(device_id)
     except NotFound as exc:
         raise PageRefused(404, str(exc)) from exc
+    audit.record(
+        pages(request).hq.engine,
+        "device_revoked",
+        viewer.username,
+        audit.address_of(request),
+        device_id,
+    )
     return RedirectResponse("/devices", status_code=303)

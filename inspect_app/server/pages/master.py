@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from inspect_app.server import schema
+from inspect_app.server import audit, schema
 from inspect_app.server.errors import HQError
 from inspect_app.server.pages.common import Viewer, admin, pages, read_form
 
@@ -45,12 +45,17 @@ def master_page(request: Request, viewer: Annotated[Viewer, Depends(admin)]) -> 
     return _master_page(request, viewer)
 
 
-async def _publish(request: Request, viewer: Viewer, action: Callable[[str], str]) -> Response:
+async def _publish(
+    request: Request, viewer: Viewer, kind: str, action: Callable[[str], str]
+) -> Response:
     text = (await read_form(request, viewer.csrf)).get("yaml", "")
     try:
         message = action(text)
     except (HQError, ValueError) as exc:  # MasterDataError is a ValueError
         return _master_page(request, viewer, 422, error=str(exc))
+    audit.record(
+        pages(request).hq.engine, kind, viewer.username, audit.address_of(request), message
+    )
     return _master_page(request, viewer, message=message)
 
 
@@ -58,7 +63,10 @@ async def _publish(request: Request, viewer: Viewer, action: Callable[[str], str
 async def publish_site(request: Request, viewer: Annotated[Viewer, Depends(admin)]) -> Response:
     hq = pages(request).hq
     return await _publish(
-        request, viewer, lambda text: f"Published the site of {hq.publish_site(text)}"
+        request,
+        viewer,
+        "site_published",
+        lambda text: f"Published the site of {hq.publish_site(text)}",
     )
 
 
@@ -72,4 +80,4 @@ async def publish_checklist(
         checklist_id, version = hq.publish_checklist(text)
         return f"Published {checklist_id} v{version}"
 
-    return await _publish(request, viewer, action)
+    return await _publish(request, viewer, "checklist_published", action)

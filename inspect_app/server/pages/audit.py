@@ -1,0 +1,40 @@
+"""The audit log, for HQ admins: who logged in (or failed to), made enrolment codes, enrolled or
+revoked devices, published master data, changed users or restored HQ; newest first, a page at a
+time, filtered by kind."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from inspect_app.server import audit
+from inspect_app.server.pages.common import Viewer, admin, pages
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/audit")
+def audit_page(
+    request: Request, viewer: Annotated[Viewer, Depends(admin)], kind: str = "", page: int = 1
+) -> Response:
+    notices = []
+    if kind and kind not in audit.KINDS:
+        notices.append(f"“{kind[:40]}” is not a kind of entry; showing all.")
+        kind = ""
+    page = min(max(page, 1), 1_000_000)
+    entries, total = audit.entries(pages(request).hq.engine, kind or None, page)
+    last_page = max(1, -(-total // audit.PAGE_SIZE))
+    return pages(request).render(
+        request,
+        "audit.html",
+        viewer,
+        entries=entries,
+        total=total,
+        kinds=audit.KINDS,
+        kind=kind,
+        page=page,
+        last_page=last_page,
+        notices=notices,
+    )
