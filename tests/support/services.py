@@ -115,7 +115,7 @@ class PostgresCluster:
             "postgres",
             "--no-sync",
         )
-        options = (
+        self._options = options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c max_connections=100"
         )
@@ -148,6 +148,26 @@ class PostgresCluster:
     def stop(self) -> None:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def stop_immediately(self) -> None:
+        """Kill the server as a crash would (no checkpoint, connections cut); keep its data."""
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def restart(self) -> None:
+        """Start the stopped server again on the same port and data (it recovers from WAL)."""
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            self._options,
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.root / "log.txt"),
+            "start",
+        )
 
 
 class SeaweedS3:
