@@ -74,6 +74,7 @@ devices = Table(
     Column("last_seq", BigInteger, nullable=False, default=0),
     Column("label", String(100), nullable=False, default=""),
     Column("pulled_seq", BigInteger),  # the cursor of its last pull, for the lag metric
+    Column("epoch", String(32)),  # HQ's epoch at the device's last push (server/epoch.py)
 )
 
 enroll_codes = Table(
