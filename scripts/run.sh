@@ -11,7 +11,7 @@ export INSPECT_ADMIN_PASSWORD=${INSPECT_ADMIN_PASSWORD:-inspect-demo-admin}
 CLI=.venv/bin/inspect-app
 
 mkdir -p "$DATA"
-"$CLI" serve --data "$DATA/hq" --port "$HQ_PORT" --create-admin admin > "$DATA/hq.log" 2>&1 &
+"$CLI" serve --demo --data "$DATA/hq" --port "$HQ_PORT" --create-admin admin > "$DATA/hq.log" 2>&1 &
 HQ_PID=$!
 trap 'kill $HQ_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do

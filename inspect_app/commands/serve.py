@@ -12,15 +12,43 @@ from pathlib import Path
 
 from inspect_app.server.errors import HQError
 
+#: The app factory worker processes import (``uvicorn --factory`` or gunicorn take it too).
+FACTORY = "inspect_app.server.app:app_from_environment"
+
+
+def add_hq_options(parser: argparse.ArgumentParser, *, seeding: bool = True) -> None:
+    """The options every HQ command shares; each defaults to its INSPECT_* variable."""
+    parser.add_argument(
+        "--data", type=Path, default=None, help="data directory (INSPECT_DATA, default hq-data)"
+    )
+    parser.add_argument(
+        "--db", default=None, help="database URL (INSPECT_DB_URL, default: SQLite in --data)"
+    )
+    parser.add_argument(
+        "--blobs",
+        default=None,
+        help="s3://bucket?endpoint=URL or a folder (INSPECT_BLOBS_URL, default: --data/blobs)",
+    )
+    if seeding:
+        parser.add_argument(
+            "--site", type=Path, default=None, help="site file for a new database (INSPECT_SITE)"
+        )
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            default=None,
+            help="seed a new database with the demo plant (INSPECT_DEMO=1)",
+        )
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     serve = subparsers.add_parser("serve", help="run the HQ sync server and HQ pages")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", default="8700", help="1-65535 (default: 8700)")
-    serve.add_argument("--data", type=Path, default=Path("hq-data"), help="data directory")
-    serve.add_argument("--db", default=None, help="database URL (default: SQLite in --data)")
-    serve.add_argument("--blobs", default=None, help="s3://bucket?endpoint=URL (default: disk)")
-    serve.add_argument("--site", type=Path, default=None, help="site file for a new database")
+    serve.add_argument("--host", default=None, help="INSPECT_HOST (default 127.0.0.1)")
+    serve.add_argument("--port", default=None, help="1-65535 (INSPECT_PORT, default 8700)")
+    serve.add_argument(
+        "--workers", type=int, default=None, help="worker processes (INSPECT_WORKERS, default 1)"
+    )
+    add_hq_options(serve)
     serve.add_argument(
         "--create-admin",
         metavar="USER",
@@ -34,14 +62,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def settings_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The settings of INSPECT_* variables with the options given on the command line on top."""
     from inspect_app.server.app import Settings
 
-    return Settings(
-        data_dir=args.data,
-        db_url=args.db,
-        blobs_url=args.blobs,
-        site_file=getattr(args, "site", None),
-    )
+    given = {
+        name: getattr(args, option, None)
+        for name, option in (
+            ("data_dir", "data"),
+            ("db_url", "db"),
+            ("blobs_url", "blobs"),
+            ("site_file", "site"),
+            ("demo", "demo"),
+            ("host", "host"),
+            ("workers", "workers"),
+        )
+    }
+    port = getattr(args, "port", None)
+    if port is not None:
+        given["port"] = port_number(port)
+    return Settings.from_environment(**given)
 
 
 def port_number(text: str) -> int:
@@ -76,44 +115,63 @@ def admin_password() -> str:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from inspect_app.server.app import create_app
-
     try:
-        port = port_number(args.port)
+        settings = settings_from(args)
+        port = port_number(str(settings.port))
     except ValueError as exc:
         print(f"cannot start HQ: {exc}", file=sys.stderr)
         return 2
     try:
-        sock = listening_socket(args.host, port)
+        sock = listening_socket(settings.host, port)
     except OSError as exc:
         print(f"cannot start HQ: {exc}", file=sys.stderr)
         return 1
     with sock:
-        try:
-            app = create_app(settings_from(args))
-            if args.create_admin:
-                app.state.accounts.create_user(args.create_admin, admin_password(), is_admin=True)
-                print(f"HQ admin '{args.create_admin}' is ready")
-        except (HQError, ValueError) as exc:
-            print(f"cannot start HQ: {exc}", file=sys.stderr)
-            return 1
-        config = uvicorn.Config(
-            app,
-            host=args.host,
-            port=port,
-            log_level="info",
-            ssl_certfile=args.ssl_certfile,
-            ssl_keyfile=args.ssl_keyfile,
-        )
-        try:
-            config.load()  # reads the TLS files, so a bad one fails here, not after "listening"
-        except OSError as exc:  # ssl.SSLError is an OSError
-            print(f"cannot start HQ: cannot use the TLS certificate or key: {exc}", file=sys.stderr)
-            return 1
-        scheme = "https" if args.ssl_certfile else "http"
-        # The socket is bound and listening: a client connecting now waits for uvicorn.
-        print(f"HQ listening on {scheme}://{args.host}:{port}/", flush=True)
+        return _serve_on(sock, settings, args)
+
+
+def _serve_on(sock: socket.socket, settings, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from inspect_app.server.app import bootstrap, create_app
+
+    try:
+        if settings.workers > 1:
+            # Migrate once here; each worker then builds its app from the same settings.
+            _, accounts = bootstrap(settings)
+            os.environ.update(settings.environment())
+            app = FACTORY
+        else:
+            app = create_app(settings)
+            accounts = app.state.accounts
+        if args.create_admin:
+            accounts.create_user(args.create_admin, admin_password(), is_admin=True)
+            print(f"HQ admin '{args.create_admin}' is ready")
+    except (HQError, ValueError) as exc:
+        print(f"cannot start HQ: {exc}", file=sys.stderr)
+        return 1
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+        factory=settings.workers > 1,
+        workers=settings.workers,
+    )
+    try:
+        config.load()  # reads the TLS files, so a bad one fails here, not after "listening"
+    except OSError as exc:  # ssl.SSLError is an OSError
+        print(f"cannot start HQ: cannot use the TLS certificate or key: {exc}", file=sys.stderr)
+        return 1
+    scheme = "https" if args.ssl_certfile else "http"
+    # The socket is bound and listening: a client connecting now waits for uvicorn.
+    print(f"HQ listening on {scheme}://{settings.host}:{settings.port}/", flush=True)
+    if settings.workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        Multiprocess(config, sockets=[sock]).run()
+    else:
         uvicorn.Server(config).run(sockets=[sock])
     return 0

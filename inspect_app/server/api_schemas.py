@@ -60,6 +60,8 @@ class PushIn(BaseModel):
     device_id: str = Field(max_length=64)
     commands: list[CommandIn] = Field(default_factory=list, max_length=1000)
     inspections: list[InspectionIn] = Field(default_factory=list, max_length=200)
+    #: After HQ's epoch changed: the seq the device's commands now start from (sync-protocol.md).
+    restart_seq: int | None = Field(default=None, ge=1, le=INT64_MAX)
 
 
 class ItemResult(BaseModel):
@@ -75,6 +77,7 @@ class ItemResult(BaseModel):
 class PushOut(BaseModel):
     commands: list[ItemResult]
     inspections: list[ItemResult]
+    epoch: str
 
 
 class PullOut(BaseModel):
@@ -84,6 +87,7 @@ class PullOut(BaseModel):
     site: dict[str, Any] | None
     next_since: int
     has_more: bool
+    epoch: str
 
 
 class LoginIn(BaseModel):

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, insert, select, update
 from inspect_app.core.site import Person
 from inspect_app.server import schema
 from inspect_app.server.common import MASTER_VERSION, counter_value, digest
+from inspect_app.server.epoch import current_epoch
 from inspect_app.server.errors import NotFound, Unauthorized
 from inspect_app.server.master_data import MasterData
 from inspect_app.server.scope import Scope
@@ -78,6 +79,7 @@ class Devices:
                     created_at=self.clock(),
                     last_seq=0,
                     label=label[:100],
+                    epoch=current_epoch(conn),
                 )
             )
         return {"device_id": device_id, "token": token, "person_id": row.person_id}

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, Text, cast, func, select, update
 
 from inspect_app.server import schema
 from inspect_app.server.devices import Device
+from inspect_app.server.epoch import current_epoch
 from inspect_app.server.master_data import latest_checklists
 
 PAGE_MAX = 1000
@@ -27,6 +28,7 @@ def pull(engine: Engine, clock: Callable[[], str], device: Device, since: int, l
     events = schema.events
     with engine.connect() as conn:
         newest = conn.execute(select(func.max(events.c.server_seq))).scalar() or 0
+        epoch = current_epoch(conn)
         rows = conn.execute(
             select(
                 events.c.server_seq, events.c.kind, events.c.hazard_id, cast(events.c.data, Text)
@@ -72,6 +74,7 @@ def pull(engine: Engine, clock: Callable[[], str], device: Device, since: int, l
             "site": site,
             "next_since": next_since,
             "has_more": full,
+            "epoch": epoch,
         },
         ensure_ascii=False,
     )

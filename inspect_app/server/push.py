@@ -29,6 +29,7 @@ from inspect_app.server.blob_store import is_key
 from inspect_app.server.blobs import add_refs, missing
 from inspect_app.server.common import lock_counter, payload_hash, save_counter
 from inspect_app.server.devices import Device
+from inspect_app.server.epoch import current_epoch
 from inspect_app.server.errors import Conflict, Forbidden, Unprocessable
 
 log = logging.getLogger("inspect_app.hq")
@@ -72,9 +73,17 @@ def push(engine: Engine, clock: Callable[[], str], device: Device, body: dict[st
         raise Forbidden("the token belongs to another device")
     with engine.begin() as conn:
         seq = lock_counter(conn)
-        last = conn.execute(
-            select(schema.devices.c.last_seq).where(schema.devices.c.id == device.id)
-        ).scalar_one()
+        epoch = current_epoch(conn)
+        row = conn.execute(
+            select(schema.devices.c.last_seq, schema.devices.c.epoch).where(
+                schema.devices.c.id == device.id
+            )
+        ).one()
+        last = row.last_seq
+        restart = body.get("restart_seq")
+        if row.epoch != epoch and isinstance(restart, int) and restart - 1 > last:
+            # Pushed before a restore and no longer holds the commands HQ lost: start there.
+            last = restart - 1
         state = _Push(conn, device, seq, last, clock())
         for item in body.get("inspections") or []:
             _push_inspection(state, item)
@@ -88,15 +97,20 @@ def push(engine: Engine, clock: Callable[[], str], device: Device, body: dict[st
         conn.execute(
             update(schema.devices)
             .where(schema.devices.c.id == device.id)
-            .values(last_seq=state.last_device_seq, last_sync_at=state.recorded_at)
+            .values(
+                last_seq=state.last_device_seq,
+                last_sync_at=state.recorded_at,
+                epoch=row.epoch if state.gap_expected is not None else epoch,
+            )
         )
     if state.gap_expected is not None:
         raise Conflict(
             f"seq gap: expected seq {state.gap_expected}",
             expected_seq=state.gap_expected,
+            epoch=epoch,
             **state.results,
         )
-    return state.results
+    return {**state.results, "epoch": epoch}
 
 
 def _push_inspection(push: _Push, item: dict[str, Any]) -> None:

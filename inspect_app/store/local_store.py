@@ -10,6 +10,7 @@ Layout under the store root (each ``.json`` a small TinyDB partition, see ``part
     hazards/<NN>.json         hazards, 64 shards by hash of the hazard id
     events/<NN>.json          hazard events, in the shard of their hazard
     outbox/<block>.json       pending outbox entries, 256 seqs per block
+    sent/<block>.json         answered entries kept in case HQ is restored from a backup
     journal/<txid>.json       redo record of a commit spanning several partitions (transient)
     photos/<sha256>.jpg       content-addressed photo files (and ``.thumb.jpg``)
 
@@ -52,7 +53,7 @@ ACKED_SEQ = "outbox_acked_seq"
 META = "meta"
 INDEX = "inspections/index"
 JOURNAL = "journal"
-FOLDERS = ("inspections", "hazards", "events", "outbox", JOURNAL, "photos")
+FOLDERS = ("inspections", "hazards", "events", "outbox", "sent", JOURNAL, "photos")
 PUT, REMOVE = "put", "remove"
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
@@ -78,6 +79,10 @@ def _answers_partition(inspection_id: str) -> str:
 
 def _outbox_block(seq: int) -> str:
     return f"outbox/{seq // OUTBOX_BLOCK}"
+
+
+def _sent_block(seq: int) -> str:
+    return f"sent/{seq // OUTBOX_BLOCK}"
 
 
 def _key(value: Any) -> str:
@@ -145,6 +150,18 @@ class Transaction:
     def remove_outbox(self, seqs: list[int]) -> None:
         for seq in seqs:
             self._add(_outbox_block(seq), "outbox", REMOVE, str(seq))
+
+    def keep_sent(self, doc: dict[str, Any]) -> None:
+        self._put(_sent_block(doc["seq"]), "sent", str(doc["seq"]), doc)
+
+    def drop_sent(self, seqs: list[int]) -> None:
+        for seq in seqs:
+            self._add(_sent_block(seq), "sent", REMOVE, str(seq))
+
+    def requeue(self, doc: dict[str, Any]) -> None:
+        """Put a kept entry back in the outbox under its own seq, to be sent again."""
+        self._put(_outbox_block(doc["seq"]), "outbox", str(doc["seq"]), doc)
+        self._add(_sent_block(doc["seq"]), "sent", REMOVE, str(doc["seq"]))
 
 
 class LocalStore:
@@ -342,11 +359,15 @@ class LocalStore:
         with self.transaction() as tx:
             tx.set_meta(key, value)
 
-    def ack_outbox(self, seqs: list[int]) -> None:
-        """HQ has answered these entries: drop them and raise the acked seq in one commit.
-        Seqs that are not pending are ignored."""
+    def ack_outbox(self, seqs: list[int], keep: dict[str, Any] | None = None) -> None:
+        """HQ has answered these entries: drop them and raise the acked seq in one commit;
+        with ``keep``, move them to the kept entries with those fields added. Seqs that are
+        not pending are ignored."""
         with self.transaction() as tx:
             acked = sorted(set(seqs) & self._pending_seqs)
+            if keep is not None:
+                for doc in self.pending_outbox_of(acked):
+                    tx.keep_sent({**doc, **keep})
             if acked:
                 tx.remove_outbox(acked)
                 tx.set_meta(ACKED_SEQ, max(int(self.get_meta(ACKED_SEQ, 0)), acked[-1]))
@@ -391,12 +412,18 @@ class LocalStore:
 
     def pending_outbox(self, limit: int | None = None) -> list[dict[str, Any]]:
         """Entries HQ has not answered yet, in seq order; at most ``limit`` of them."""
+        return self.pending_outbox_of(sorted(self._pending_seqs)[:limit])
+
+    def pending_outbox_of(self, seqs: list[int]) -> list[dict[str, Any]]:
         with self._locked():
-            docs = [
-                self._partition(_outbox_block(seq), "outbox").get(str(seq))
-                for seq in sorted(self._pending_seqs)[:limit]
-            ]
+            docs = [self._partition(_outbox_block(seq), "outbox").get(str(seq)) for seq in seqs]
         return [doc for doc in docs if doc is not None]
+
+    def sent_outbox(self) -> list[dict[str, Any]]:
+        """Answered entries kept, in seq order."""
+        with self._locked():
+            docs = [doc for part in self._existing("sent", "sent") for doc in part.all()]
+        return sorted(docs, key=lambda doc: doc["seq"])
 
 
 def _read_journal(path: Path) -> list[Op]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from inspect_app.core.hazard import Hazard, HazardStatus
@@ -34,6 +35,12 @@ from inspect_app.sync.progress import Phase, ProgressCallback, SyncProgress, ign
 from inspect_app.sync.transport import RequestRejected, SyncError, Transport
 
 PULL_CURSOR = "pull_cursor"
+#: HQ's epoch as last seen; a new one means HQ was restored from a backup.
+HQ_EPOCH = "hq_epoch"
+#: How long (seconds) an acknowledged entry, and the photos it uses, stay on the device while
+#: HQ's epoch does not change: the age of the oldest backup HQ may be restored from.
+KEEP_SENT_SECONDS = "keep_sent_seconds"
+KEEP_SENT_DEFAULT = 14 * 24 * 3600
 LAST_SYNC_AT = "last_sync_at"
 LAST_SYNC_ERROR = "last_sync_error"
 #: [hazard id, command id] of this device's commands HQ refused (see ``NOT_APPLIED``), oldest
@@ -46,6 +53,8 @@ LEGACY_INVALID = "invalid"
 REFUSED = frozenset({CommandResult.FORBIDDEN.value, CommandResult.INVALID.value, LEGACY_INVALID})
 #: Results of a command HQ did not apply: refused, or decided first by someone else.
 NOT_APPLIED = REFUSED | {CommandResult.REJECTED_CONFLICT.value}
+#: What a kept entry carries besides the outbox entry itself.
+KEPT_FIELDS = ("acked_at", "epoch")
 #: Answered entries leave the outbox in one commit per this many (see ``_commit_acks``).
 ACK_EVERY = 500
 PULL_LIMIT = 1000  # the most HQ gives in one page: fewer local commits per pull
@@ -63,6 +72,12 @@ class SyncReport:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
 
 
+class _EpochChanged(Exception):
+    def __init__(self, epoch: str) -> None:
+        super().__init__(epoch)
+        self.epoch = epoch
+
+
 class SyncEngine:
     def __init__(
         self,
@@ -78,9 +93,8 @@ class SyncEngine:
         self._acked: set[int] = set()
         self._answered: list[int] = []  # acknowledged by HQ, not yet dropped from the outbox
         self.uploads = PhotoUploads(workspace.store)
-        self._entry_photos: dict[int, list[str]] = {}  # outbox seq -> local photos it uses
-        self._photo_refs: dict[str, set[int]] = {}  # photo -> seqs of this run still using it
-        self._last_run_seq = 0
+        self._photo_refs: list[str] = []  # local photos this run's entries use
+        self._restart_seq: int | None = None  # set once HQ's epoch changed during this run
 
     def _report(self, **changes: object) -> None:
         self.progress = self.progress.but(**changes)
@@ -89,11 +103,17 @@ class SyncEngine:
     def run(self) -> SyncReport:
         report = SyncReport()
         try:
-            entries = self.ws.store.pending_outbox()
-            self._note_photo_references(entries)
-            self._upload_photos(list(self._photo_refs), report)
-            self._push(entries, report)
-            self._pull(report)
+            try:
+                self._exchange(report)
+            except _EpochChanged as changed:
+                self._restored(changed.epoch)
+                self._exchange(report)
+            self._drop_kept()
+        except _EpochChanged as exc:
+            error = "HQ was restored twice during one sync; sync again"
+            self.ws.store.set_meta(LAST_SYNC_ERROR, error)
+            self._report(phase=Phase.FAILED, error=error)
+            raise SyncError(error) from exc
         except SyncError as exc:
             self.ws.store.set_meta(LAST_SYNC_ERROR, str(exc))
             self._report(phase=Phase.FAILED, error=str(exc))
@@ -103,6 +123,64 @@ class SyncEngine:
             tx.set_meta(LAST_SYNC_ERROR, None)
         self._report(phase=Phase.DONE)
         return report
+
+    def _exchange(self, report: SyncReport) -> None:
+        entries = self.ws.store.pending_outbox()
+        self._note_photo_references(entries)
+        self._upload_photos(self._photo_refs, report)
+        self._push(entries, report)
+        self._pull(report)
+
+    # -- HQ's epoch ----------------------------------------------------------------------------
+
+    def _check_epoch(self, answer: dict[str, Any]) -> None:
+        """Raise _EpochChanged when HQ answers from another epoch than the one last seen."""
+        epoch = answer.get("epoch")
+        if not epoch:
+            return
+        known = self.ws.store.get_meta(HQ_EPOCH)
+        if known is None:
+            self.ws.store.set_meta(HQ_EPOCH, epoch)
+        elif epoch != known:
+            raise _EpochChanged(epoch)
+
+    def _restored(self, epoch: str) -> None:
+        """HQ was restored from a backup: everything kept goes back in the outbox (HQ answers
+        what it still holds as a replay), and HQ's feed is read again from the start."""
+        self._commit_acks()
+        kept = self.ws.store.sent_outbox()
+        with self.ws.store.transaction() as tx:
+            for entry in kept:
+                tx.requeue({k: v for k, v in entry.items() if k not in KEPT_FIELDS})
+            tx.set_meta(PULL_CURSOR, 0)
+            tx.set_meta(HQ_EPOCH, epoch)
+        self.uploads.forget(self._photos_of(kept))
+        seqs = [
+            e["command"]["seq"] for e in self.ws.store.pending_outbox() if e["kind"] == COMMAND
+        ]
+        self._restart_seq = min(seqs, default=None)
+
+    def _drop_kept(self) -> None:
+        """Forget acknowledged entries kept long enough under the current epoch, and free the
+        full-size photos HQ holds that nothing waiting, kept or drafted needs any more."""
+        epoch = self.ws.store.get_meta(HQ_EPOCH)
+        seconds = self.ws.store.get_meta(KEEP_SENT_SECONDS, KEEP_SENT_DEFAULT)
+        keep_for = timedelta(seconds=int(seconds))
+        now = datetime.fromisoformat(self.ws.now())
+        kept = self.ws.store.sent_outbox()
+        old = [
+            e
+            for e in kept
+            if e.get("epoch") == epoch and now - datetime.fromisoformat(e["acked_at"]) >= keep_for
+        ]
+        if not old:
+            return
+        with self.ws.store.transaction() as tx:
+            tx.drop_sent([e["seq"] for e in old])
+        dropped = {e["seq"] for e in old}
+        still = [e for e in kept if e["seq"] not in dropped] + self.ws.store.pending_outbox()
+        needed = set(self._photos_of(still)) | self._draft_photos()
+        self.uploads.release(self._photos_of(old), needed)
 
     # -- photos --------------------------------------------------------------------------------
 
@@ -158,30 +236,7 @@ class SyncEngine:
         self.uploads.confirmed(sha)
 
     def _note_photo_references(self, entries: list[dict[str, Any]]) -> None:
-        """Which of this run's entries use which local photo, worked out once per run."""
-        self._entry_photos, self._photo_refs = {}, {}
-        for entry in entries:
-            photos = self._photos_of([entry])
-            self._entry_photos[entry["seq"]] = photos
-            for sha in photos:
-                self._photo_refs.setdefault(sha, set()).add(entry["seq"])
-        self._last_run_seq = max((e["seq"] for e in entries), default=0)
-
-    def _release_photos(self, acked_seqs: list[int]) -> None:
-        """Free full-size photos HQ holds once no entry waiting and no draft refers to them."""
-        candidates = []
-        for seq in acked_seqs:
-            for sha in self._entry_photos.get(seq, ()):
-                refs = self._photo_refs.get(sha, set())
-                refs.discard(seq)
-                if not refs and sha in self.uploads.at_hq:
-                    candidates.append(sha)
-        if not candidates:
-            return
-        # Entries queued while this run went on, and drafts, may use the same photo.
-        newer = [e for e in self.ws.store.pending_outbox() if e["seq"] > self._last_run_seq]
-        needed = set(self._photos_of(newer)) | self._draft_photos()
-        self.uploads.release(candidates, needed)
+        self._photo_refs = self._photos_of(entries)
 
     def _draft_photos(self) -> set[str]:
         photos: set[str] = set()
@@ -225,13 +280,15 @@ class SyncEngine:
         if not self._answered:
             return
         done, self._answered = self._answered, []
-        self.ws.store.ack_outbox(done)
-        self._release_photos(done)
+        keep = {"acked_at": self.ws.now(), "epoch": self.ws.store.get_meta(HQ_EPOCH)}
+        self.ws.store.ack_outbox(done, keep=keep)
 
     def _push_batch(self, batch: list[dict[str, Any]], report: SyncReport) -> list[str]:
         """Push one batch; ack what HQ answered; return blobs HQ asked for (empty when done)."""
         device_id = self.ws.device_id
         body: dict[str, Any] = {"device_id": device_id, "commands": [], "inspections": []}
+        if self._restart_seq is not None:
+            body["restart_seq"] = self._restart_seq
         seq_of: dict[str, int] = {}
         entry_of: dict[str, dict[str, Any]] = {}
         for entry in batch:
@@ -243,6 +300,8 @@ class SyncEngine:
             results = self.transport.request_json("POST", "/v1/sync/push", json=body)
         except RequestRejected as exc:
             if exc.status == 409:
+                if isinstance(exc.body, dict):
+                    self._check_epoch(exc.body)
                 raise SyncError(f"HQ and this device disagree on the command order: {exc}") from exc
             raise
         done: list[int] = []
@@ -264,6 +323,7 @@ class SyncEngine:
             self._answered.extend(done)
             self._acked.update(done)
             self._report(commands_done=self.progress.commands_done + len(done))
+        self._check_epoch(results)
         return missing
 
     def _keep_refused_creates(self, refused: list[tuple[dict[str, Any], str]]) -> None:
@@ -289,6 +349,7 @@ class SyncEngine:
             page = self.transport.request_json(
                 "GET", "/v1/sync/pull", params={"since": since, "limit": PULL_LIMIT}
             )
+            self._check_epoch(page)
             self._apply_pull(page, report)
             if not page.get("has_more"):
                 return

@@ -27,7 +27,7 @@ SOUND = {
 
 
 def _store(data_dir: Path, *docs: dict) -> None:
-    hq, _ = bootstrap(Settings(data_dir=data_dir))
+    hq, _ = bootstrap(Settings(data_dir=data_dir, demo=True))
     with hq.engine.begin() as conn:
         for doc in docs:
             conn.execute(

@@ -120,7 +120,7 @@ def test_existing_database_is_upgraded_in_place(tmp_path: Path) -> None:
                 {"seq": seq, "data": json.dumps({"result": result, "device_id": "dev-old"})},
             )
     engine.dispose()
-    app = create_app(Settings(data_dir=tmp_path, db_url=url))
+    app = create_app(Settings(data_dir=tmp_path, db_url=url, demo=True))
     devices = app.state.hq.list_devices()
     assert [(d["id"], d["last_seq"], d["label"]) for d in devices] == [("dev-old", 7, "")]
     with app.state.hq.engine.connect() as conn:

@@ -16,7 +16,7 @@ from inspect_app.services.hazards import HazardService
 from inspect_app.services.inspections import InspectionService
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.client import Connection, enroll
-from inspect_app.sync.engine import SyncEngine
+from inspect_app.sync.engine import KEEP_SENT_SECONDS, SyncEngine
 from inspect_app.sync.transport import RetryPolicy, SyncError, Transport
 from tests.server.conftest import Hq, start_hq
 from tests.services.conftest import FakeClock, jpeg_bytes
@@ -43,6 +43,8 @@ def device(tmp_path: Path, hq: Hq, proxy: FaultProxy) -> Iterator[Workspace]:
     ws = open_workspace(tmp_path / "device", clock=FakeClock())
     code, _ = hq.app.state.hq.make_code("p-li", "test")
     enroll(ws, proxy.url, code)
+    # Acknowledged entries are dropped at once here; test_restore.py covers keeping them.
+    ws.store.set_meta(KEEP_SENT_SECONDS, 0)
     yield ws
     ws.store.close()
 

@@ -92,7 +92,7 @@ class RestartableHq:
 
     def start(self) -> None:
         assert not self.running
-        app = create_app(Settings(data_dir=self.data_dir))
+        app = create_app(Settings(data_dir=self.data_dir, demo=True))
         self._server = LiveServer(app, port=self.port).start()
         self.hq = Hq(self._server.url, app)
 

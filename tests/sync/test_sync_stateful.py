@@ -164,7 +164,7 @@ class Rig:
 def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
     root = tmp_path_factory.mktemp("stateful")
     template = root / "hq-template"
-    create_app(Settings(data_dir=template)).state.hq.engine.dispose()  # migrated and seeded
+    create_app(Settings(data_dir=template, demo=True)).state.hq.engine.dispose()  # migrated and seeded
     catalog = Catalog.from_files(demo_site_path(), [shipped_checklists_dir()])
     switch = AppSwitch()
     server = LiveServer(switch).start()
@@ -377,7 +377,7 @@ class SyncMachine(RuleBasedStateMachine):
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(dir=self.rig.root))
         shutil.copytree(self.rig.template, self.dir / "hq")
-        self.app = create_app(Settings(data_dir=self.dir / "hq"))
+        self.app = create_app(Settings(data_dir=self.dir / "hq", demo=True))
         self.rig.switch.app = self.app
         self.devices: list[Workspace] = []
         #: command / inspection id -> index of the device that made it
