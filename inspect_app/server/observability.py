@@ -12,6 +12,7 @@ import sys
 import time
 import uuid
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -22,9 +23,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from inspect_app.server import health, metrics
 
 access_log = logging.getLogger("inspect_app.access")
-#: The request being answered; dependencies add who is asking (``device``, ``person``, ``user``)
-#: to the same dict, so it is seen from the thread pool too.
-REQUEST: ContextVar[dict[str, Any] | None] = ContextVar("inspect_request", default=None)
+
+
+@dataclass
+class _Request:
+    """The request being answered. Dependencies add who is asking (``device``, ``person``,
+    ``user``) to this same object, so it is seen from the thread pool too."""
+
+    scope: Scope
+    fields: dict[str, Any]
+
+    def log_fields(self) -> dict[str, Any]:
+        route = self.scope.get("route")  # set once the router has matched
+        return {**self.fields, **({"route": route.path} if hasattr(route, "path") else {})}
+
+
+REQUEST: ContextVar[_Request | None] = ContextVar("inspect_request", default=None)
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 #: What every LogRecord has; anything else on a record was passed as ``extra``.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
@@ -38,12 +52,13 @@ def note(**who: str) -> None:
     """Record who the current request is from (a dependency calls this once it knows)."""
     context = REQUEST.get()
     if context is not None:
-        context.update(who)
+        context.fields.update(who)
 
 
 def _fields(record: logging.LogRecord) -> dict[str, Any]:
     extra = {k: v for k, v in vars(record).items() if k not in _STANDARD and v is not None}
-    return {**(REQUEST.get() or {}), **extra}
+    context = REQUEST.get()
+    return {**(context.log_fields() if context else {}), **extra}
 
 
 class JsonFormatter(logging.Formatter):
@@ -109,7 +124,7 @@ class RequestObserver:
             return
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-        context: dict[str, Any] = {"request_id": request_id}
+        context = _Request(scope, {"request_id": request_id})
         token = REQUEST.set(context)
         status = 500
         started = time.perf_counter()
@@ -129,7 +144,7 @@ class RequestObserver:
             metrics.REQUEST_SECONDS.labels(
                 route, scope["method"], metrics.status_class(status)
             ).observe(elapsed)
-            context.update(route=route, method=scope["method"], status=status)
+            context.fields.update(route=route, method=scope["method"], status=status)
             access_log.info(
                 "%s %s %s",
                 scope["method"],
