@@ -8,7 +8,17 @@ import sys
 
 from inspect_app import __version__
 
-COMMAND_MODULES = ("checklists", "site", "run", "serve", "admin", "sync", "export")
+COMMAND_MODULES = (
+    "checklists",
+    "site",
+    "run",
+    "serve",
+    "migrate",
+    "backup",
+    "admin",
+    "sync",
+    "export",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,10 +14,10 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from inspect_app.commands.serve import add_hq_options
+
     admin = subparsers.add_parser("admin", help="manage HQ users, devices and master data")
-    admin.add_argument("--data", type=Path, default=Path("hq-data"))
-    admin.add_argument("--db", default=None)
-    admin.add_argument("--blobs", default=None)
+    add_hq_options(admin, seeding=False)
     actions = admin.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
     user = actions.add_parser("create-user", help="create or reset an HQ web login")
     user.add_argument("username")
@@ -33,6 +33,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     checklist = actions.add_parser("publish-checklist", help="publish a checklist version")
     checklist.add_argument("file", type=Path)
     actions.add_parser(
+        "restored",
+        help="after restoring the database from a backup by hand: start a new epoch, so "
+        "devices send again what HQ lost",
+    )
+    actions.add_parser(
         "check-data", help="list stored hazards that do not pass validation (exit 1 if any)"
     )
     admin.set_defaults(handler=_admin)
@@ -40,10 +45,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _admin(args: argparse.Namespace) -> int:
     from inspect_app.commands.serve import admin_password, settings_from
-    from inspect_app.server.app import bootstrap
+    from inspect_app.server.app import connect, open_hq
 
     try:
-        hq, accounts = bootstrap(settings_from(args))
+        settings = settings_from(args)
+        hq, accounts = open_hq(settings, connect(settings))
         match args.admin_command:
             case "create-user":
                 accounts.create_user(
@@ -67,6 +73,10 @@ def _admin(args: argparse.Namespace) -> int:
             case "publish-checklist":
                 checklist_id, version = hq.publish_checklist(args.file.read_text("utf-8"))
                 print(f"published {checklist_id} v{version}")
+            case "restored":
+                from inspect_app.server.epoch import new_epoch
+
+                print(f"HQ's epoch is now {new_epoch(hq.engine, 'restored')}")
             case "check-data":
                 return _check_data(hq.engine)
     except (HQError, ValueError, OSError) as exc:

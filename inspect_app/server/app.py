@@ -158,6 +158,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 def prepare(settings: Settings) -> Engine:
     """Connect, migrate and on first start seed master data, all under the migration lock so
     HQ processes starting together take turns; ``inspect-app migrate`` is this alone."""
+    settings.blob_location  # noqa: B018 - refuses an unsaid photo store before creating anything
     engine = make_engine(settings.database_url)
     path = sqlite_path(engine)
     if path is not None:

@@ -92,8 +92,9 @@ class Transport:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = requests.Session()
-        # Certificates are always verified; a plant may pin its own CA file.
-        self.session.verify = ca_file or True
+        # Certificates are always verified; a plant may pin its own CA file. Passed with each
+        # request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override session.verify.
+        self.verify: str | bool = ca_file or True
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
         self.timeout = (connect_timeout, read_timeout)
@@ -135,7 +136,7 @@ class Transport:
                 self._sleep(self.retry.delay(attempt, self._rng))
             try:
                 response = self.session.request(
-                    method, self.base_url + path, timeout=self.timeout, **kwargs
+                    method, self.base_url + path, timeout=self.timeout, verify=self.verify, **kwargs
                 )
             except requests.exceptions.SSLError as exc:
                 raise SyncError(f"HQ's certificate is not trusted: {exc}") from exc

@@ -83,9 +83,11 @@ def port_open(port: int) -> bool:
 
 
 class PostgresCluster:
-    """initdb + pg_ctl as the postgres user (the server refuses to run as root)."""
+    """initdb + pg_ctl as the postgres user (the server refuses to run as root); with a
+    ``password``, logins need it (scram-sha-256), as on a production server."""
 
-    def __init__(self) -> None:
+    def __init__(self, password: str | None = None) -> None:
+        self.password = password
         self.bin = _pg_bindir()
         if not (self.bin / "initdb").exists():
             raise ServiceError(f"PostgreSQL is not installed ({self.bin}); run scripts/setup.sh")
@@ -105,15 +107,16 @@ class PostgresCluster:
             raise ServiceError(f"{' '.join(args[:1])} failed: {done.stderr or done.stdout}")
 
     def start(self) -> PostgresCluster:
+        auth = ["-A", "trust"]
+        if self.password is not None:
+            pwfile = self.root / "pwfile"
+            pwfile.write_text(self.password + "\n")
+            if self._as_postgres:
+                user = pwd.getpwnam("postgres")
+                os.chown(pwfile, user.pw_uid, user.pw_gid)
+            auth = ["--auth=scram-sha-256", f"--pwfile={pwfile}"]
         self._run(
-            str(self.bin / "initdb"),
-            "-D",
-            str(self.data),
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "--no-sync",
+            str(self.bin / "initdb"), "-D", str(self.data), *auth, "-U", "postgres", "--no-sync"
         )
         self._options = options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
@@ -134,16 +137,20 @@ class PostgresCluster:
         )
         return self
 
+    def url_of(self, database: str) -> str:
+        login = f"postgres:{self.password}" if self.password is not None else "postgres"
+        return f"postgresql://{login}@127.0.0.1:{self.port}/{database}"
+
     @property
     def url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        return self.url_of("postgres")
 
     def create_database(self, name: str) -> str:
         import psycopg
 
         with psycopg.connect(self.url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+        return self.url_of(name)
 
     def stop(self) -> None:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
@@ -168,6 +175,39 @@ class PostgresCluster:
             str(self.root / "log.txt"),
             "start",
         )
+
+
+class TestCA:
+    """A throwaway certificate authority (openssl) and a certificate for 127.0.0.1 it signed."""
+
+    def __init__(self, root: Path) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        self.ca_file = root / "ca.pem"
+        self.cert_file = root / "hq.pem"
+        self.key_file = root / "hq.key"
+        ca_key = root / "ca.key"
+        self._openssl(
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-keyout", str(ca_key), "-out", str(self.ca_file), "-subj", "/CN=inspect test CA",
+        )  # fmt: skip
+        request = root / "hq.csr"
+        self._openssl(
+            "req", "-newkey", "rsa:2048", "-nodes", "-keyout", str(self.key_file),
+            "-out", str(request), "-subj", "/CN=127.0.0.1",
+        )  # fmt: skip
+        extensions = root / "ext.cnf"
+        extensions.write_text("subjectAltName=IP:127.0.0.1\n")
+        self._openssl(
+            "x509", "-req", "-in", str(request), "-CA", str(self.ca_file), "-CAkey", str(ca_key),
+            "-CAcreateserial", "-days", "2", "-out", str(self.cert_file),
+            "-extfile", str(extensions),
+        )  # fmt: skip
+
+    @staticmethod
+    def _openssl(*args: str) -> None:
+        done = subprocess.run(["openssl", *args], capture_output=True, text=True, timeout=60)
+        if done.returncode:
+            raise ServiceError(f"openssl {args[0]} failed: {done.stderr}")
 
 
 class SeaweedS3:
