@@ -258,7 +258,7 @@ def _flush(push: _Push) -> None:
             push.conn.execute(insert(table).values(id=hazard_id, **values))
         else:
             push.conn.execute(update(table).where(table.c.id == hazard_id).values(**values))
-        push.refer((*hazard.photos, *hazard.after_photos), hazard.workshop_id)
+        push.refer(hazard.all_photos, hazard.workshop_id)
     add_refs(push.conn, push.blob_refs)
 
 
