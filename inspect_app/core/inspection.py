@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from inspect_app.core.checklist import Grade, Risk
+from inspect_app.core.checklist import Grade, Item, Risk
 
 
 class InspectionStatus(StrEnum):
@@ -18,6 +18,18 @@ class PassFail(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     NA = "na"
+
+
+#: A failure's words when the item gives none.
+_NOT_OK = {"en": "Not OK: {}", "zh": "不合格：{}"}
+
+
+def finding_wording(item: Item, lang: str) -> str:
+    """How a failure of ``item`` starts its finding: the item's ``finding`` wording, else
+    "Not OK: <prompt>"; never the prompt alone, which words the pass."""
+    if item.finding:
+        return item.finding.get(lang)
+    return _NOT_OK.get(lang, _NOT_OK["en"]).format(item.prompt.get(lang))
 
 
 def answer_key(item_id: str, tag: str | None = None) -> str:

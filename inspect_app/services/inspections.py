@@ -15,7 +15,7 @@ from inspect_app.core.checklist import Checklist, Grade, LimitLookup, LimitRef, 
 from inspect_app.core.commands import PayloadError
 from inspect_app.core.evaluation import Failure, failures, finish_blockers
 from inspect_app.core.hazard import Hazard
-from inspect_app.core.inspection import Answer, Finding, Inspection, Position
+from inspect_app.core.inspection import Answer, Finding, Inspection, Position, finding_wording
 from inspect_app.core.site import limit_of
 from inspect_app.core.workflow import Command, CommandType, decide, parse_payload
 from inspect_app.photos import ProcessedPhoto, process_photo
@@ -26,10 +26,6 @@ from inspect_app.services.workspace import Workspace
 
 class InspectionError(Exception):
     """A request the inspection cannot take; the message is for the person."""
-
-
-#: A finding's description when the inspector wrote none and the item words no failure.
-_NOT_OK = {"en": "Not OK: {}", "zh": "不合格：{}"}
 
 
 @dataclass(frozen=True)
@@ -212,11 +208,8 @@ class InspectionService:
         item, answer = failure.slot.item, failure.answer
         on_fail = item.on_fail
         finding = answer.finding or Finding()
-        lang = "zh" if self.ws.store.get_meta("language") == "zh" else "en"
-        worded = (
-            item.finding.get(lang) if item.finding else _NOT_OK[lang].format(item.prompt.get(lang))
-        )
-        description = finding.description.strip() or worded
+        lang = "zh" if self.ws.settings.language == "zh" else "en"
+        description = finding.description.strip() or finding_wording(item, lang)
         if failure.slot.tag:
             description = f"[{failure.slot.tag}] {description}"
         if answer.note.strip():

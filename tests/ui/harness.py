@@ -11,40 +11,84 @@ import tempfile
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 from PIL import Image, ImageStat
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from inspect_app.core.checklist import Checklist, Item, ItemType, LimitRef
+from inspect_app.core.evaluation import slots
+from inspect_app.core.inspection import Answer, Inspection, PassFail
+from inspect_app.resources import demo_site_path, shipped_checklists_dir
 from inspect_app.services.bootstrap import open_workspace
+from inspect_app.services.catalog import Catalog
 from tests.support.services import free_port, wait_until
 
 PHONE = {"width": 412, "height": 860}
 TABLET = {"width": 1024, "height": 1366}
-#: A clean fire check with one extinguisher, item by item: the prompt, then the button that
-#: answers it, or ("type", field, value) for a reading entered and confirmed with Enter.
-CLEAN_FIRE_WALK: list[tuple[str, str | tuple[str, str, str]]] = [
-    ("Pressure gauge needle in the green zone", "Pass"),
-    ("Safety pin and tamper seal intact", "Pass"),
-    ("Hose and nozzle free of cracks and blockage", "Pass"),
-    ("Cylinder free of dents, corrosion and damage", "Pass"),
-    ("Date of last annual maintenance (label)", "Today"),
-    ("Mounted, signed and not obstructed", "Pass"),
-    ("Hydrant cabinets complete: hose, nozzle, coupling", "Pass"),
-    ("Static pressure at the most remote hydrant", ("type", "MPa", "0.25")),
-    ("Hydrants not blocked or locked", "Pass"),
-    ("Exits and escape routes clear and unlocked", "Pass"),
-    ("Fire doors close by themselves and are not wedged open", "Pass"),
-    ("Emergency lights and exit signs light on test", "Pass"),
-    ("Area has an automatic sprinkler system", "Pass"),
-    ("Sprinkler control valves open and locked/supervised", "Pass"),
-    ("Sprinkler heads unpainted, undamaged, 45 cm clearance below", "Pass"),
-    ("Fire alarm control panel status", "Normal"),
-    ("Fire control room staffed by two certified operators", "Pass"),
-    ("Hot work in progress has a valid permit and fire watch", "N/A"),
-    ("No combustible waste piled near ignition sources", "Pass"),
-]
+#: What answers one item of a walk: the name of the button to tap, or ("type", field, value) for
+#: a reading entered and confirmed with Enter.
+Action = str | tuple[str, str, str]
+
+
+def clean_walk(checklist: Checklist, tag: str | None = None) -> list[tuple[str, Action]]:
+    """Every item the walk shows when each is answered within its limits, with the action that
+    answers it in English: Pass, the first choice that does not fail, Today for a date, a value
+    inside its limits for a reading. ``tag`` is the one unit of a repeated section; the
+    checklist's named limits must be resolved."""
+    inspection = Inspection(
+        "clean",
+        checklist.id,
+        checklist.version,
+        "",
+        "ws",
+        "p",
+        "",
+        instances={s.id: (tag,) for s in checklist.sections if s.repeat and tag},
+    )
+    steps: list[tuple[str, Action]] = []
+    for _ in range(checklist.item_count * 2):
+        slot = next(
+            (s for s in slots(checklist, inspection) if not inspection.answer(s.item.id, s.tag)),
+            None,
+        )
+        if slot is None:
+            return steps
+        value, action = clean_answer(slot.item, date(2026, 1, 1))  # no item shows by a date
+        steps.append((slot.item.prompt.get("en"), action))
+        inspection = inspection.with_answer(Answer(slot.item.id, value, tag=slot.tag))
+    raise AssertionError(f"{checklist.id}: the walk does not end")
+
+
+def clean_answer(item: Item, today: date) -> tuple[str, Action]:
+    """A value that passes ``item`` (resolved limits) and the English action that answers it."""
+    if item.type is ItemType.CHOICE:
+        option = next(o for o in item.options if o.value not in item.fail_on)
+        return option.value, option.label.get("en")
+    if item.type is ItemType.DATE:
+        return today.isoformat(), "Today"
+    if item.type is ItemType.READING:
+        assert item.pass_if is not None and item.unit
+        low, high = item.pass_if.min, item.pass_if.max
+        assert not isinstance(low, LimitRef) and not isinstance(high, LimitRef), item.id
+        number = (
+            (low + high) / 2
+            if low is not None and high is not None
+            else (low * 2.5 if low is not None else (high or 0) / 2)
+        )
+        return f"{number:g}", ("type", item.unit, f"{number:g}")
+    return PassFail.PASS.value, "Pass"
+
+
+def shipped_checklist(checklist_id: str) -> Checklist:
+    """The newest shipped version of a checklist, as the demo device loads it."""
+    return Catalog.from_files(demo_site_path(), [shipped_checklists_dir()]).latest(checklist_id)
+
+
+#: A clean fire check with one extinguisher, F-12, item by item.
+CLEAN_FIRE_WALK = clean_walk(shipped_checklist("fire-monthly"), "F-12")
 
 
 def is_blank(png: bytes, least_spread: float = 8.0) -> bool:
@@ -242,7 +286,7 @@ class AppDriver:
         self.see("Extinguishers checked")
         self.type_here("Tag number", "F-12")
 
-    def walk(self, steps: list[tuple[str, str | tuple[str, str, str]]]) -> None:
+    def walk(self, steps: list[tuple[str, Action]]) -> None:
         """Answer each item with one tap (or a typed reading and Enter), waiting for each
         item to appear before touching it: the answer itself moves the walk on."""
         for prompt, action in steps:

@@ -3,15 +3,19 @@ prefilled from on_fail, blockers naming the missing photo, resume, submit."""
 
 from __future__ import annotations
 
+import pytest
+
 from inspect_app.core.checklist import Grade, Risk
 from inspect_app.core.evaluation import BlockReason, Outcome
 from inspect_app.core.inspection import Finding
+from inspect_app.loaders.checklist_loader import load_checklist_text
 from inspect_app.services.inspections import InspectionService
 from inspect_app.services.workspace import Workspace
 from inspect_app.ui.i18n import Translator, language_from_locale
 from inspect_app.ui.viewmodels.home import summarize
 from inspect_app.ui.viewmodels.walk import WalkViewModel
 from tests.services.conftest import jpeg_bytes
+from tests.services.test_findings_and_limits import CUSTOM
 
 
 def start(ws: Workspace) -> WalkViewModel:
@@ -35,7 +39,7 @@ def test_units_then_items_then_summary(workspace: Workspace) -> None:
     vm.add_unit("F-12")
     vm.go(1)
     assert (vm.step.slot.item.id, vm.step.slot.tag) == ("ext-gauge", "F-12")
-    assert str(vm.progress()) == "0 / 17"
+    assert str(vm.progress()) == "0 / 19"
 
 
 def test_reading_outcome_and_prefilled_finding(workspace: Workspace) -> None:
@@ -44,11 +48,40 @@ def test_reading_outcome_and_prefilled_finding(workspace: Workspace) -> None:
     assert vm.set_value("0.20") is Outcome.PASS
     assert vm.set_value("0,05") is Outcome.FAIL
     finding = vm.finding()
-    assert finding == Finding("Static pressure at the most remote hydrant", Grade.MAJOR, Risk.RED)
+    worded = "Static pressure at the most remote hydrant below 0.10 MPa"
+    assert finding == Finding(worded, Grade.GENERAL, Risk.RED)  # the failure, not the prompt
     assert vm.photo_required()
     assert "pumps" in (vm.suggested_fix() or "")
-    vm.save_finding(Finding("Pressure 0.05 MPa", Grade.MAJOR, Risk.RED))
+    vm.save_finding(Finding("Pressure 0.05 MPa", Grade.GENERAL, Risk.RED))
     assert vm.finding().description == "Pressure 0.05 MPa"
+
+
+@pytest.mark.parametrize(
+    ("lang", "worded", "plain"),
+    [
+        ("en", "Drain blocked with silt", "Not OK: Guard fitted"),
+        ("zh", "排水沟淤积堵塞", "不合格：防护罩齐全"),
+    ],
+)
+def test_the_finding_card_starts_from_the_failure_in_the_apps_language(
+    workspace: Workspace, lang: str, worded: str, plain: str
+) -> None:
+    """The card says what the hazard will say when the inspector writes nothing else."""
+    loaded = load_checklist_text(CUSTOM, "custom.yaml")
+    assert loaded.checklist is not None
+    workspace.catalog.add(loaded.checklist)
+    workspace.settings.language = lang
+    service = InspectionService(workspace)
+    inspection = service.start(loaded.checklist, "ws-stamping")
+    vm = WalkViewModel(service, inspection.id, lang)
+    for item_id, words in (("worded", worded), ("plain", plain)):
+        goto(vm, item_id)
+        vm.set_value("fail")
+        assert vm.finding().description == words
+    goto(vm, "limiter")
+    vm.set_value("pass")
+    hazards = {h.item_id: h.description for h in vm.submit("李明").hazards}
+    assert hazards == {"worded": worded, "plain": plain}
 
 
 def test_blockers_point_at_the_missing_photo_and_resume(workspace: Workspace) -> None:

@@ -23,7 +23,7 @@ from inspect_app.core.evaluation import (
     progress,
     slots,
 )
-from inspect_app.core.inspection import Answer, Finding, Position
+from inspect_app.core.inspection import Answer, Finding, Position, finding_wording
 from inspect_app.services.inspections import InspectionService, Submission
 
 UNITS = "__units__"
@@ -156,7 +156,7 @@ class WalkViewModel:
     # -- finding -------------------------------------------------------------------------------
 
     def finding(self, slot: Slot | None = None) -> Finding:
-        """The finding as saved, or prefilled from the item and its on_fail."""
+        """The finding as saved, or prefilled from the item's failure wording and its on_fail."""
         slot = self._slot(slot)
         answer = self._answer_of(slot)
         saved = answer.finding if answer else None
@@ -165,7 +165,7 @@ class WalkViewModel:
             description=(
                 saved.description
                 if saved and saved.description
-                else slot.item.prompt.get(self.lang)
+                else finding_wording(slot.item, self.lang)
             ),
             grade=(
                 saved.grade
