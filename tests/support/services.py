@@ -138,7 +138,9 @@ class PostgresCluster:
         return self
 
     def url_of(self, database: str) -> str:
-        login = f"postgres:{self.password}" if self.password is not None else "postgres"
+        from urllib.parse import quote
+
+        login = "postgres" if self.password is None else f"postgres:{quote(self.password, safe='')}"
         return f"postgresql://{login}@127.0.0.1:{self.port}/{database}"
 
     @property
@@ -177,7 +179,7 @@ class PostgresCluster:
         )
 
 
-class TestCA:
+class PlantCA:
     """A throwaway certificate authority (openssl) and a certificate for 127.0.0.1 it signed."""
 
     def __init__(self, root: Path) -> None:
