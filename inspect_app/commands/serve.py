@@ -159,6 +159,10 @@ def _serve_on(sock: socket.socket, settings, args: argparse.Namespace) -> int:  
         ssl_keyfile=args.ssl_keyfile,
         factory=settings.workers > 1,
         workers=settings.workers,
+        # The app logs each request itself and believes X-Forwarded-For only from
+        # INSPECT_TRUSTED_PROXIES (uvicorn would believe any loopback peer's).
+        access_log=False,
+        proxy_headers=False,
     )
     try:
         config.load()  # reads the TLS files, so a bad one fails here, not after "listening"
