@@ -213,9 +213,6 @@ class Hazard:
     def days_to_deadline(self, today: date) -> int:
         return (self.deadline_date() - today).days
 
-    def closed_on_time(self) -> bool:
-        return self.closed_at is not None and self.closed_at[:10] <= self.deadline
-
     def found_date(self) -> date:
         return datetime.fromisoformat(self.found_at).date()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
 from inspect_app.core.checklist import Grade, Risk
 from inspect_app.core.commands import (
@@ -22,7 +22,7 @@ from inspect_app.core.commands import (
     ShortText,
     reason_of,
 )
-from inspect_app.core.hazard import HazardStatus
+from inspect_app.core.hazard import ControlKind, ExtensionStatus, HazardStatus
 
 
 def _zoned_timestamp(value: str) -> str:
@@ -56,6 +56,46 @@ class ExtensionRecord(_Record):
     previous_deadline: IsoDate
     requested_by: PersonId
     requested_at: Timestamp
+    status: ExtensionStatus = ExtensionStatus.APPROVED  # rows before requests were approved
+    decided_by: PersonId | None = None
+    decided_at: Timestamp | None = None
+
+
+class GovernanceRecord(_Record):
+    targets: LongText
+    methods: LongText
+    funds_materials: LongText
+    organisation: LongText
+    deadline: IsoDate
+    safety_measures: LongText
+    emergency_plan: LongText
+    submitted_by: PersonId
+    submitted_at: Timestamp
+    approved_by: PersonId | None = None
+    approved_at: Timestamp | None = None
+
+
+class ControlRecord(_Record):
+    kind: ControlKind
+    photos: Photos = Field(default_factory=list)
+    set_by: PersonId
+    set_at: Timestamp
+
+
+class ReportRecord(_Record):
+    authority: ShortText
+    reported_on: IsoDate
+    reported_by: PersonId
+    recorded_at: Timestamp
+
+
+class SupervisionRecord(_Record):
+    body: ShortText
+    deadline: IsoDate
+    recorded_by: PersonId
+    signed_off_by: ShortText | None = None
+    signed_off_on: IsoDate | None = None
+    sign_off_note: LongText | None = None
 
 
 class HazardRecord(_Record):
@@ -68,7 +108,7 @@ class HazardRecord(_Record):
     found_at: Timestamp
     deadline: IsoDate
     status: HazardStatus = HazardStatus.OPEN
-    version: int = Field(default=1, ge=1)
+    version: StrictInt = Field(default=1, ge=1)
     area_id: Code | None = None
     asset_id: Code | None = None
     inspection_id: Code | None = None
@@ -87,10 +127,17 @@ class HazardRecord(_Record):
     extensions: list[ExtensionRecord] = Field(default_factory=list)
     rectified_by: PersonId | None = None
     rectified_at: Timestamp | None = None
+    funds_spent: ShortText | None = None
+    on_the_spot: StrictBool = False
     verified_by: PersonId | None = None
+    verification_opinion: LongText | None = None
     closed_at: Timestamp | None = None
     void_reason: str | None = Field(default=None, max_length=4000)
-    comments: int = Field(default=0, ge=0)
+    comments: StrictInt = Field(default=0, ge=0)
+    governance: GovernanceRecord | None = None
+    control: ControlRecord | None = None
+    report: ReportRecord | None = None
+    supervision: SupervisionRecord | None = None
 
 
 def record_problems(doc: Any) -> list[tuple[str, str]]:

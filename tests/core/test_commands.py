@@ -8,7 +8,10 @@ from inspect_app.core.checklist import Grade
 from inspect_app.core.commands import MAX_PHOTOS, FieldKind, PayloadError, validate_payload
 from inspect_app.core.records import record_problems
 from inspect_app.core.workflow import PAYLOADS, CommandType, action_form
-from tests.core.conftest import SHA_A, VALID_PAYLOADS, make_hazard
+from tests.core.conftest import HEAD, PRINCIPAL, SAFETY, SHA_A, VALID_PAYLOADS, make_hazard
+from tests.core.test_major_path import RECTIFIED, major, run
+
+C = CommandType
 
 
 def test_every_command_type_has_a_payload_model() -> None:
@@ -75,3 +78,35 @@ def test_a_broken_record_names_its_field(changes: dict, field: str) -> None:
 
 def test_a_record_that_is_not_an_object() -> None:
     assert record_problems("junk") == [("", "the record is not an object")]
+
+
+def test_records_the_major_path_writes_pass_the_record_check() -> None:
+    hazard = run(
+        major(),
+        (C.SET_INTERIM_CONTROL, HEAD),
+        (C.SUBMIT_GOVERNANCE, HEAD),
+        (C.APPROVE_GOVERNANCE, PRINCIPAL),
+        (C.RECORD_REPORT, SAFETY),
+        (C.RECORD_SUPERVISION, SAFETY),
+        *RECTIFIED,
+        (C.RECORD_SUPERVISION_SIGNOFF, PRINCIPAL),
+        (C.VERIFY_PASS, SAFETY),
+    )
+    assert hazard.status.value == "closed"
+    assert record_problems(hazard.to_dict()) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"governance": {"targets": "x"}}, "governance.methods"),
+        ({"control": {"kind": "locked", "set_by": "p-wang", "set_at": "2026-10-05T10:00:00+08:00"}},
+         "control.kind"),
+        ({"supervision": {"body": "x", "deadline": "soon", "recorded_by": "p-lin"}},
+         "supervision.deadline"),
+        ({"on_the_spot": "yes"}, "on_the_spot"),
+    ],
+)
+def test_a_broken_major_path_record_names_its_field(changes: dict, field: str) -> None:
+    problems = record_problems({**make_hazard().to_dict(), **changes})
+    assert field in [f for f, _ in problems]
