@@ -1,8 +1,8 @@
 """What a stored hazard record must hold, to find records written before HQ validated commands.
 
-The fields and limits are the command payloads' (``core.commands``); the facts the state machine
-adds (status, version, who and when) are checked for their type and form. ``record_problems``
-lists every field at fault, so an operator sees all of them at once.
+Each record is its command payload's model (``core.commands``: fields and limits stated once)
+plus the facts the state machine adds (status, version, who and when), checked for type and
+form. ``record_problems`` lists every field at fault, so an operator sees all of them at once.
 """
 
 from __future__ import annotations
@@ -20,17 +20,23 @@ from pydantic import (
     ValidationError,
 )
 
-from inspect_app.core.checklist import Grade, Risk
 from inspect_app.core.commands import (
+    MAX_LONG_TEXT,
+    AssignFiveFixesPayload,
     Code,
+    CreatePayload,
+    GovernancePayload,
+    InterimControlPayload,
     IsoDate,
     LongText,
     PersonId,
-    Photos,
+    ReportPayload,
+    RequestExtensionPayload,
     ShortText,
+    SupervisionPayload,
     reason_of,
 )
-from inspect_app.core.hazard import ControlKind, ExtensionStatus, HazardStatus
+from inspect_app.core.hazard import ExtensionStatus, HazardStatus
 
 
 def _zoned_timestamp(value: str) -> str:
@@ -47,20 +53,16 @@ Timestamp = Annotated[str, Field(max_length=40), AfterValidator(_zoned_timestamp
 
 
 class _Record(BaseModel):
+    """A stored record keeps keys added later; only the known ones are checked."""
+
     model_config = ConfigDict(extra="ignore")
 
 
-class PlanRecord(_Record):
-    responsible_id: PersonId
-    measures: LongText
-    funds: ShortText
-    deadline: IsoDate
-    contingency: str = Field(default="", max_length=4000)
+class PlanRecord(_Record, AssignFiveFixesPayload):
+    contingency: str = Field(default="", max_length=MAX_LONG_TEXT)
 
 
-class ExtensionRecord(_Record):
-    reason: LongText
-    new_deadline: IsoDate
+class ExtensionRecord(_Record, RequestExtensionPayload):
     previous_deadline: IsoDate
     requested_by: PersonId
     requested_at: Timestamp
@@ -69,65 +71,39 @@ class ExtensionRecord(_Record):
     decided_at: Timestamp | None = None
 
 
-class GovernanceRecord(_Record):
-    targets: LongText
-    methods: LongText
-    funds_materials: LongText
-    organisation: LongText
-    deadline: IsoDate
-    safety_measures: LongText
-    emergency_plan: LongText
+class GovernanceRecord(_Record, GovernancePayload):
     submitted_by: PersonId
     submitted_at: Timestamp
     approved_by: PersonId | None = None
     approved_at: Timestamp | None = None
 
 
-class ControlRecord(_Record):
-    kind: ControlKind
-    photos: Photos = Field(default_factory=list)
+class ControlRecord(_Record, InterimControlPayload):
     set_by: PersonId
     set_at: Timestamp
 
 
-class ReportRecord(_Record):
-    authority: ShortText
-    reported_on: IsoDate
+class ReportRecord(_Record, ReportPayload):
     reported_by: PersonId
     recorded_at: Timestamp
 
 
-class SupervisionRecord(_Record):
-    body: ShortText
-    deadline: IsoDate
+class SupervisionRecord(_Record, SupervisionPayload):
     recorded_by: PersonId
     signed_off_by: ShortText | None = None
     signed_off_on: IsoDate | None = None
     sign_off_note: LongText | None = None
 
 
-class HazardRecord(_Record):
+class HazardRecord(_Record, CreatePayload):
+    """What was found (the ``create`` payload's fields) and what the state machine added."""
+
     id: Code
-    workshop_id: Code
-    description: LongText
-    grade: Grade
-    risk: Risk
+    category: Code | None = None  # stored as the category's value, older records too
     found_by: PersonId
     found_at: Timestamp
-    deadline: IsoDate
     status: HazardStatus = HazardStatus.OPEN
     version: StrictInt = Field(default=1, ge=1)
-    area_id: Code | None = None
-    asset_id: Code | None = None
-    inspection_id: Code | None = None
-    checklist_id: Code | None = None
-    item_id: Code | None = None
-    instance_tag: ShortText | None = None
-    reference: ShortText | None = None
-    suggested_fix: LongText | None = None
-    major_rule: ShortText | None = None
-    category: Code | None = None
-    photos: Photos = Field(default_factory=list)
     after_photos: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = Field(
         default_factory=list
     )
@@ -140,7 +116,7 @@ class HazardRecord(_Record):
     verified_by: PersonId | None = None
     verification_opinion: LongText | None = None
     closed_at: Timestamp | None = None
-    void_reason: str | None = Field(default=None, max_length=4000)
+    void_reason: str | None = Field(default=None, max_length=MAX_LONG_TEXT)
     comments: StrictInt = Field(default=0, ge=0)
     governance: GovernanceRecord | None = None
     control: ControlRecord | None = None
