@@ -7,6 +7,7 @@ import errno
 import getpass
 import os
 import socket
+import ssl
 import sys
 from pathlib import Path
 
@@ -165,7 +166,15 @@ def _serve_on(sock: socket.socket, settings, args: argparse.Namespace) -> int:  
         proxy_headers=False,
     )
     try:
-        config.load()  # reads the TLS files, so a bad one fails here, not after "listening"
+        # Reads the TLS files, so a bad one fails here, not after "listening". Workers load the
+        # app themselves: a loaded one cannot be handed to a spawned process.
+        if settings.workers > 1:
+            if args.ssl_certfile:
+                ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
+                    args.ssl_certfile, args.ssl_keyfile
+                )
+        else:
+            config.load()
     except OSError as exc:  # ssl.SSLError is an OSError
         print(f"cannot start HQ: cannot use the TLS certificate or key: {exc}", file=sys.stderr)
         return 1
