@@ -133,6 +133,8 @@ class Inspection:
     position: Position | None = None
     submitted_at: str | None = None
     signed_by: str | None = None
+    #: sha256 of the signature drawn beside the typed name (a PNG in the photo store).
+    signature_photo: str | None = None
 
     @property
     def is_submitted(self) -> bool:
@@ -155,10 +157,16 @@ class Inspection:
     def with_position(self, position: Position) -> Inspection:
         return replace(self, position=position)
 
-    def submitted(self, at: str, signed_by: str) -> Inspection:
+    def submitted(
+        self, at: str, signed_by: str, signature_photo: str | None = None
+    ) -> Inspection:
         self._require_draft()
         return replace(
-            self, status=InspectionStatus.SUBMITTED, submitted_at=at, signed_by=signed_by
+            self,
+            status=InspectionStatus.SUBMITTED,
+            submitted_at=at,
+            signed_by=signed_by,
+            signature_photo=signature_photo,
         )
 
     def _require_draft(self) -> None:
@@ -190,6 +198,7 @@ class Inspection:
             ),
             "submitted_at": self.submitted_at,
             "signed_by": self.signed_by,
+            "signature_photo": self.signature_photo,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -215,4 +224,5 @@ class Inspection:
             position=Position(**position) if position else None,
             submitted_at=data.get("submitted_at"),
             signed_by=data.get("signed_by"),
+            signature_photo=data.get("signature_photo"),
         )

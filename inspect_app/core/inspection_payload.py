@@ -75,6 +75,7 @@ class InspectionPayload(_Strict):
     position: PositionPayload | None = None
     submitted_at: Timestamp
     signed_by: ShortText
+    signature_photo: Sha256Hex | None = None
     answers: list[AnswerPayload] = Field(default_factory=list, max_length=MAX_ANSWERS)
 
 

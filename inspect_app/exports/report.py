@@ -38,6 +38,8 @@ BODY_PT = 9.5
 SMALL_PT = 8.0
 PHOTO_GAP = 6.0
 PHOTO_HEIGHT = 65.0
+#: The drawn signature's height in the header (mm); its width follows the pad's shape.
+SIGNATURE_HEIGHT = 18.0
 ANSWER_COLUMNS = (78.0, 36.0, 26.0, 40.0)
 FINDING_LABEL_WIDTH = 28.0
 #: Cell padding in tables: vertical, horizontal.
@@ -263,6 +265,36 @@ class _ReportPdf(FPDF):
             self.photo_row(finding.photos[start : start + 2], load_photo)
         self.ln(4)
 
+    def signature(self, sha: str, load_photo: PhotoLoader, label_width: float) -> None:
+        """The drawn signature beside the typed name, under the header's fields."""
+        signed_by = next(
+            (
+                f.value
+                for f in self.content.header
+                if f.label == self.content.words["report.signed_by"]
+            ),
+            "",
+        )
+        top = self.get_y() + 1
+        with self.local_context(text_color=MUTED):
+            self.set_xy(MARGIN + PADDING[1], top + (SIGNATURE_HEIGHT - LINE) / 2)
+            self.cell(label_width - PADDING[1], LINE, self.content.words["report.signature"])
+        x = MARGIN + label_width
+        data = load_photo(sha)
+        try:
+            if data is None:
+                raise UnidentifiedImageError
+            shown = self.image(io.BytesIO(data), x, top, h=SIGNATURE_HEIGHT)
+            width = shown.rendered_width
+        except UnidentifiedImageError:
+            width = 60
+            self.set_xy(x, top + (SIGNATURE_HEIGHT - LINE) / 2)
+            with self.local_context(text_color=MUTED):
+                self.cell(width, LINE, self.content.words["report.photo_missing"])
+        self.set_xy(x + width + 4, top + SIGNATURE_HEIGHT - LINE)
+        self.cell(0, LINE, signed_by)
+        self.set_y(top + SIGNATURE_HEIGHT + 2)
+
     def chip(self, label: str, fill: Colour, light_text: bool) -> None:
         self.set_fill_color(*fill)
         with self.strong(SMALL_PT + 0.5, WHITE if light_text else INK):
@@ -314,6 +346,8 @@ def inspection_report_pdf(
     pdf.add_page()
     pdf.title_block()
     pdf.fields(content.header, label_width=32)
+    if content.signature:
+        pdf.signature(content.signature, load_photo, label_width=32)
     pdf.counts()
     pdf.heading(content.words["report.answers"])
     for group in content.groups:

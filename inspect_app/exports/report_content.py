@@ -67,6 +67,8 @@ class ReportContent:
     counts: tuple[Count, ...]
     groups: tuple[AnswerGroup, ...]
     findings: tuple[FindingBlock, ...]
+    #: sha256 of the signature drawn beside the typed name, if one was drawn.
+    signature: str | None
     #: The vocabulary of the report's language, for the labels the layout adds.
     words: Mapping[str, str]
 
@@ -212,5 +214,6 @@ def report_content(
         counts=tuple(Count(o, vocabulary[f"count.{o.value}"], outcomes[o]) for o in shown),
         groups=tuple(groups.values()),
         findings=tuple(findings),
+        signature=inspection.signature_photo,
         words=vocabulary,
     )

@@ -1,4 +1,5 @@
-"""Photos: the Pillow pipeline from any picture to a stored, metadata-free JPEG named by hash."""
+"""Photos: the Pillow pipeline from any picture to a stored, metadata-free JPEG named by hash;
+a drawn signature as a PNG."""
 
 from inspect_app.photos.pipeline import (
     PhotoError,
@@ -6,5 +7,6 @@ from inspect_app.photos.pipeline import (
     process_photo,
     verify_image_bytes,
 )
+from inspect_app.photos.signature import signature_png
 
-__all__ = ["PhotoError", "ProcessedPhoto", "process_photo", "verify_image_bytes"]
+__all__ = ["PhotoError", "ProcessedPhoto", "process_photo", "signature_png", "verify_image_bytes"]

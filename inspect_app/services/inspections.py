@@ -7,6 +7,7 @@ outbox, all in one transaction.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -178,15 +179,22 @@ class InspectionService:
 
     # -- finishing -----------------------------------------------------------------------------
 
-    def submit(self, inspection: Inspection, signed_by: str) -> Submission:
-        """Finish: turn failures into hazards and queue everything for HQ in one transaction."""
+    def submit(
+        self, inspection: Inspection, signed_by: str, signature: bytes | None = None
+    ) -> Submission:
+        """Finish: turn failures into hazards and queue everything for HQ in one transaction.
+        ``signature`` is the drawn signature's PNG, kept with the photos."""
         if not signed_by.strip():
             raise InspectionError("sign with your name to submit")
         checklist = self.checklist_of(inspection)
         day = today(self.ws.clock)
         if finish_blockers(checklist, inspection, day):
             raise InspectionError("the inspection is not complete")
-        submitted = inspection.submitted(self.ws.now(), signed_by.strip())
+        signature_sha = None
+        if signature is not None:
+            signature_sha = hashlib.sha256(signature).hexdigest()
+            self.ws.store.photos.put(signature_sha, signature)
+        submitted = inspection.submitted(self.ws.now(), signed_by.strip(), signature_sha)
         with self.ws.command_lock, self.ws.store.transaction() as tx:
             tx.put_inspection(submitted.header_dict())
             queue_inspection(tx, submitted.id)

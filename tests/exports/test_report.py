@@ -4,7 +4,6 @@ reads it, the photos embedded, a character the fonts lack refused, and page 1 as
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -15,14 +14,15 @@ from inspect_app.core.checklist import Grade, Risk
 from inspect_app.core.inspection import Answer, Finding, Inspection, InspectionStatus
 from inspect_app.exports.fonts import MissingGlyphsError, TextFonts
 from inspect_app.exports.report import inspection_report_pdf
+from inspect_app.photos import signature_png
 from tests.exports.conftest import CHECKLIST, SITE, jpeg
-
-SCREENSHOT = Path(__file__).parents[2] / "docs" / "screenshots" / "report-page1.png"
 
 PHOTOS = {
     "landscape": jpeg("steelblue", (1600, 1200), "gauge, front"),
     "portrait": jpeg("darkorange", (900, 1600), "gauge, side"),
 }
+SIGNATURE = signature_png([[(20, 100), (80, 30), (140, 110), (220, 40)], [(250, 90)]], 360, 150)
+PHOTOS["signature"] = SIGNATURE
 SHAS = {name: hashlib.sha256(data).hexdigest() for name, data in PHOTOS.items()}
 BY_SHA = {SHAS[name]: data for name, data in PHOTOS.items()}
 
@@ -60,7 +60,7 @@ def _inspection() -> Inspection:
     ]
     for answer in answers:
         inspection = inspection.with_answer(answer)
-    return inspection.submitted("2026-11-22T09:40:00+08:00", "李明")
+    return inspection.submitted("2026-11-22T09:40:00+08:00", "李明", SHAS["signature"])
 
 
 def _pdftotext(pdf: Path) -> str:
@@ -128,7 +128,16 @@ def test_both_photos_are_embedded(zh_pdf: Path) -> None:
         ["pdfimages", "-list", str(zh_pdf)], capture_output=True, text=True, check=True
     ).stdout
     sizes = {tuple(line.split()[3:5]) for line in listing.splitlines()[2:]}
-    assert sizes == {("1600", "1200"), ("900", "1600")}
+    # The two photos, and the signature drawn at twice the pad's 360 x 150.
+    assert sizes == {("1600", "1200"), ("900", "1600"), ("720", "300")}
+
+
+def test_the_drawn_signature_is_beside_the_typed_name(zh_pdf: Path) -> None:
+    text = _squeezed(_pdftotext(zh_pdf))
+    assert "签字李明" in text and "手写签名李明" in text
+    unsigned = replace(_inspection(), signature_photo=None)
+    pdf = inspection_report_pdf(unsigned, CHECKLIST, SITE, "zh", BY_SHA.get)
+    assert b"/Subtype /Image" in pdf and pdf.count(b"/Subtype /Image") == 2
 
 
 def test_english_report_and_draft_mark(tmp_path: Path) -> None:
@@ -179,7 +188,8 @@ def test_fonts_cover_both_vocabularies_and_the_site() -> None:
 
 
 def test_page_one_picture(zh_pdf: Path, tmp_path: Path) -> None:
-    """Page 1 as the README shows it; look at it after changing the layout."""
+    """Page 1 drawn as a picture (into the test's folder: the README's copy is made on
+    purpose, never by a test run)."""
     subprocess.run(
         [
             "pdftoppm",
@@ -196,6 +206,4 @@ def test_page_one_picture(zh_pdf: Path, tmp_path: Path) -> None:
         ],
         check=True,
     )
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(tmp_path / "page1.png", SCREENSHOT)
-    assert SCREENSHOT.stat().st_size > 10_000
+    assert (tmp_path / "page1.png").stat().st_size > 10_000

@@ -297,6 +297,23 @@ class AppDriver:
             else:
                 self.tap(action)
 
+    def draw(self, label: str, strokes: list[list[tuple[float, float]]]) -> None:
+        """Draw on the pad named ``label`` with the mouse, each stroke from press to release;
+        points are fractions of the pad's width and height."""
+        pad = self.page.get_by_text(label, exact=True).first
+        pad.wait_for()
+        box = pad.bounding_box()
+        assert box is not None
+        for stroke in strokes:
+            (x, y), *rest = stroke
+            self.page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
+            self.page.mouse.down()
+            for x, y in rest:
+                self.page.mouse.move(
+                    box["x"] + x * box["width"], box["y"] + y * box["height"], steps=4
+                )
+            self.page.mouse.up()
+
     def see(self, text: str, timeout: float = 15_000) -> None:
         """Wait for text, shown as text or (inside cards, merged by Flutter) as a label."""
         quoted = text.replace('"', '\\"')

@@ -1,6 +1,6 @@
 """The inspector's flow in a real browser (Debian's Chromium) against the app in web mode.
 
-A clean fire check in one tap per item, counted; readings typed key by key keep every key while
+A clean fire check in one tap per item, counted, signed on the pad with the mouse; readings typed key by key keep every key while
 their verdict flips both ways; a tap right after typing lands; a double tap moves one item;
 Fail to Pass asks before dropping a finding; every control is a finger-sized target; a full
 check with two failures and photos, resumed after a reload, then Chinese."""
@@ -85,6 +85,9 @@ def test_a_clean_fire_check_takes_one_tap_per_item(tmp_path: Path) -> None:
         app.start_fire_check()
         app.walk(CLEAN_FIRE_WALK)
         app.see("0 failure(s)")
+        page.set_viewport_size({"width": PHONE["width"], "height": 1400})  # the pad in view
+        app.draw("Signature pad", [[(0.1, 0.7), (0.3, 0.2), (0.5, 0.8), (0.9, 0.3)]])
+        page.set_viewport_size(PHONE)
         app.tap("Submit inspection")
         app.see("This inspection is submitted and read-only.")
         assert app.taps <= len(CLEAN_FIRE_WALK) + 6, app.taps
@@ -101,6 +104,10 @@ def test_a_clean_fire_check_takes_one_tap_per_item(tmp_path: Path) -> None:
         assert len(inspection.answers) == len(CLEAN_FIRE_WALK)
         typed = next(a for p, a in CLEAN_FIRE_WALK if p == PRESSURE)
         assert inspection.answer("hydrant-pressure").value == typed[2]
+        # The signature drawn with the mouse, as a PNG in the photo store.
+        assert inspection.signature_photo is not None
+        signature = Image.open(io.BytesIO(ws.store.photos.read(inspection.signature_photo)))
+        assert signature.format == "PNG" and signature.getextrema()[0] < 64  # inked
     finally:
         ws.store.close()
 

@@ -1,21 +1,29 @@
 """The walk view-model in plain pytest: steps, repeated units, live reading outcome, finding
-prefilled from on_fail, blockers naming the missing photo, resume, submit."""
+prefilled from the item's failure wording and on_fail, blockers naming the missing photo, resume,
+the drawn signature, submit."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+
 import pytest
+from PIL import Image
 
 from inspect_app.core.checklist import Grade, Risk
+from inspect_app.core.commands import PayloadError
 from inspect_app.core.evaluation import BlockReason, Outcome
 from inspect_app.core.inspection import Finding
+from inspect_app.core.inspection_payload import validate_inspection
 from inspect_app.loaders.checklist_loader import load_checklist_text
 from inspect_app.services.inspections import InspectionService
 from inspect_app.services.workspace import Workspace
 from inspect_app.ui.i18n import Translator, language_from_locale
 from inspect_app.ui.viewmodels.home import summarize
-from inspect_app.ui.viewmodels.walk import WalkViewModel
+from inspect_app.ui.viewmodels.walk import PAD_HEIGHT, PAD_WIDTH, WalkViewModel
 from tests.services.conftest import jpeg_bytes
 from tests.services.test_findings_and_limits import CUSTOM
+from tests.services.test_inspection_flow import walk_fire
 
 
 def start(ws: Workspace) -> WalkViewModel:
@@ -172,3 +180,33 @@ def test_fail_to_pass_drops_the_finding_only_when_asked(workspace: Workspace) ->
     assert not vm.drops_finding("fail")
     assert vm.set_value("pass", drop_finding=True) is Outcome.PASS
     assert vm.answer.finding is None and vm.answer.photos == ()
+
+
+def test_a_signature_drawn_on_the_pad_is_stored_as_a_png_with_the_inspection(
+    workspace: Workspace,
+) -> None:
+    service, inspection = walk_fire(workspace)
+    vm = WalkViewModel(service, inspection.id)
+    assert vm.signature_png() is None
+    vm.begin_stroke(10, 10)
+    vm.extend_stroke(200, 120)
+    vm.clear_signature()  # Clear: start again
+    assert vm.signature_png() is None
+    vm.begin_stroke(20, 75)
+    for x in range(30, 340, 10):
+        vm.extend_stroke(x, 75 + (x % 40) - 20)
+    vm.begin_stroke(300, 20)  # a dot
+    submitted = vm.submit("李明").inspection
+    sha = submitted.signature_photo
+    assert sha is not None and service.get(inspection.id).signature_photo == sha
+    png = workspace.store.photos.read(sha)
+    assert hashlib.sha256(png).hexdigest() == sha
+    image = Image.open(io.BytesIO(png))
+    assert (image.format, image.size) == ("PNG", (2 * PAD_WIDTH, 2 * PAD_HEIGHT))
+    assert image.getpixel((2 * 20, 2 * 75)) < 64  # the stroke's first point is inked
+    assert image.getpixel((2 * 300, 2 * 20)) < 64  # the dot
+    assert image.getpixel((2 * 200, 2 * 140)) == 255  # paper elsewhere
+    validate_inspection(submitted.to_dict())  # HQ takes it
+    with pytest.raises(PayloadError) as error:
+        validate_inspection({**submitted.to_dict(), "signature_photo": "not-a-sha"})
+    assert error.value.field == "signature_photo"

@@ -24,10 +24,13 @@ from inspect_app.core.evaluation import (
     slots,
 )
 from inspect_app.core.inspection import Answer, Finding, Position, finding_wording
+from inspect_app.photos.signature import Point, signature_png
 from inspect_app.services.inspections import InspectionService, Submission
 
 UNITS = "__units__"
 SUMMARY = "__summary__"
+#: The signature pad's size in logical pixels, as drawn on the summary.
+PAD_WIDTH, PAD_HEIGHT = 360, 150
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class WalkViewModel:
         self.checklist = service.checklist_of(self.inspection)
         self.lang = lang
         self.index = self._resume_index()
+        #: The signature drawn on the pad so far: strokes of (x, y) points.
+        self.strokes: list[list[Point]] = []
 
     # -- where we are --------------------------------------------------------------------------
 
@@ -229,7 +234,26 @@ class WalkViewModel:
                 return self.go(index - self.index)
         return self.step
 
+    def begin_stroke(self, x: float, y: float) -> None:
+        """A finger put down on the pad."""
+        self.strokes.append([(x, y)])
+
+    def extend_stroke(self, x: float, y: float) -> None:
+        """The finger moved on the pad (a move with none down starts a stroke)."""
+        if not self.strokes:
+            self.strokes.append([])
+        self.strokes[-1].append((x, y))
+
+    def clear_signature(self) -> None:
+        self.strokes.clear()
+
+    def signature_png(self) -> bytes | None:
+        """The drawn signature as a PNG; None when nothing is drawn."""
+        if not any(self.strokes):
+            return None
+        return signature_png(self.strokes, PAD_WIDTH, PAD_HEIGHT)
+
     def submit(self, signed_by: str) -> Submission:
-        submission = self.service.submit(self.inspection, signed_by)
+        submission = self.service.submit(self.inspection, signed_by, self.signature_png())
         self.inspection = submission.inspection
         return submission

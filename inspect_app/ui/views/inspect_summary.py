@@ -1,16 +1,19 @@
 """The walk's last step: the failures, what still blocks submitting (each a button to the item),
-the signature and Submit; once submitted, read-only with the PDF report, "Start another" and
-"Done". A Submit that cannot go yet shows every reason in place: the blockers scrolled into view,
-the signature's error under it."""
+the typed name with a signature drawn beside it, and Submit; once submitted, read-only with the
+PDF report, "Start another" and "Done". A Submit that cannot go yet shows every reason in place:
+the blockers scrolled into view, the signature's error under it."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import flet as ft
+import flet.canvas as cv
 
 from inspect_app.core.evaluation import Blocker, BlockReason
+from inspect_app.photos.signature import Point
 from inspect_app.services.inspections import InspectionError
+from inspect_app.ui.viewmodels.walk import PAD_HEIGHT, PAD_WIDTH
 from inspect_app.ui.views.widgets import big_button, heading, list_button, status
 
 if TYPE_CHECKING:
@@ -86,6 +89,7 @@ def build(screen: WalkScreen) -> ft.Control:
     )
     problem = ft.Container()
     rows.append(signature)
+    rows.append(_signature_pad(screen))
     rows.append(
         big_button(
             t("summary.submit"),
@@ -124,6 +128,68 @@ async def _submit(
         shell.background_sync.trigger()
     shell.toast(t("summary.submitted", n=len(submission.hazards)))
     shell.render()
+
+
+def _signature_pad(screen: WalkScreen) -> ft.Control:
+    """The pad a finger signs on, beside the typed name: each drag is a stroke, drawn as it
+    goes; Clear starts again."""
+    vm, t = screen.vm, screen.shell.t
+    canvas = cv.Canvas(
+        shapes=[_stroke(points) for points in vm.strokes], width=PAD_WIDTH, height=PAD_HEIGHT
+    )
+
+    def redraw_last() -> None:
+        canvas.shapes[len(vm.strokes) - 1 :] = [_stroke(vm.strokes[-1])]
+        canvas.update()
+
+    def began(e: ft.DragStartEvent) -> None:
+        vm.begin_stroke(e.local_position.x, e.local_position.y)
+        redraw_last()
+
+    def moved(e: ft.DragUpdateEvent) -> None:
+        vm.extend_stroke(e.local_position.x, e.local_position.y)
+        redraw_last()
+
+    def cleared(_: ft.Event) -> None:
+        vm.clear_signature()
+        canvas.shapes.clear()
+        canvas.update()
+
+    pad = ft.Semantics(
+        label=t("summary.pad_label"),
+        container=True,
+        content=ft.Container(
+            ft.GestureDetector(
+                content=canvas, on_pan_start=began, on_pan_update=moved, drag_interval=10
+            ),
+            width=PAD_WIDTH,
+            height=PAD_HEIGHT,
+            bgcolor=ft.Colors.WHITE,
+            border=ft.Border.all(2, ft.Colors.BLUE_GREY_300),
+            border_radius=8,
+        ),
+    )
+    return ft.Column(
+        [
+            ft.Text(t("summary.pad"), size=15, color=ft.Colors.BLUE_GREY_800),
+            pad,
+            big_button(t("summary.clear_signature"), cleared, icon=ft.Icons.CLEAR, selected=False),
+        ]
+    )
+
+
+def _stroke(points: list[Point]) -> cv.Path:
+    first, *rest = points or [(0.0, 0.0)]
+    return cv.Path(
+        [cv.Path.MoveTo(*first), *(cv.Path.LineTo(x, y) for x, y in rest)],
+        paint=ft.Paint(
+            color=ft.Colors.BLACK,
+            stroke_width=3,
+            style=ft.PaintingStyle.STROKE,
+            stroke_cap=ft.StrokeCap.ROUND,
+            stroke_join=ft.StrokeJoin.ROUND,
+        ),
+    )
 
 
 def _start_another(shell: Shell) -> None:
