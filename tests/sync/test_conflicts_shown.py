@@ -25,13 +25,13 @@ from tests.sync.test_sync_client import hq, sync, walk_with_failure
 
 __all__ = ["hq"]  # the fixture this module uses
 
-PLAN = {"responsible_id": "p-li", "measures": "Re-earth", "funds": "CNY 80", "deadline": "2026-12-01"}
+PLAN = {"responsible_id": "p-zhao", "measures": "Re-earth", "funds": "CNY 80", "deadline": "2026-12-01"}
 
 
 @pytest.fixture
 def devices(tmp_path: Path, hq: Hq) -> Iterator[dict[str, Workspace]]:
     opened = {}
-    for person in ("p-li", "p-wang", "p-chen"):
+    for person in ("p-li", "p-wang", "p-zhao", "p-lin"):
         ws = open_workspace(tmp_path / person, clock=FakeClock())
         enroll(ws, hq.url, hq.app.state.hq.make_code(person, "test")[0])
         opened[person] = ws
@@ -51,38 +51,38 @@ def act(ws: Workspace, hazard_id: str, command: CommandType, payload: dict) -> N
 def test_the_losing_verification_is_shown_with_the_winner_on_both_devices(
     devices: dict[str, Workspace],
 ) -> None:
-    li, wang, chen = devices["p-li"], devices["p-wang"], devices["p-chen"]
+    li, wang, zhao, lin = (devices[p] for p in ("p-li", "p-wang", "p-zhao", "p-lin"))
     walk_with_failure(li)
     sync(li)
     sync(wang)
     hazard_id = HazardService(wang).all()[0].id
     act(wang, hazard_id, CommandType.ASSIGN_FIVE_FIXES, PLAN)
     sync(wang)
+    sync(zhao)
+    act(zhao, hazard_id, CommandType.START_RECTIFICATION, {})
+    photo = HazardDetailModel(zhao, hazard_id, "en").add_photo(jpeg_bytes("green"))
+    act(zhao, hazard_id, CommandType.SUBMIT_RECTIFIED, {"photos": [photo]})
+    sync(zhao)
     sync(li)
-    act(li, hazard_id, CommandType.START_RECTIFICATION, {})
-    photo = HazardDetailModel(li, hazard_id, "en").add_photo(jpeg_bytes("green"))
-    act(li, hazard_id, CommandType.SUBMIT_RECTIFIED, {"photos": [photo]})
+    sync(lin)
+    # The finder and the safety officer both decide offline on the same rectification.
+    act(li, hazard_id, CommandType.VERIFY_PASS, {"opinion": "Earth bar tight"})
+    act(lin, hazard_id, CommandType.VERIFY_FAIL, {"opinion": "still loose"})
     sync(li)
-    sync(wang)
-    sync(chen)
-    # Both decide offline on the same submitted rectification.
-    act(wang, hazard_id, CommandType.VERIFY_PASS, {})
-    act(chen, hazard_id, CommandType.VERIFY_FAIL, {"reason": "still loose"})
-    sync(wang)
-    report = sync(chen)
+    report = sync(lin)
     assert list(report.results.values()) == ["rejected_conflict"]
-    sync(wang)  # the winner pulls the loser's refused command too
+    sync(li)  # the winner pulls the loser's refused command too
 
-    for ws in (chen, wang):
+    for ws in (lin, li):
         detail = HazardDetailModel(ws, hazard_id, "en")
         assert detail.hazard.status is HazardStatus.CLOSED
         [(mine, winner)] = detail.conflicts()
-        assert (mine.event.type, mine.who) == ("verify_fail", "陈静")
-        assert winner is not None and (winner.event.type, winner.who) == ("verify_pass", "王建国")
-    [listed] = SyncModel(chen, "en").refused()
+        assert (mine.event.type, mine.who) == ("verify_fail", "林晓燕")
+        assert winner is not None and (winner.event.type, winner.who) == ("verify_pass", "李明")
+    [listed] = SyncModel(lin, "en").refused()
     assert (listed.action, listed.hazard_id) == ("verify_fail", hazard_id)
     assert "closed" in listed.reason
-    assert SyncModel(wang, "en").refused() == []  # his decision won; nothing of his was refused
+    assert SyncModel(li, "en").refused() == []  # his decision won; nothing of his was refused
 
 
 def test_a_hazard_hq_will_not_register_is_kept_voided_with_the_reason(
