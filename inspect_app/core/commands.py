@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as _PydanticError
@@ -209,6 +209,9 @@ class AddPhotoPayload(Payload):
     photos: SomePhotos
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
 class PayloadError(ValueError):
     """A payload that does not fit its command type; ``field`` names the input at fault."""
 
@@ -231,15 +234,21 @@ class FormField:
 
 def validate_payload(model: type[Payload], payload: Any) -> Payload:
     """The payload as its typed model, or PayloadError naming the first field at fault."""
-    if not isinstance(payload, dict):
-        raise PayloadError(None, "the payload must be an object")
+    return validated(model, payload, "command")
+
+
+def validated(model: type[M], data: Any, what: str) -> M:
+    """``data`` as ``model``, or PayloadError naming the first field at fault (``answers.3.note``)
+    in plain words; ``what`` names the thing in the messages ("command", "inspection")."""
+    if not isinstance(data, dict):
+        raise PayloadError(None, f"the {what} must be an object")
     try:
-        return model.model_validate(payload)
+        return model.model_validate(data)
     except _PydanticError as exc:
         first = exc.errors(include_url=False, include_input=False)[0]
         location = ".".join(str(part) for part in first["loc"]) or None
         reason = (
-            "is not a field of this command"
+            f"is not a field of this {what}"
             if first["type"] == "extra_forbidden"
             else reason_of(first)
         )

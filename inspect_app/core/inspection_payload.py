@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from inspect_app.core.checklist import Grade, Risk
 from inspect_app.core.commands import (
     MAX_LONG_TEXT,
+    MAX_PHOTOS,
     Code,
-    PayloadError,
     PersonId,
     Photos,
     ShortText,
-    reason_of,
+    validated,
 )
 from inspect_app.core.records import Timestamp
 
@@ -50,6 +50,7 @@ class AnswerPayload(_Strict):
     photos: Photos = Field(default_factory=list)
     finding: FindingPayload | None = None
     answered_at: Timestamp | Literal[""] = ""
+    photo_taken: dict[Sha256Hex, Timestamp] = Field(default_factory=dict, max_length=MAX_PHOTOS)
 
 
 class PositionPayload(_Strict):
@@ -82,16 +83,4 @@ class InspectionPayload(_Strict):
 def validate_inspection(data: Any) -> InspectionPayload:
     """The pushed inspection as its typed model, or PayloadError naming the first field at
     fault (``answers.3.photos.0``)."""
-    if not isinstance(data, dict):
-        raise PayloadError(None, "the inspection must be an object")
-    try:
-        return InspectionPayload.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False, include_input=False)[0]
-        location = ".".join(str(part) for part in first["loc"]) or None
-        reason = (
-            "is not a field of an inspection"
-            if first["type"] == "extra_forbidden"
-            else reason_of(first)
-        )
-        raise PayloadError(location, reason) from None
+    return validated(InspectionPayload, data, "inspection")
