@@ -72,6 +72,8 @@ class Answer:
     photos: tuple[str, ...] = ()
     finding: Finding | None = None
     answered_at: str = ""
+    #: When each photo was taken (sha256 -> ISO time): the camera's, else when it was picked.
+    photo_taken: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -90,6 +92,7 @@ class Answer:
             "photos": list(self.photos),
             "finding": self.finding.to_dict() if self.finding else None,
             "answered_at": self.answered_at,
+            "photo_taken": dict(self.photo_taken),
         }
 
     @classmethod
@@ -103,6 +106,7 @@ class Answer:
             photos=tuple(data.get("photos", ())),
             finding=Finding.from_dict(finding) if finding else None,
             answered_at=data.get("answered_at", ""),
+            photo_taken=dict(data.get("photo_taken") or {}),
         )
 
 

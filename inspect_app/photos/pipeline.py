@@ -1,7 +1,8 @@
 """The photo pipeline: any photo in, a stored JPEG out.
 
 EXIF orientation applied, at most 1600 px on the long edge, JPEG quality 80, every piece of
-metadata (GPS included) dropped, a 320 px thumbnail, named by the sha256 of the JPEG bytes.
+metadata (GPS included) dropped from the JPEG, a 320 px thumbnail, named by the sha256 of the JPEG
+bytes; the capture time (EXIF DateTimeOriginal) is read out as data before the metadata goes.
 JPEG draft mode lets libjpeg decode a 12 MP photo at 1/2, 1/4 or 1/8 scale, so it is never fully
 decoded. Bad input raises ``PhotoError`` with a message for the person and a stable ``code``.
 """
@@ -12,6 +13,7 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
+from datetime import datetime
 
 from PIL import Image, UnidentifiedImageError
 
@@ -19,6 +21,8 @@ from PIL import Image, UnidentifiedImageError
 MAX_PIXELS = 60_000_000
 ACCEPTED_UPLOADS = frozenset({"JPEG", "PNG", "WEBP"})
 _ORIENTATION = 0x0112
+_EXIF_IFD = 0x8769
+_DATE_TIME_ORIGINAL = 0x9003
 # EXIF orientation -> the transpose that makes the picture upright (as ImageOps.exif_transpose).
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -45,6 +49,16 @@ class ProcessedPhoto:
     thumb: bytes
     width: int
     height: int
+    #: When the camera took it (EXIF DateTimeOriginal, the camera's local time, no zone).
+    taken: datetime | None = None
+
+
+def _taken(exif: Image.Exif) -> datetime | None:
+    raw = exif.get_ifd(_EXIF_IFD).get(_DATE_TIME_ORIGINAL)
+    try:
+        return datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S") if raw else None
+    except ValueError:  # a camera with its clock unset writes "0000:00:00 00:00:00"
+        return None
 
 
 def _is_heif(data: bytes) -> bool:
@@ -115,7 +129,9 @@ def process_photo(
 ) -> ProcessedPhoto:
     image = _open(data, MAX_PIXELS)
     try:
-        orientation = image.getexif().get(_ORIENTATION, 1)
+        exif = image.getexif()
+        orientation = exif.get(_ORIENTATION, 1)
+        taken = _taken(exif)
         if image.format == "JPEG":
             # Draft to the smallest DCT scale that still covers max_edge on the long side.
             scale = max(image.size) / max_edge
@@ -136,7 +152,7 @@ def process_photo(
         if "truncated" in str(exc).lower():
             raise PhotoError("truncated", "The photo file is incomplete (cut off).") from exc
         raise PhotoError("not_image", "This file is not a photo the app can read.") from exc
-    return ProcessedPhoto(hashlib.sha256(jpeg).hexdigest(), jpeg, thumb, *image.size)
+    return ProcessedPhoto(hashlib.sha256(jpeg).hexdigest(), jpeg, thumb, *image.size, taken)
 
 
 def verify_image_bytes(data: bytes, max_pixels: int = MAX_PIXELS) -> str:

@@ -152,11 +152,30 @@ class InspectionService:
     def attach_photo(
         self, inspection: Inspection, item_id: str, tag: str | None, data: bytes
     ) -> Inspection:
+        """Process and attach a photo, with when it was taken: the camera's time (read as the
+        device's zone), else now, when it was picked."""
+        picked = self.ws.clock()
         photo = self.process_photo(data)
         current = inspection.answer(item_id, tag) or Answer(item_id, tag=tag)
         if photo.sha256 in current.photos:
             return inspection
-        return self.answer(inspection, replace(current, photos=(*current.photos, photo.sha256)))
+        taken = photo.taken.replace(tzinfo=picked.tzinfo) if photo.taken else picked
+        return self.answer(
+            inspection,
+            replace(
+                current,
+                photos=(*current.photos, photo.sha256),
+                photo_taken={
+                    **current.photo_taken,
+                    photo.sha256: taken.isoformat(timespec="seconds"),
+                },
+            ),
+        )
+
+    def thumbnail(self, sha256: str) -> bytes | None:
+        """A photo's thumbnail as stored on this device, if it is."""
+        photos = self.ws.store.photos
+        return photos.thumb_path(sha256).read_bytes() if photos.has_thumb(sha256) else None
 
     def remove_photo(
         self, inspection: Inspection, item_id: str, tag: str | None, sha256: str
@@ -165,7 +184,8 @@ class InspectionService:
         if current is None:
             return inspection
         photos = tuple(p for p in current.photos if p != sha256)
-        return self.answer(inspection, replace(current, photos=photos))
+        taken = {sha: at for sha, at in current.photo_taken.items() if sha != sha256}
+        return self.answer(inspection, replace(current, photos=photos, photo_taken=taken))
 
     def discard_draft(self, inspection_id: str) -> None:
         """Throw away an inspection that was never submitted: it was never queued, so HQ never

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "app.title": "Plant safety inspections",
@@ -96,6 +98,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "finding.photo": "Add photo",
         "finding.photos": "{n} photo(s)",
         "finding.photo_required": "A photo is required for this finding",
+        "finding.processing": "Processing photo…",
+        "finding.delete_photo": "Delete photo",
+        "finding.taken": "taken {at}",
         "grade.general": "General",
         "grade.major": "Major",
         "risk.red": "Red",
@@ -405,6 +410,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "finding.photo": "添加照片",
         "finding.photos": "{n} 张照片",
         "finding.photo_required": "此隐患必须拍照",
+        "finding.processing": "正在处理照片…",
+        "finding.delete_photo": "删除照片",
+        "finding.taken": "拍摄于 {at}",
         "grade.general": "一般",
         "grade.major": "重大",
         "risk.red": "红",
@@ -627,6 +635,29 @@ class Translator:
     def __call__(self, key: str, **values: object) -> str:
         text = STRINGS[self.lang].get(key) or STRINGS["en"].get(key, key)
         return text.format(**values) if values else text
+
+
+_MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def local_time(iso: str, lang: str, now: datetime | None = None) -> str:
+    """A stored time as people read it, in the device's time zone: "27 Nov 13:48" or
+    "11月27日 13:48", with the year when it is not this year's; a date alone has no time."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    has_time = "T" in iso or " " in iso
+    if has_time and moment.tzinfo is not None:
+        moment = moment.astimezone()
+    this_year = (now or datetime.now()).year == moment.year
+    if lang == "zh":
+        text = f"{moment.month}月{moment.day}日"
+        text = text if this_year else f"{moment.year}年{text}"
+    else:
+        text = f"{moment.day} {_MONTHS_EN[moment.month - 1]}"
+        text = text if this_year else f"{text} {moment.year}"
+    return f"{text} {moment:%H:%M}" if has_time else text
 
 
 def language_from_locale(locale: str | None) -> str:

@@ -1,10 +1,12 @@
-"""The photo pipeline: orientation, size, metadata stripped, odd modes converted, bad files refused."""
+"""The photo pipeline: orientation, size, metadata stripped (GPS never in the JPEG), the capture
+time kept as data, odd modes converted, bad files refused."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import os
+from datetime import datetime
 
 import pytest
 from PIL import Image
@@ -44,6 +46,23 @@ def test_camera_photo_is_rotated_downscaled_stripped_and_hashed() -> None:
     assert photo.sha256 == hashlib.sha256(photo.jpeg).hexdigest()
     assert len(photo.jpeg) <= 500_000
     assert max(Image.open(io.BytesIO(photo.thumb)).size) == 320
+
+
+def test_the_capture_time_is_kept_as_data_and_gps_never_reaches_the_jpeg() -> None:
+    image = Image.new("RGB", (800, 600), "grey")
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (31.0, 18.0, 0.0), 3: "E", 4: (120.0, 37.0, 0.0)}  # GPS IFD
+    exif[0x8769] = {0x9003: "2026:11:20 14:03:09"}  # Exif IFD: DateTimeOriginal
+    photo = process_photo(encode(image, "JPEG", exif=exif.tobytes()))
+    assert photo.taken == datetime(2026, 11, 20, 14, 3, 9)
+    for jpeg in (photo.jpeg, photo.thumb):
+        out = Image.open(io.BytesIO(jpeg))
+        assert not out.getexif() and "exif" not in out.info
+        assert b"GPS" not in jpeg and b"Exif" not in jpeg and b"2026:11:20" not in jpeg
+    # No capture time, or a camera whose clock was never set: none.
+    assert process_photo(encode(image, "JPEG")).taken is None
+    exif[0x8769] = {0x9003: "0000:00:00 00:00:00"}
+    assert process_photo(encode(image, "JPEG", exif=exif.tobytes())).taken is None
 
 
 def test_small_images_are_not_upscaled() -> None:

@@ -210,6 +210,12 @@ def test_full_fire_inspection(tmp_path: Path) -> None:
         app.tap("Fail")
         app.see("A photo is required for this finding")
         add_photo(app, gauge_photo)
+        app.see("taken ")  # under the thumbnail: when it was taken
+        # Retake: delete it with the X on its thumbnail, then another photo.
+        app.tap("Delete photo")
+        app.see("0 photo(s)")
+        app.see("A photo is required for this finding")
+        add_photo(app, gauge_photo)
         app.tap("Next")
         app.walk(CLEAN_FIRE_WALK[1 : clean_from(CABINETS)])
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
+from datetime import datetime
 
 import pytest
 from PIL import Image
@@ -18,7 +20,7 @@ from inspect_app.core.inspection_payload import validate_inspection
 from inspect_app.loaders.checklist_loader import load_checklist_text
 from inspect_app.services.inspections import InspectionService
 from inspect_app.services.workspace import Workspace
-from inspect_app.ui.i18n import Translator, language_from_locale
+from inspect_app.ui.i18n import Translator, language_from_locale, local_time
 from inspect_app.ui.viewmodels.home import summarize
 from inspect_app.ui.viewmodels.walk import PAD_HEIGHT, PAD_WIDTH, WalkViewModel
 from tests.services.conftest import jpeg_bytes
@@ -210,3 +212,43 @@ def test_a_signature_drawn_on_the_pad_is_stored_as_a_png_with_the_inspection(
     with pytest.raises(PayloadError) as error:
         validate_inspection({**submitted.to_dict(), "signature_photo": "not-a-sha"})
     assert error.value.field == "signature_photo"
+
+
+def test_photos_keep_when_they_were_taken_and_can_be_deleted_before_submit(
+    workspace: Workspace,
+) -> None:
+    vm = start(workspace)
+    goto(vm, "exit-clear")
+    vm.set_value("fail")
+    camera = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x8769] = {0x9003: "2026:11:21 16:30:00"}
+    Image.new("RGB", (640, 480), "green").save(camera, "JPEG", exif=exif.tobytes())
+    vm.add_photo(camera.getvalue())  # the camera's time, in the device's zone
+    vm.add_photo(jpeg_bytes("blue"))  # none: the time it was picked
+    first, second = vm.answer.photos
+    assert vm.photo_taken(first) == "2026-11-21T16:30:00+08:00"
+    assert vm.photo_taken(second).startswith("2026-11-22T09:00")
+    assert vm.thumbnail(first) is not None
+    validate_inspection(vm.inspection.submitted("2026-11-22T10:00:00+08:00", "李明").to_dict())
+    vm.remove_photo(first)  # the X on its thumbnail; a retake is this and another photo
+    assert vm.answer.photos == (second,) and list(vm.answer.photo_taken) == [second]
+    assert BlockReason.PHOTO_REQUIRED not in {b.reason for b in vm.blockers()}
+    vm.remove_photo(second)
+    assert BlockReason.PHOTO_REQUIRED in {b.reason for b in vm.blockers()}
+
+
+def test_times_are_shown_for_the_locale_in_the_devices_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        now = datetime(2026, 11, 27, 14, 0)
+        assert local_time("2026-11-27T05:48:00+00:00", "en", now) == "27 Nov 13:48"
+        assert local_time("2026-11-27T05:48:00+00:00", "zh", now) == "11月27日 13:48"
+        assert local_time("2025-03-04", "en", now) == "4 Mar 2025"
+        assert local_time("2025-03-04", "zh", now) == "2025年3月4日"
+    finally:
+        monkeypatch.undo()
+        time.tzset()

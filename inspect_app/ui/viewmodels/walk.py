@@ -205,6 +205,18 @@ class WalkViewModel:
         slot = self._slot(slot)
         self.inspection = self.service.attach_photo(self.inspection, slot.item.id, slot.tag, data)
 
+    def remove_photo(self, sha256: str, slot: Slot | None = None) -> None:
+        slot = self._slot(slot)
+        self.inspection = self.service.remove_photo(self.inspection, slot.item.id, slot.tag, sha256)
+
+    def photo_taken(self, sha256: str, slot: Slot | None = None) -> str | None:
+        """When the photo was taken (ISO time), if known."""
+        answer = self._answer_of(self._slot(slot))
+        return answer.photo_taken.get(sha256) if answer else None
+
+    def thumbnail(self, sha256: str) -> bytes | None:
+        return self.service.thumbnail(sha256)
+
     # -- repeated units ------------------------------------------------------------------------
 
     def units(self) -> tuple[str, ...]:

@@ -18,10 +18,12 @@ import flet as ft
 from inspect_app.core.checklist import Grade, ItemType, Risk
 from inspect_app.core.evaluation import Blocker, Outcome, Slot, evaluate
 from inspect_app.core.inspection import PassFail
+from inspect_app.photos import PhotoError
 from inspect_app.services.inspections import InspectionError
+from inspect_app.ui.i18n import local_time
 from inspect_app.ui.viewmodels.walk import WalkViewModel
 from inspect_app.ui.views import inspect_start, inspect_summary
-from inspect_app.ui.views.widgets import MIN_TOUCH, big_button, card, heading, photo_rows, status
+from inspect_app.ui.views.widgets import MIN_TOUCH, big_button, card, heading, status
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell
@@ -617,12 +619,92 @@ class WalkScreen:
         self._risks.update()
 
     def _photos(self, slot: Slot) -> ft.Control:
-        vm = self.vm
+        box = ft.Column()
+        self._fill_photos(box, slot, processing=0)
+        return box
+
+    def _fill_photos(self, box: ft.Column, slot: Slot, processing: int) -> None:
+        """The add-photo button, then while photos are processed a ring and "processing", else
+        the count; each thumbnail with when it was taken and an X to delete it (a retake is a
+        delete and another photo)."""
+        t, vm = self.shell.t, self.vm
         answer = vm.inspection.answer(slot.item.id, slot.tag)
         photos = answer.photos if answer else ()
-        rows = photo_rows(self.shell, photos, lambda data: vm.add_photo(data, slot))
-        if not photos and vm.photo_required():
-            rows.append(
-                status(self.shell.t("finding.photo_required"), colour=ft.Colors.RED_900, bold=True)
+        add = big_button(
+            t("finding.photo"),
+            lambda _: self.shell.page.run_task(self._add_photos, slot, box),
+            icon=ft.Icons.PHOTO_CAMERA,
+        )
+        if processing:
+            progress: ft.Control = ft.Row(
+                [ft.ProgressRing(width=24, height=24), status(t("finding.processing"))]
             )
-        return ft.Column(rows)
+        else:
+            progress = status(t("finding.photos", n=len(photos)))
+        rows: list[ft.Control] = [ft.Row([add, progress], wrap=True)]
+        if photos:
+            rows.append(ft.Row([self._thumbnail(slot, box, sha) for sha in photos], wrap=True))
+        if not photos and not processing and vm.photo_required():
+            rows.append(status(t("finding.photo_required"), colour=ft.Colors.RED_900, bold=True))
+        box.controls = rows
+
+    def _thumbnail(self, slot: Slot, box: ft.Column, sha: str) -> ft.Control:
+        t, vm = self.shell.t, self.vm
+        thumb = vm.thumbnail(sha)
+        picture: ft.Control = (
+            ft.Image(src=thumb, width=96, height=96, fit=ft.BoxFit.COVER, border_radius=8)
+            if thumb
+            else ft.Container(width=96, height=96, bgcolor=ft.Colors.BLUE_GREY_100)
+        )
+        taken = vm.photo_taken(sha, slot)
+
+        def delete(_: ft.Event) -> None:
+            vm.remove_photo(sha, slot)
+            self._fill_photos(box, slot, processing=0)
+            box.update()
+
+        return ft.Column(
+            [
+                ft.Stack(
+                    [
+                        picture,
+                        ft.IconButton(
+                            ft.Icon(ft.Icons.CLOSE, semantics_label=t("finding.delete_photo")),
+                            icon_color=ft.Colors.WHITE,
+                            bgcolor=ft.Colors.with_opacity(0.6, ft.Colors.BLACK),
+                            tooltip=t("finding.delete_photo"),
+                            on_click=delete,
+                            width=48,
+                            height=48,
+                            right=0,
+                            top=0,
+                        ),
+                    ],
+                    width=96,
+                    height=96,
+                ),
+                ft.Text(
+                    t("finding.taken", at=local_time(taken, self.shell.lang)) if taken else "",
+                    size=12,
+                ),
+            ],
+            spacing=2,
+            width=104,
+        )
+
+    async def _add_photos(self, slot: Slot, box: ft.Column) -> None:
+        """Pick photos, show them being processed (off the event loop), then their thumbnails;
+        a file that is not a usable photo is reported and the others still go in."""
+        picked = await self.shell.pick_images()
+        if not picked:
+            return
+        self._fill_photos(box, slot, processing=len(picked))
+        box.update()
+        for data in picked:
+            try:
+                await self.shell.run_blocking(self.vm.add_photo, data, slot)
+            except PhotoError as exc:
+                self.shell.toast(self.shell.t("photo.error", reason=str(exc)), error=True)
+        self._fill_photos(box, slot, processing=0)
+        box.update()
+        self._show_progress()
