@@ -103,7 +103,7 @@ class HQ:
 
     # -- sync
     def push(self, device: Device, body: dict[str, Any]) -> dict[str, Any]:
-        return apply_push(self.engine, self.clock, device, body)
+        return apply_push(self.engine, self.clock, device, body, self.directory().workshop_names())
 
     def pull(self, device: Device, since: int, limit: int) -> str:
         return pull_page(self.engine, self.clock, device, since, limit)

@@ -13,7 +13,7 @@ that sent it (and HQ admins of every workshop).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ from inspect_app.core.commands import PayloadError
 from inspect_app.core.hazard import Hazard
 from inspect_app.core.inspection import Inspection
 from inspect_app.core.inspection_payload import validate_inspection
+from inspect_app.core.site import Site
 from inspect_app.core.workflow import Command, CommandResult, CommandType, decide, referenced_photos
 from inspect_app.server import schema
 from inspect_app.server.blob_store import is_key
@@ -31,6 +32,7 @@ from inspect_app.server.common import lock_counter, payload_hash, save_counter
 from inspect_app.server.devices import Device
 from inspect_app.server.epoch import current_epoch
 from inspect_app.server.errors import Conflict, Forbidden, Unprocessable
+from inspect_app.server.figures import hazard_columns
 
 log = logging.getLogger("inspect_app.hq")
 SHARED_RESULTS = (CommandResult.APPLIED, CommandResult.REJECTED_CONFLICT)
@@ -47,6 +49,8 @@ class _Push:
     seq: int
     last_device_seq: int
     recorded_at: str
+    #: Each workshop's site (``Directory.workshop_names``): a hazard's plant.
+    sites: Mapping[str, Site]
     gap_expected: int | None = None
     known_commands: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     hazards: dict[str, Hazard | None] = field(default_factory=dict)
@@ -68,7 +72,13 @@ class _Push:
         self.blob_refs.update((p, workshop_id) for p in photos if is_key(p))
 
 
-def push(engine: Engine, clock: Callable[[], str], device: Device, body: dict[str, Any]) -> dict:
+def push(
+    engine: Engine,
+    clock: Callable[[], str],
+    device: Device,
+    body: dict[str, Any],
+    sites: Mapping[str, Site],
+) -> dict:
     if body.get("device_id") != device.id:
         raise Forbidden("the token belongs to another device")
     with engine.begin() as conn:
@@ -84,7 +94,7 @@ def push(engine: Engine, clock: Callable[[], str], device: Device, body: dict[st
         if row.epoch != epoch and isinstance(restart, int) and restart - 1 > last:
             # Pushed before a restore and no longer holds the commands HQ lost: start there.
             last = restart - 1
-        state = _Push(conn, device, seq, last, clock())
+        state = _Push(conn, device, seq, last, clock(), sites)
         for item in body.get("inspections") or []:
             _push_inspection(state, item)
         commands = body.get("commands") or []
@@ -247,10 +257,9 @@ def _flush(push: _Push) -> None:
     for hazard_id in push.changed_hazards:
         hazard = push.hazards[hazard_id]
         assert hazard is not None
+        site = push.sites.get(hazard.workshop_id)
         values = {
-            "workshop_id": hazard.workshop_id,
-            "status": hazard.status.value,
-            "grade": hazard.grade.value,
+            **hazard_columns(hazard, site.plant.id if site else None),
             "data": hazard.to_dict(),
             "updated_seq": push.changed_hazards[hazard_id],
         }

@@ -96,8 +96,25 @@ hazards = Table(
     Column("grade", String(20), nullable=False),
     Column("data", JSON, nullable=False),
     Column("updated_seq", BigInteger, nullable=False),
+    # Denormalised from ``data`` for the figures and lists (server/figures.py); instants are
+    # plant-local timestamps of one width, so their text sorts as they do.
+    Column("plant_id", String(64)),
+    Column("found_at", String(26)),
+    Column("deadline", String(10)),  # in effect, every approved extension counted
+    Column("deadline_set_at", String(26)),  # when the last approved extension moved it
+    Column("original_deadline", String(10)),
+    Column("closed_at", String(26)),
+    Column("rectified_at", String(26)),
+    Column("on_the_spot", Boolean),
+    Column("done_at", String(26)),  # rectified as docs/rates.md counts it
 )
 Index("ix_hazards_status", hazards.c.status)
+Index("ix_hazards_status_deadline", hazards.c.status, hazards.c.deadline, hazards.c.id)
+Index("ix_hazards_plant_status", hazards.c.plant_id, hazards.c.status, hazards.c.deadline)
+Index("ix_hazards_workshop_status", hazards.c.workshop_id, hazards.c.status, hazards.c.deadline)
+Index("ix_hazards_done", hazards.c.done_at)
+Index("ix_hazards_found", hazards.c.found_at)
+Index("ix_hazards_original_deadline", hazards.c.original_deadline)
 
 events = Table(
     "events",

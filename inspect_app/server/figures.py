@@ -1,0 +1,328 @@
+"""HQ's figures computed where the data is: the rectification figures of docs/rates.md as SQL
+aggregates over the hazard columns denormalised from the JSON (``hazard_columns``), grouped by
+plant, workshop and grade, and the open and overdue lists paged by key (never more than a page
+read). ``core.rates`` defines every figure; the tests compare the two on the same data.
+
+Instants are stored as plant-local timestamps of one fixed width (``STAMP``), so comparing the
+text compares the instants, on SQLite and PostgreSQL alike, and a plant day is the first ten
+characters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
+
+from inspect_app.core.checklist import Grade
+from inspect_app.core.hazard import ExtensionStatus, Hazard, HazardStatus
+from inspect_app.core.rates import (
+    PLANT_TIME,
+    Counts,
+    Period,
+    RectificationFigures,
+    deadline_at,
+    local,
+    rectified_at,
+)
+from inspect_app.server import schema
+from inspect_app.server.scope import Scope
+
+STAMP = "%Y-%m-%dT%H:%M:%S.%f"
+OPEN_STATUSES = tuple(s.value for s in HazardStatus if s.is_open)
+#: Longest page of a hazard list.
+PAGE_MAX = 200
+Group = Literal["plant", "workshop"] | None
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(PLANT_TIME).strftime(STAMP)
+
+
+def _stamp_of(timestamp: str | None) -> str | None:
+    return None if not timestamp else stamp(local(timestamp))
+
+
+def hazard_columns(hazard: Hazard, plant_id: str | None) -> dict[str, Any]:
+    """The columns a hazard row holds beside its JSON, for the figures and the lists."""
+    approved = [
+        local(e.decided_at or e.requested_at)
+        for e in hazard.extensions
+        if e.status is ExtensionStatus.APPROVED
+    ]
+    done = rectified_at(hazard)
+    return {
+        "plant_id": plant_id,
+        "workshop_id": hazard.workshop_id,
+        "status": hazard.status.value,
+        "grade": hazard.grade.value,
+        "found_at": _stamp_of(hazard.found_at),
+        "original_deadline": hazard.original_deadline,
+        # The deadline in effect once every approved extension counts, and since when it is.
+        "deadline": deadline_at(hazard, datetime.max.replace(tzinfo=PLANT_TIME)).isoformat(),
+        "deadline_set_at": stamp(max(approved)) if approved else None,
+        "closed_at": _stamp_of(hazard.closed_at),
+        "rectified_at": _stamp_of(hazard.rectified_at),
+        "on_the_spot": hazard.on_the_spot,
+        "done_at": None if done is None else stamp(done),
+    }
+
+
+def _scoped(scope: Scope, plant_id: str | None, workshop_id: str | None) -> ColumnElement[bool]:
+    table = schema.hazards
+    conditions = [scope.workshop_filter(table.c.workshop_id)]
+    if plant_id is not None:
+        conditions.append(table.c.plant_id == plant_id)
+    if workshop_id is not None:
+        conditions.append(table.c.workshop_id == workshop_id)
+    return and_(*conditions)
+
+
+def _group_column(by: Group) -> ColumnElement[Any]:
+    table = schema.hazards
+    return {"plant": table.c.plant_id, "workshop": table.c.workshop_id, None: literal("")}[by]
+
+
+def _as_instant(as_of: datetime | date | None, period: Period) -> datetime:
+    """As ``core.rates``: an instant, a day meaning at its end, by default the period's end."""
+    if as_of is None:
+        return period.ends
+    if isinstance(as_of, datetime):
+        return as_of if as_of.tzinfo else as_of.replace(tzinfo=PLANT_TIME)
+    return datetime.combine(as_of + timedelta(days=1), datetime.min.time(), PLANT_TIME)
+
+
+def _last_passed_day(moment: datetime) -> str:
+    """The last day whose deadline has passed at ``moment``: a deadline passes when its day ends."""
+    return (moment.astimezone(PLANT_TIME).date() - timedelta(days=1)).isoformat()
+
+
+def figures(
+    conn: Connection,
+    period: Period,
+    as_of: datetime | date | None = None,
+    *,
+    scope: Scope,
+    by: Group = None,
+    plant_id: str | None = None,
+    workshop_id: str | None = None,
+) -> dict[str, RectificationFigures]:
+    """The period's figures per plant or workshop (``by``), or under "" for the whole scope; a
+    group with no counted hazard is absent."""
+    moment = _as_instant(as_of, period)
+    if moment <= period.begins:  # a period not begun is empty
+        return {}
+    table = schema.hazards
+    cut = min(moment, period.ends)
+    begins, cut_s, as_of_s = stamp(period.begins), stamp(cut), stamp(moment)
+    passed = _last_passed_day(cut)
+    found, done, original = table.c.found_at, table.c.done_at, table.c.original_deadline
+    done_day = func.substr(done, 1, 10)
+    done_before_cut = and_(done.is_not(None), done < cut_s)
+    in_period = and_(original >= period.start.isoformat(), original <= period.end.isoformat())
+    fell_due = and_(in_period, original <= passed)
+    rectified_in = and_(done.is_not(None), done >= begins, done < cut_s)
+    is_open = ~done_before_cut
+    known_deadline = or_(table.c.deadline_set_at.is_(None), table.c.deadline_set_at < cut_s)
+    measures: dict[str, ColumnElement[bool]] = {
+        "backlog": and_(found < begins, or_(done.is_(None), done >= begins)),
+        "found": found >= begins,
+        "found_rectified": and_(found >= begins, done.is_not(None), done < as_of_s),
+        "rectified_on_time": and_(rectified_in, done_day <= original),
+        "rectified_late": and_(rectified_in, done_day > original),
+        "open_overdue": and_(is_open, known_deadline, table.c.deadline <= passed),
+        "open_not_yet_due": and_(is_open, known_deadline, table.c.deadline > passed),
+        "fell_due": fell_due,
+        "due_rectified": and_(fell_due, done.is_not(None), done < as_of_s),
+        "due_rectified_on_time": and_(fell_due, done.is_not(None), done_day <= original),
+    }
+    key = _group_column(by).label("key")
+    counted = and_(
+        _scoped(scope, plant_id, workshop_id),
+        table.c.status != HazardStatus.VOIDED.value,
+        found.is_not(None),
+        found < cut_s,
+        # Only what a figure counts: a hazard rectified before the period began, found before
+        # it and not due in it counts in none, and most of the history is such.
+        or_(done.is_(None), done >= begins, found >= begins, in_period),
+    )
+    tallies: dict[str, dict[Grade, Counter[str]]] = {}
+
+    def tally(group: str | None, grade: str) -> Counter[str]:
+        grades = tallies.setdefault(group or "", {g: Counter() for g in Grade})
+        return grades[Grade(grade)]
+
+    rows = conn.execute(
+        select(
+            key,
+            table.c.grade,
+            *(
+                func.sum(case((condition, 1), else_=0)).label(n)
+                for n, condition in measures.items()
+            ),
+        )
+        .where(counted)
+        .group_by(key, table.c.grade)
+    )
+    for row in rows:
+        tally(row.key, row.grade).update({n: int(getattr(row, n) or 0) for n in measures})
+    # An open hazard whose deadline moved after the cut: its deadline then, as core.rates says.
+    for row in conn.execute(
+        select(key, table.c.grade, table.c.data).where(counted, is_open, ~known_deadline)
+    ):
+        hazard = Hazard.from_dict(row.data)
+        overdue = deadline_at(hazard, cut).isoformat() <= passed
+        tally(row.key, row.grade)["open_overdue" if overdue else "open_not_yet_due"] += 1
+    return {
+        group: RectificationFigures(
+            period, moment, {g: Counts(**counter) for g, counter in grades.items()}
+        )
+        for group, grades in tallies.items()
+    }
+
+
+def month_figures(
+    conn: Connection,
+    today: date,
+    months: int,
+    *,
+    scope: Scope,
+    plant_id: str | None = None,
+    workshop_id: str | None = None,
+) -> list[RectificationFigures]:
+    """The last ``months`` months, oldest first, each as it stands today."""
+    result = []
+    for back in range(months - 1, -1, -1):
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        period = Period.month(year, month + 1)
+        as_of = min(period.end, today)
+        found = figures(
+            conn, period, as_of, scope=scope, plant_id=plant_id, workshop_id=workshop_id
+        )
+        empty = RectificationFigures(
+            period, _as_instant(as_of, period), {g: Counts() for g in Grade}
+        )
+        result.append(found.get("", empty))
+    return result
+
+
+@dataclass(frozen=True)
+class OpenCounts:
+    """A group's open hazards now: all, majors, and overdue (all and majors)."""
+
+    open: int = 0
+    open_major: int = 0
+    overdue: int = 0
+    overdue_major: int = 0
+
+
+def open_counts(
+    conn: Connection,
+    now: datetime,
+    *,
+    scope: Scope,
+    by: Group = None,
+    plant_id: str | None = None,
+) -> dict[str, OpenCounts]:
+    """Open hazards per plant or workshop (or under "" for the scope), at ``now``."""
+    table = schema.hazards
+    key = _group_column(by).label("key")
+    major = table.c.grade == Grade.MAJOR.value
+    overdue = table.c.deadline <= _last_passed_day(now)
+
+    def count(condition: ColumnElement[bool]) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    rows = conn.execute(
+        select(
+            key,
+            func.count().label("open"),
+            count(major).label("open_major"),
+            count(overdue).label("overdue"),
+            count(and_(major, overdue)).label("overdue_major"),
+        )
+        .where(_scoped(scope, plant_id, None), table.c.status.in_(OPEN_STATUSES))
+        .group_by(key)
+    )
+    return {
+        row.key or "": OpenCounts(
+            int(row.open), int(row.open_major), int(row.overdue), int(row.overdue_major)
+        )
+        for row in rows
+    }
+
+
+@dataclass(frozen=True)
+class ListedHazard:
+    id: str
+    plant_id: str | None
+    workshop_id: str
+    grade: str
+    status: str
+    found_at: str | None
+    deadline: str
+
+
+@dataclass(frozen=True)
+class HazardPage:
+    rows: list[ListedHazard]
+    #: The key to pass as ``after`` for the next page; None on the last page.
+    next_after: tuple[str, str] | None
+
+
+def open_page(
+    conn: Connection,
+    now: datetime,
+    *,
+    scope: Scope,
+    overdue_only: bool = False,
+    plant_id: str | None = None,
+    workshop_id: str | None = None,
+    grade: Grade | None = None,
+    after: tuple[str, str] | None = None,
+    limit: int = 50,
+) -> HazardPage:
+    """One page of the open (or overdue) hazards, nearest deadline first, after the key
+    (deadline, id) of the previous page's last row."""
+    table = schema.hazards
+    limit = max(1, min(limit, PAGE_MAX))
+    conditions = [
+        _scoped(scope, plant_id, workshop_id),
+        table.c.status.in_(OPEN_STATUSES),
+        table.c.deadline.is_not(None),
+    ]
+    if overdue_only:
+        conditions.append(table.c.deadline <= _last_passed_day(now))
+    if grade is not None:
+        conditions.append(table.c.grade == grade.value)
+    if after is not None:
+        conditions.append(tuple_(table.c.deadline, table.c.id) > tuple_(*after))
+    rows = conn.execute(
+        select(
+            table.c.id,
+            table.c.plant_id,
+            table.c.workshop_id,
+            table.c.grade,
+            table.c.status,
+            table.c.found_at,
+            table.c.deadline,
+        )
+        .where(*conditions)
+        .order_by(table.c.deadline, table.c.id)
+        .limit(limit + 1)
+    ).all()
+    listed = [ListedHazard(*row) for row in rows[:limit]]
+    more = len(rows) > limit
+    return HazardPage(listed, (listed[-1].deadline, listed[-1].id) if more else None)

@@ -1,0 +1,234 @@
+"""The SQL figures and lists (server/figures.py) equal core.rates on the same random hazards,
+stored with the real schema (the Alembic revisions, backfill included) on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, delete, insert, text
+
+from inspect_app.core.checklist import Grade
+from inspect_app.core.hazard import Extension, ExtensionStatus, Hazard, HazardStatus
+from inspect_app.core.rates import PLANT_TIME, Period, deadline_at, rectification_figures
+from inspect_app.server import schema
+from inspect_app.server.database import make_engine, upgrade
+from inspect_app.server.figures import figures, hazard_columns, open_counts, open_page
+from inspect_app.server.scope import EVERYWHERE, Scope
+from tests.core.conftest import make_hazard
+from tests.support.services import PostgresCluster
+
+WORKSHOPS = ("ws-a", "ws-b", "ws-c")
+PLANT = {"ws-a": "p1", "ws-b": "p1", "ws-c": "p2"}
+DAY0 = date(2026, 8, 1)
+DAYS = 150
+ZONES = (PLANT_TIME, UTC, timezone(timedelta(hours=-5)))
+
+
+@st.composite
+def instants(draw: st.DrawFn, after: datetime | None = None) -> datetime:
+    start = after or datetime.combine(DAY0, time(), PLANT_TIME)
+    minutes = draw(st.integers(0, DAYS * 24 * 60 // 2)) * draw(st.sampled_from((1, 2)))
+    return (start + timedelta(minutes=minutes)).astimezone(draw(st.sampled_from(ZONES)))
+
+
+def day_near(draw: st.DrawFn, moment: datetime) -> str:
+    return (
+        moment.astimezone(PLANT_TIME).date() + timedelta(days=draw(st.integers(-2, 30)))
+    ).isoformat()
+
+
+@st.composite
+def hazards(draw: st.DrawFn, number: int) -> Hazard:
+    found = draw(instants())
+    deadline = day_near(draw, found)
+    status = draw(st.sampled_from(list(HazardStatus)))
+    on_the_spot = draw(st.booleans()) and status in (HazardStatus.SUBMITTED, HazardStatus.CLOSED)
+    closed = draw(instants(found)) if status is HazardStatus.CLOSED else None
+    rectified = (
+        draw(instants(found))
+        if on_the_spot or (status in (HazardStatus.SUBMITTED, HazardStatus.CLOSED))
+        else None
+    )
+    extensions = []
+    previous = deadline
+    for _ in range(draw(st.integers(0, 2))):
+        new = day_near(draw, found)
+        decided = draw(instants(found))
+        approved = draw(st.booleans())
+        extensions.append(
+            Extension(
+                reason="r",
+                new_deadline=new,
+                previous_deadline=previous,
+                requested_by="p-wang",
+                requested_at=decided.isoformat(),
+                status=ExtensionStatus.APPROVED if approved else ExtensionStatus.REFUSED,
+                decided_by="p-lin",
+                decided_at=decided.isoformat() if draw(st.booleans()) else None,
+            )
+        )
+        previous = new if approved else previous
+    return make_hazard(
+        id=f"hz-{number:04d}",
+        workshop_id=draw(st.sampled_from(WORKSHOPS)),
+        grade=draw(st.sampled_from(list(Grade))),
+        found_at=found.isoformat(),
+        deadline=previous,
+        status=status,
+        on_the_spot=on_the_spot,
+        closed_at=closed.isoformat() if closed else None,
+        rectified_at=rectified.isoformat() if rectified else None,
+        extensions=tuple(extensions),
+    )
+
+
+@st.composite
+def hazard_sets(draw: st.DrawFn) -> list[Hazard]:
+    return [draw(hazards(n)) for n in range(draw(st.integers(0, 25)))]
+
+
+@st.composite
+def looks(draw: st.DrawFn) -> tuple[Period, datetime | date | None]:
+    """A month of the window and when one looks at it: its end, a day, or an instant."""
+    month = draw(st.integers(0, DAYS // 30))
+    year, index = divmod(DAY0.year * 12 + DAY0.month - 1 + month, 12)
+    period = Period.month(year, index + 1)
+    kind = draw(st.sampled_from(("end", "day", "instant")))
+    if kind == "end":
+        return period, None
+    moment = draw(instants())
+    return period, moment.date() if kind == "day" else moment
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{Path(tmp_path_factory.mktemp('figures')) / 'hq.db'}"
+    else:
+        cluster: PostgresCluster = request.getfixturevalue("postgres")
+        url = cluster.create_database(f"figures_{uuid.uuid4().hex[:8]}")
+    engine = make_engine(url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def store(engine: Engine, stored: list[Hazard]) -> None:
+    with engine.begin() as conn:
+        conn.execute(delete(schema.hazards))
+        if stored:
+            conn.execute(
+                insert(schema.hazards),
+                [
+                    {
+                        "id": h.id,
+                        **hazard_columns(h, PLANT[h.workshop_id]),
+                        "data": h.to_dict(),
+                        "updated_seq": 1,
+                    }
+                    for h in stored
+                ],
+            )
+
+
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@SETTINGS
+@given(stored=hazard_sets(), look=looks())
+def test_sql_figures_equal_core_rates(
+    engine: Engine, stored: list[Hazard], look: tuple[Period, datetime | date | None]
+) -> None:
+    period, as_of = look
+    store(engine, stored)
+    with engine.connect() as conn:
+        whole = figures(conn, period, as_of, scope=EVERYWHERE)
+        by_workshop = figures(conn, period, as_of, scope=EVERYWHERE, by="workshop")
+        by_plant = figures(conn, period, as_of, scope=EVERYWHERE, by="plant")
+        scoped = figures(conn, period, as_of, scope=Scope(frozenset({"ws-b"})))
+    expected = rectification_figures(stored, period, as_of)
+    empty = rectification_figures([], period, as_of).by_grade
+    assert (whole[""].by_grade if "" in whole else empty) == expected.by_grade
+    for ws in WORKSHOPS:
+        mine = [h for h in stored if h.workshop_id == ws]
+        got = by_workshop[ws].by_grade if ws in by_workshop else empty
+        assert got == rectification_figures(mine, period, as_of).by_grade, ws
+    for plant in ("p1", "p2"):
+        mine = [h for h in stored if PLANT[h.workshop_id] == plant]
+        got = by_plant[plant].by_grade if plant in by_plant else empty
+        assert got == rectification_figures(mine, period, as_of).by_grade, plant
+    mine = [h for h in stored if h.workshop_id == "ws-b"]
+    got = scoped[""].by_grade if "" in scoped else empty
+    assert got == rectification_figures(mine, period, as_of).by_grade
+
+
+NOW = datetime(2027, 12, 31, 12, tzinfo=PLANT_TIME)  # after every instant drawn
+
+
+@SETTINGS
+@given(stored=hazard_sets(), size=st.integers(1, 4), overdue=st.booleans())
+def test_open_lists_page_by_key_and_counts_agree(
+    engine: Engine, stored: list[Hazard], size: int, overdue: bool
+) -> None:
+    store(engine, stored)
+
+    def is_overdue(h: Hazard) -> bool:
+        return deadline_at(h, NOW) < NOW.date()
+
+    listed = [h for h in stored if h.status.is_open and (is_overdue(h) or not overdue)]
+    expected = sorted((deadline_at(h, NOW).isoformat(), h.id) for h in listed)
+    got: list[tuple[str, str]] = []
+    after = None
+    with engine.connect() as conn:
+        for _ in range(len(stored) + 1):
+            page = open_page(
+                conn, NOW, scope=EVERYWHERE, overdue_only=overdue, after=after, limit=size
+            )
+            assert len(page.rows) <= size
+            got += [(r.deadline, r.id) for r in page.rows]
+            after = page.next_after
+            if after is None:
+                break
+        counts = open_counts(conn, NOW, scope=EVERYWHERE, by="workshop")
+    assert got == expected
+    for ws in WORKSHOPS:
+        mine = [h for h in stored if h.workshop_id == ws and h.status.is_open]
+        if not mine:
+            assert ws not in counts
+            continue
+        assert counts[ws].open == len(mine)
+        assert counts[ws].open_major == sum(h.grade is Grade.MAJOR for h in mine)
+        assert counts[ws].overdue == sum(is_overdue(h) for h in mine)
+
+
+def test_the_migration_backfills_the_columns(tmp_path: Path) -> None:
+    """Hazards stored before revision 0006 get their columns from their JSON."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'hq.db'}")
+    upgrade(engine, "0005")
+    hazard = make_hazard(status=HazardStatus.CLOSED, closed_at="2026-10-05T23:30:00+00:00")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO hazards (id, workshop_id, status, grade, data, updated_seq) "
+                "VALUES (:id, 'ws-a', 'closed', 'general', :data, 1), "
+                "('bad', 'ws-a', 'open', 'general', '[1]', 2)"
+            ),
+            {"id": hazard.id, "data": json.dumps(hazard.to_dict())},
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = {r.id: r for r in conn.execute(text("SELECT * FROM hazards"))}
+    assert rows[hazard.id].done_at == "2026-10-06T07:30:00.000000"
+    assert rows[hazard.id].found_at == "2026-10-03T09:00:00.000000"
+    assert rows["bad"].found_at is None
