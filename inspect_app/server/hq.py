@@ -4,10 +4,11 @@ can drive it."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 
 from inspect_app.server import schema
 from inspect_app.server.blob_store import BlobStore
@@ -87,19 +88,55 @@ class HQ:
     def read_blob(self, sha256: str, scope: Scope) -> bytes:
         return self.photos.read(sha256, scope)
 
-    def web_scope(self, username: str) -> Scope:
-        """What an HQ web user may see: everything for an HQ admin account, else the scope of
-        the person the account belongs to (nothing if it belongs to nobody on the site)."""
+    def web_user(self, username: str) -> tuple[str | None, bool]:
+        """The person an HQ web account belongs to (None: nobody) and whether it is an admin."""
         users = schema.users
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(users.c.person_id, users.c.is_admin).where(users.c.username == username)
             ).first()
-        if row is None:
-            return Scope.of(None)
-        if row.is_admin:
+        return (None, False) if row is None else (row.person_id, bool(row.is_admin))
+
+    def web_scope(self, username: str) -> Scope:
+        """What an HQ web user may see: everything for an HQ admin account, else the scope of
+        the person the account belongs to (nothing if it belongs to nobody on the site)."""
+        person_id, is_admin = self.web_user(username)
+        if is_admin:
             return EVERYWHERE
-        return Scope.of(self.directory().person(row.person_id) if row.person_id else None)
+        return Scope.of(self.directory().person(person_id) if person_id else None)
+
+    def push_from_web(self, username: str, command: dict[str, Any]) -> dict[str, Any]:
+        """A web user's hazard command, pushed as his person from his own server-side device
+        ``web-<username>`` (made on first use, with a token nobody holds), so the web's steps
+        join the devices' history through the same state machine. ``command`` is a command
+        without its device and seq; the answer is the push's result for it."""
+        person_id, _ = self.web_user(username)
+        person = self.directory().person(person_id) if person_id else None
+        if person is None:
+            raise Forbidden("the account belongs to no person")
+        device_id = f"web-{username}"
+        with self.engine.begin() as conn:
+            last = conn.execute(
+                select(schema.devices.c.last_seq).where(schema.devices.c.id == device_id)
+            ).scalar()
+            if last is None:
+                last = 0
+                conn.execute(
+                    insert(schema.devices).values(
+                        id=device_id,
+                        person_id=person.id,
+                        token_hash=digest(secrets.token_urlsafe(32)),
+                        created_at=self.clock(),
+                        last_seq=0,
+                        label="web",
+                    )
+                )
+        device = Device(device_id, person, "web", self.directory().plant_of(person.id))
+        body = {
+            "device_id": device_id,
+            "commands": [{**command, "device_id": device_id, "seq": last + 1}],
+        }
+        return self.push(device, body)["commands"][0]
 
     # -- sync
     def push(self, device: Device, body: dict[str, Any]) -> dict[str, Any]:

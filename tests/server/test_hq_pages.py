@@ -47,6 +47,12 @@ def console_errors(page: Page) -> list[str]:
     return errors
 
 
+def in_english(page: Page, url: str) -> Page:
+    """The page's browser reads HQ in English (the words these tests look for)."""
+    page.context.add_cookies([{"name": "hq_lang", "value": "en", "url": url}])
+    return page
+
+
 def header_colour(page: Page) -> str:
     return page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor")
 
@@ -89,7 +95,7 @@ def test_log_in_see_the_pushed_hazard_and_open_its_photo(hq_with_hazards, tmp_pa
     hq, major = hq_with_hazards
     assert hq.app.state.hq.directory().person("p-li") is not None
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = in_english(browser.new_page(viewport={"width": 1280, "height": 900}), hq.url)
         errors = console_errors(page)
         page.goto(f"{hq.url}/")
         assert page.url.endswith("/login")
@@ -133,7 +139,7 @@ def test_log_in_see_the_pushed_hazard_and_open_its_photo(hq_with_hazards, tmp_pa
 def test_master_data_page_publishes_and_shows_errors(hq_with_hazards) -> None:  # type: ignore[no-untyped-def]
     hq, _ = hq_with_hazards
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = in_english(browser.new_page(viewport={"width": 1280, "height": 900}), hq.url)
         errors = console_errors(page)
         page.goto(f"{hq.url}/login")
         page.get_by_label("Username").fill("admin")
@@ -147,7 +153,8 @@ def test_master_data_page_publishes_and_shows_errors(hq_with_hazards) -> None:  
         )
         page.get_by_role("button", name="Publish site").click()
         page.get_by_text(
-            "roles entry must be one of inspector, workshop_head, hq_admin, not 'boss'",
+            "roles entry must be one of inspector, workshop_head, hq_admin, safety_officer, principal, "
+            "not 'boss'",
             exact=False,
         ).wait_for()
         page.get_by_label("site file").fill(text.replace("name: 赵磊", "name: 赵磊磊"))

@@ -41,9 +41,16 @@ def csrf_of(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html)[1]  # type: ignore[index]
 
 
+def english_session() -> requests.Session:
+    """A browser session reading HQ in English (the pages' words these tests look for)."""
+    session = requests.Session()
+    session.cookies.set("hq_lang", "en")
+    return session
+
+
 def browser_login(hq: Hq, username: str = "admin") -> tuple[requests.Session, str]:
     """A session logged in through the login form, and its forms' CSRF token."""
-    session = requests.Session()
+    session = english_session()
     form = session.get(f"{hq.url}/login", timeout=10)
     answer = session.post(
         f"{hq.url}/login",
@@ -396,7 +403,7 @@ def test_a_state_change_from_another_site_is_refused(hq: Hq, headers: dict[str, 
         f"{hq.url}/v1/admin/codes", json={"person_id": "p-zhao"}, headers=headers, timeout=10
     )
     assert api.status_code == 403 and "another site" in api.json()["detail"]
-    login_form = requests.Session()
+    login_form = english_session()
     token = csrf_of(login_form.get(f"{hq.url}/login", timeout=10).text)
     login = login_form.post(
         f"{hq.url}/login",
@@ -430,7 +437,7 @@ def test_clients_that_are_not_browsers_and_device_tokens_pass_the_origin_check(h
 
 
 def test_failed_logins_from_one_address_are_limited_across_usernames(hq: Hq) -> None:
-    session = requests.Session()
+    session = english_session()
     token = csrf_of(session.get(f"{hq.url}/login", timeout=10).text)
 
     def log_in(username: str, password: str) -> requests.Response:
@@ -475,7 +482,7 @@ def test_the_address_limit_ends_with_its_window(hq: Hq) -> None:
     ],
 )
 def test_a_login_body_that_is_not_utf8_form_data_answers_400(hq: Hq, body: bytes) -> None:
-    session = requests.Session()
+    session = english_session()
     session.get(f"{hq.url}/login", timeout=10)
     answer = session.post(
         f"{hq.url}/login",

@@ -14,8 +14,15 @@ from fastapi.staticfiles import StaticFiles
 from inspect_app.server.accounts import Accounts
 from inspect_app.server.hazard_reads import HazardReads
 from inspect_app.server.hq import HQ
-from inspect_app.server.pages import audit, auth, devices, hazards, master
-from inspect_app.server.pages.common import LoginRequired, PageRefused, Pages, make_templates
+from inspect_app.server.i18n import translator
+from inspect_app.server.pages import audit, auth, devices, hazard, hazards, master
+from inspect_app.server.pages.common import (
+    LoginRequired,
+    PageRefused,
+    Pages,
+    lang_of,
+    make_templates,
+)
 from inspect_app.server.security import BrowserGuard
 
 STATIC = Path(__file__).parents[1] / "static"
@@ -27,14 +34,20 @@ def register_pages(app: FastAPI, hq: HQ, accounts: Accounts) -> None:
     ctx = Pages(hq, accounts, HazardReads(hq.engine), make_templates())
     app.state.pages = ctx
 
-    def refused(request: Request, status: int, message: str) -> Response:
+    def refused(
+        request: Request, status: int, message: str, values: dict[str, object] | None = None
+    ) -> Response:
+        """The error page: ``message`` is a catalogue key, or a text said by another module;
+        values that are catalogue keys (a page's menu name) are said in the reader's words."""
         if request.url.path.startswith("/v1/"):
             return JSONResponse({"detail": message}, status_code=status)
-        return ctx.render(request, "error.html", None, status, message=message)
+        t = translator(lang_of(request))
+        said = {k: t(v) if isinstance(v, str) else v for k, v in (values or {}).items()}
+        return ctx.render(request, "error.html", None, status, message=t(message, **said))
 
     async def on_refused(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, PageRefused)
-        return refused(request, exc.status, exc.message)
+        return refused(request, exc.status, exc.message, exc.values)
 
     async def on_login_required(_: Request, __: Exception) -> Response:
         return RedirectResponse("/login", status_code=303)
@@ -43,5 +56,5 @@ def register_pages(app: FastAPI, hq: HQ, accounts: Accounts) -> None:
     app.add_exception_handler(LoginRequired, on_login_required)
     app.add_middleware(BrowserGuard, refusal=lambda request, msg: refused(request, 403, msg))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, hazards, devices, master, audit):
+    for module in (auth, hazards, hazard, devices, master, audit):
         app.include_router(module.router)

@@ -10,18 +10,23 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from inspect_app.server import audit
-from inspect_app.server.pages.common import Viewer, admin, pages
+from inspect_app.server.i18n import translator
+from inspect_app.server.pages.common import Viewer, lang_of, may_open, pages
 
 router = APIRouter(include_in_schema=False)
+allowed = may_open("audit")
 
 
 @router.get("/audit")
 def audit_page(
-    request: Request, viewer: Annotated[Viewer, Depends(admin)], kind: str = "", page: int = 1
+    request: Request,
+    viewer: Annotated[Viewer, Depends(allowed)],
+    kind: str = "",
+    page: int = 1,
 ) -> Response:
     notices = []
     if kind and kind not in audit.KINDS:
-        notices.append(f"“{kind[:40]}” is not a kind of entry; showing all.")
+        notices.append(translator(lang_of(request))("notice.bad_kind", value=kind[:40]))
         kind = ""
     page = min(max(page, 1), 1_000_000)
     entries, total = audit.entries(pages(request).hq.engine, kind or None, page)

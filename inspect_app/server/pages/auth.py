@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from inspect_app.server import audit
 from inspect_app.server.accounts import SESSION_COOKIE, set_session_cookie
 from inspect_app.server.errors import HQError
+from inspect_app.server.i18n import LANG_COOKIE, language
 from inspect_app.server.pages.common import Viewer, pages, read_form, signed_in
 from inspect_app.server.security import CSRF_COOKIE, new_csrf_token
 
@@ -47,6 +48,18 @@ async def login_submit(request: Request) -> Response:
         return _login_page(request, str(exc), exc.status)
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(response, token, https=request.url.scheme == "https")
+    return response
+
+
+@router.get("/lang/{lang}")
+def switch_language(lang: str, back: str = "/") -> Response:
+    """Chinese or English for the HQ pages, kept in a cookie; back to the page it was asked
+    from (a path on this site only)."""
+    response = RedirectResponse(
+        back if back.startswith("/") and not back.startswith(("//", "/\\")) else "/",
+        status_code=303,
+    )
+    response.set_cookie(LANG_COOKIE, language(lang), samesite="lax", max_age=365 * 86400)
     return response
 
 

@@ -17,9 +17,17 @@ from inspect_app.core.enrolment import enrolment_link
 from inspect_app.server import audit, schema
 from inspect_app.server.errors import HQError, NotFound
 from inspect_app.server.hazard_reads import fits
-from inspect_app.server.pages.common import PageRefused, Viewer, admin, pages, read_form
+from inspect_app.server.pages.common import (
+    PageRefused,
+    Viewer,
+    lang_of,
+    may_open,
+    pages,
+    read_form,
+)
 
 router = APIRouter(include_in_schema=False)
+allowed = may_open("devices")
 
 
 def qr_svg(text: str) -> Markup | None:
@@ -44,7 +52,7 @@ def _devices_page(
         "devices.html",
         viewer,
         status,
-        labels=ctx.labels(),
+        labels=ctx.labels(lang_of(request)),
         devices=ctx.hq.list_devices(),
         people=[p for s in ctx.hq.directory().sites.values() for p in s.people],
         **{"code": None, "person": "", "qr": None, "error": "", **values},
@@ -52,12 +60,12 @@ def _devices_page(
 
 
 @router.get("/devices")
-def devices_page(request: Request, viewer: Annotated[Viewer, Depends(admin)]) -> Response:
+def devices_page(request: Request, viewer: Annotated[Viewer, Depends(allowed)]) -> Response:
     return _devices_page(request, viewer)
 
 
 @router.post("/devices/codes")
-async def make_code(request: Request, viewer: Annotated[Viewer, Depends(admin)]) -> Response:
+async def make_code(request: Request, viewer: Annotated[Viewer, Depends(allowed)]) -> Response:
     person = (await read_form(request, viewer.csrf)).get("person_id", "")
     hq = pages(request).hq
     try:
@@ -78,7 +86,7 @@ async def make_code(request: Request, viewer: Annotated[Viewer, Depends(admin)])
 
 @router.post("/devices/{device_id}/revoke")
 async def revoke(
-    request: Request, device_id: str, viewer: Annotated[Viewer, Depends(admin)]
+    request: Request, device_id: str, viewer: Annotated[Viewer, Depends(allowed)]
 ) -> Response:
     await read_form(request, viewer.csrf)
     try:

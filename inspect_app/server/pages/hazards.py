@@ -1,36 +1,56 @@
-"""The hazards dashboard (open and overdue hazards, rectification rates as charts) and a hazard's
-page (plan, photos, timeline). Query parameters that are not valid are named on the page and
-ignored; stored records that are not valid are listed apart and shown as far as they can be."""
+"""The hazards pages: the group's overview (each plant's open majors, overdue, month's rate and
+trend), a plant's and a workshop's dashboard (open and overdue hazards, rates by workshop and the
+month trend as charts, recurring hazards) and a plant's printable monthly summary. Query
+parameters that are not valid are named on the page and ignored; stored records that are not
+valid are listed apart and shown as far as they can be."""
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from inspect_app.core.checklist import Grade, Risk
+from inspect_app.core.checklist import Grade
 from inspect_app.core.hazard import Hazard, HazardStatus
 from inspect_app.core.rates import Period, RectificationFigures, rectification_figures
-from inspect_app.server.hazard_reads import figures_by_month, figures_by_workshop
-from inspect_app.server.pages.common import PageRefused, Viewer, pages, signed_in
+from inspect_app.server.hazard_reads import HazardRecord, figures_by_month, figures_by_workshop
+from inspect_app.server.i18n import translator
+from inspect_app.server.pages.charts import bar_chart, trend_chart
+from inspect_app.server.pages.common import PageRefused, Viewer, lang_of, may_open, pages, signed_in
 
 router = APIRouter(include_in_schema=False)
 
 #: Rows of the open hazards table; the count in its heading is the whole number.
 MAX_ROWS = 500
 MONTHS_CHARTED = 6
+#: A checklist item or a piece of equipment found failing this often in the months charted
+#: is listed as recurring.
+RECURRING_TIMES = 3
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 @dataclass(frozen=True)
-class Bar:
+class Recurring:
     label: str
-    percent: float | None
-    caption: str
+    hazards: list[Hazard]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """One plant's (or workshop's) line on an overview."""
+
+    href: str
+    name: str
+    open_major: int
+    overdue: int
+    figures: RectificationFigures
+    trend: list[str]
 
 
 def parse_month(text: str) -> Period | None:
@@ -43,13 +63,157 @@ def parse_month(text: str) -> Period | None:
         return None
 
 
-def _bar(label: str, figures: RectificationFigures, caption: str) -> Bar:
-    value = figures.overall.value
-    return Bar(label, None if value is None else value * 100, caption)
-
-
 def _sort_key(hazard: Hazard, today: date) -> tuple[bool, bool, int, str]:
     return (not hazard.is_major, not hazard.is_overdue(today), hazard.risk.rank, hazard.deadline)
+
+
+def recurring(hazards: Iterable[Hazard], today: date, names: dict[str, str]) -> list[Recurring]:
+    """Checklist items and equipment found failing ``RECURRING_TIMES`` or more times in the
+    months charted, most often first, each with its hazards."""
+    since = (today - timedelta(days=30 * MONTHS_CHARTED)).isoformat()
+    groups: dict[str, list[Hazard]] = defaultdict(list)
+    for hazard in hazards:
+        if hazard.found_at[:10] < since or hazard.status is HazardStatus.VOIDED:
+            continue
+        if hazard.item_id:
+            item = f"{hazard.checklist_id or ''} {hazard.item_id}".strip()
+            place = names.get(hazard.workshop_id, hazard.workshop_id)
+            groups[f"{item} ({hazard.reference or place})"].append(hazard)
+        if hazard.asset_id:
+            groups[names.get(hazard.asset_id, hazard.asset_id)].append(hazard)
+    found = [
+        Recurring(label, sorted(hs, key=lambda h: h.found_at))
+        for label, hs in groups.items()
+        if len(hs) >= RECURRING_TIMES
+    ]
+    return sorted(found, key=lambda r: (-len(r.hazards), r.label))
+
+
+def _period(month: str, today: date, notices: list[str], t: object) -> Period:
+    this_month = Period.month(today.year, today.month)
+    if not month:
+        return this_month
+    period = parse_month(month)
+    if period is None:
+        notices.append(t("notice.bad_month", value=month[:40]))  # type: ignore[operator]
+        return this_month
+    return period
+
+
+def rate_bar(
+    name: str, figures: RectificationFigures, href: str
+) -> tuple[str, float | None, str, str]:
+    """A bar of a rate chart: the rectification rate of what was found, with its counts."""
+    value = figures.overall.value
+    return (
+        name,
+        None if value is None else value * 100,
+        f"{figures.overall.percent()} ({figures.rectified}/{figures.found})",
+        href,
+    )
+
+
+def _in(workshops: frozenset[str] | None, hazards: list[HazardRecord]) -> list[HazardRecord]:
+    return [r for r in hazards if workshops is None or r.text("workshop_id") in workshops]
+
+
+def _dashboard(
+    request: Request,
+    viewer: Viewer,
+    heading: str,
+    workshops: frozenset[str] | None,
+    filters: dict[str, str],
+    summary_href: str | None = None,
+) -> Response:
+    """The dashboard of the hazards in ``workshops`` (None: all the reader may see)."""
+    ctx = pages(request)
+    lang = lang_of(request)
+    t = translator(lang)
+    today = date.today()
+    labels = ctx.labels(lang)
+    records = _in(workshops, ctx.reads.all(viewer.scope))
+    hazards = [r.hazard for r in records if r.hazard is not None]
+    workshop_ids = sorted(
+        w
+        for w in {h.workshop_id for h in hazards} | set(ctx.hq.directory().workshop_names())
+        if (viewer.scope.workshops is None or w in viewer.scope.workshops)
+        and (workshops is None or w in workshops)
+    )
+    notices: list[str] = []
+    if viewer.person is None and not viewer.is_admin:
+        notices.append(t("notice.no_person"))
+    period = _period(filters["month"], today, notices, t)
+    choices = {
+        "workshop": workshop_ids,
+        "grade": [g.value for g in Grade],
+        "status": [s.value for s in HazardStatus],
+    }
+    for name, allowed in choices.items():
+        value = filters[name]
+        if value and value not in allowed:
+            notices.append(t("notice.bad_filter", value=value[:40], name=t(f"filter.{name}")))
+            filters[name] = ""
+    workshop, grade, status = filters["workshop"], filters["grade"], filters["status"]
+    shown = sorted(
+        (
+            h
+            for h in hazards
+            if (h.status.value == status if status else h.status.is_open)
+            and (not workshop or h.workshop_id == workshop)
+            and (not grade or h.grade.value == grade)
+            and (not filters["overdue"] or h.is_overdue(today))
+        ),
+        key=lambda h: _sort_key(h, today),
+    )
+    as_of = min(period.end, today)
+    months = figures_by_month(hazards, today, MONTHS_CHARTED)
+    return ctx.render(
+        request,
+        "dashboard.html",
+        viewer,
+        heading=heading,
+        today=today,
+        labels=labels,
+        notices=notices,
+        period=period,
+        summary_href=summary_href,
+        figures=rectification_figures(hazards, period, as_of),
+        by_workshop=bar_chart(
+            [
+                rate_bar(labels.get(ws, ws), f, f"/workshops/{ws}")
+                for ws, f in figures_by_workshop(hazards, workshop_ids, period, as_of)
+            ]
+        ),
+        trends=[trend_chart(months, g) for g in (Grade.GENERAL, Grade.MAJOR)],
+        shown=shown[:MAX_ROWS],
+        shown_count=len(shown),
+        overdue_list=sorted(
+            (h for h in hazards if h.is_overdue(today)), key=lambda h: _sort_key(h, today)
+        ),
+        recurring=recurring(hazards, today, {**labels, **_asset_names(request, lang)}),
+        invalid=[r for r in records if r.hazard is None],
+        workshop_ids=workshop_ids,
+        statuses=[s.value for s in HazardStatus],
+        filters=filters,
+    )
+
+
+def _asset_names(request: Request, lang: str) -> dict[str, str]:
+    return {
+        e.asset_id: e.name.get(lang) or e.name.get("zh") or e.asset_id
+        for site in pages(request).hq.directory().sites.values()
+        for e in site.equipment
+    }
+
+
+def _filters(workshop: str, grade: str, status: str, overdue: str, month: str) -> dict[str, str]:
+    return {
+        "workshop": workshop,
+        "grade": grade,
+        "status": status,
+        "overdue": overdue,
+        "month": month,
+    }
 
 
 @router.get("/")
@@ -62,87 +226,183 @@ def dashboard(
     overdue: str = "",
     month: str = "",
 ) -> Response:
+    t = translator(lang_of(request))
+    return _dashboard(
+        request,
+        viewer,
+        t("dash.title"),
+        None,
+        _filters(workshop, grade, status, overdue, month),
+    )
+
+
+def _overview_line(
+    href: str, name: str, hazards: list[Hazard], period: Period, today: date
+) -> Overview:
+    months = figures_by_month(hazards, today, MONTHS_CHARTED)
+    return Overview(
+        href,
+        name,
+        sum(1 for h in hazards if h.is_major and h.status.is_open),
+        sum(1 for h in hazards if h.is_overdue(today)),
+        rectification_figures(hazards, period, min(period.end, today)),
+        [f.overall.percent() for f in months],
+    )
+
+
+@router.get("/group")
+def group(
+    request: Request, viewer: Annotated[Viewer, Depends(may_open("group"))], month: str = ""
+) -> Response:
     ctx = pages(request)
+    lang = lang_of(request)
+    t = translator(lang)
     today = date.today()
-    labels = ctx.labels()
-    records = ctx.reads.all(viewer.scope)
-    hazards = [r.hazard for r in records if r.hazard is not None]
-    workshop_ids = sorted(
-        w
-        for w in {h.workshop_id for h in hazards} | set(ctx.hq.directory().workshop_names())
-        if viewer.scope.workshops is None or w in viewer.scope.workshops
-    )
-    notices = []
-    period = parse_month(month) if month else Period.month(today.year, today.month)
-    if period is None:
-        notices.append(f"“{month[:40]}” is not a valid month (YYYY-MM); showing this month.")
-        period = Period.month(today.year, today.month)
-    for name, value, allowed in (
-        ("workshop", workshop, workshop_ids),
-        ("grade", grade, [g.value for g in Grade]),
-        ("status", status, [s.value for s in HazardStatus]),
-    ):
-        if value and value not in allowed:
-            notices.append(f"“{value[:40]}” is not a valid {name}; showing all.")
-    workshop = workshop if workshop in workshop_ids else ""
-    grade = grade if grade in {g.value for g in Grade} else ""
-    status = status if status in {s.value for s in HazardStatus} else ""
-    shown = sorted(
-        (
-            h
-            for h in hazards
-            if (h.status.value == status if status else h.status.is_open)
-            and (not workshop or h.workshop_id == workshop)
-            and (not grade or h.grade.value == grade)
-            and (not overdue or h.is_overdue(today))
-        ),
-        key=lambda h: _sort_key(h, today),
-    )
-    as_of = min(period.end, today)
+    notices: list[str] = []
+    period = _period(month, today, notices, t)
+    labels = ctx.labels(lang)
+    hazards = [r.hazard for r in ctx.reads.all(viewer.scope) if r.hazard is not None]
+    lines = []
+    for plant_id, site in sorted(ctx.hq.directory().sites.items()):
+        ids = {w.id for w in site.workshops}
+        mine = [h for h in hazards if h.workshop_id in ids]
+        lines.append(
+            _overview_line(
+                f"/plants/{plant_id}", labels.get(plant_id, plant_id), mine, period, today
+            )
+        )
     return ctx.render(
         request,
-        "dashboard.html",
+        "group.html",
         viewer,
-        today=today,
-        labels=labels,
         notices=notices,
         period=period,
-        figures=rectification_figures(hazards, period, as_of),
-        by_workshop=[
-            _bar(labels.get(ws, ws), f, f"{f.overall.percent()} ({f.rectified}/{f.found})")
-            for ws, f in figures_by_workshop(hazards, workshop_ids, period, as_of)
+        lines=lines,
+        chart=bar_chart([rate_bar(line.name, line.figures, line.href) for line in lines]),
+        trends=[
+            trend_chart(figures_by_month(hazards, today, MONTHS_CHARTED), g)
+            for g in (Grade.GENERAL, Grade.MAJOR)
         ],
-        by_month=[
-            _bar(f"{f.period.start:%Y-%m}", f, f"{f.overall.percent()} · major {f.major.percent()}")
-            for f in figures_by_month(hazards, today, MONTHS_CHARTED)
-        ],
-        shown=shown[:MAX_ROWS],
-        shown_count=len(shown),
+    )
+
+
+def _plant_workshops(request: Request, viewer: Viewer, plant_id: str) -> frozenset[str]:
+    """The plant's workshops, when the reader may open its page."""
+    site = pages(request).hq.directory().sites.get(plant_id)
+    if site is None:
+        raise PageRefused(404, "error.no_plant")
+    if not (viewer.is_admin or (viewer.may_open("plant") and viewer.plant_id == plant_id)):
+        raise PageRefused(403, "error.not_allowed", page="nav.plant")
+    return frozenset(w.id for w in site.workshops)
+
+
+@router.get("/plants/{plant_id}")
+def plant(
+    request: Request,
+    plant_id: str,
+    viewer: Annotated[Viewer, Depends(signed_in)],
+    workshop: str = "",
+    grade: str = "",
+    status: str = "",
+    overdue: str = "",
+    month: str = "",
+) -> Response:
+    workshops = _plant_workshops(request, viewer, plant_id)
+    name = pages(request).labels(lang_of(request)).get(plant_id, plant_id)
+    return _dashboard(
+        request,
+        viewer,
+        name,
+        workshops,
+        _filters(workshop, grade, status, overdue, month),
+        summary_href=f"/plants/{plant_id}/summary?month={month}",
+    )
+
+
+@router.get("/plants/{plant_id}/summary")
+def plant_summary(
+    request: Request, plant_id: str, viewer: Annotated[Viewer, Depends(signed_in)], month: str = ""
+) -> Response:
+    workshops = _plant_workshops(request, viewer, plant_id)
+    ctx = pages(request)
+    lang = lang_of(request)
+    t = translator(lang)
+    today = date.today()
+    notices: list[str] = []
+    period = _period(month, today, notices, t)
+    as_of = min(period.end, today)
+    labels = ctx.labels(lang)
+    hazards = [
+        r.hazard for r in _in(workshops, ctx.reads.all(viewer.scope)) if r.hazard is not None
+    ]
+    return ctx.render(
+        request,
+        "summary.html",
+        viewer,
+        notices=notices,
+        plant=labels.get(plant_id, plant_id),
+        period=period,
+        as_of=as_of,
+        today=today,
+        labels=labels,
+        total=rectification_figures(hazards, period, as_of),
+        rows=figures_by_workshop(hazards, sorted(workshops), period, as_of),
+        open_majors=sorted(
+            (h for h in hazards if h.is_major and h.status.is_open),
+            key=lambda h: _sort_key(h, today),
+        ),
         overdue_list=sorted(
             (h for h in hazards if h.is_overdue(today)), key=lambda h: _sort_key(h, today)
         ),
-        invalid=[r for r in records if r.hazard is None],
-        workshop_ids=workshop_ids,
-        statuses=[s.value for s in HazardStatus],
-        filters={"workshop": workshop, "grade": grade, "status": status, "overdue": overdue},
     )
 
 
-@router.get("/hazards/{hazard_id}")
-def hazard_detail(
-    request: Request, hazard_id: str, viewer: Annotated[Viewer, Depends(signed_in)]
+@router.get("/workshops")
+def my_workshops(
+    request: Request, viewer: Annotated[Viewer, Depends(may_open("workshops"))]
 ) -> Response:
     ctx = pages(request)
-    record = ctx.reads.one(hazard_id, viewer.scope)
-    if record is None:
-        raise PageRefused(404, "No such hazard.")
+    lang = lang_of(request)
+    today = date.today()
+    period = Period.month(today.year, today.month)
+    labels = ctx.labels(lang)
+    hazards = [r.hazard for r in ctx.reads.all(viewer.scope) if r.hazard is not None]
+    assert viewer.person is not None  # may_open("workshops") needs a workshop head
+    lines = [
+        _overview_line(
+            f"/workshops/{ws}",
+            labels.get(ws, ws),
+            [h for h in hazards if h.workshop_id == ws],
+            period,
+            today,
+        )
+        for ws in sorted(viewer.person.workshops)
+    ]
     return ctx.render(
+        request, "group.html", viewer, notices=[], period=period, lines=lines, chart=None, trends=[]
+    )
+
+
+@router.get("/workshops/{workshop_id}")
+def workshop_page(
+    request: Request,
+    workshop_id: str,
+    viewer: Annotated[Viewer, Depends(signed_in)],
+    grade: str = "",
+    status: str = "",
+    overdue: str = "",
+    month: str = "",
+) -> Response:
+    ctx = pages(request)
+    if workshop_id not in ctx.hq.directory().workshop_names():
+        raise PageRefused(404, "error.no_workshop")
+    if viewer.scope.workshops is not None and workshop_id not in viewer.scope.workshops:
+        raise PageRefused(403, "error.not_allowed", page="nav.workshops")
+    name = ctx.labels(lang_of(request)).get(workshop_id, workshop_id)
+    return _dashboard(
         request,
-        "hazard.html",
         viewer,
-        record=record,
-        labels=ctx.labels(),
-        grade=record.choice("grade", Grade),
-        risk=record.choice("risk", Risk),
-        timeline=ctx.reads.timeline(hazard_id, viewer.scope),
+        name,
+        frozenset({workshop_id}),
+        _filters(workshop_id, grade, status, overdue, month),
     )

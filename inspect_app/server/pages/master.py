@@ -12,9 +12,11 @@ from sqlalchemy import select
 
 from inspect_app.server import audit, schema
 from inspect_app.server.errors import HQError
-from inspect_app.server.pages.common import Viewer, admin, pages, read_form
+from inspect_app.server.i18n import translator
+from inspect_app.server.pages.common import Viewer, lang_of, may_open, pages, read_form
 
 router = APIRouter(include_in_schema=False)
+allowed = may_open("master")
 
 
 def _master_page(
@@ -41,7 +43,7 @@ def _master_page(
 
 
 @router.get("/master")
-def master_page(request: Request, viewer: Annotated[Viewer, Depends(admin)]) -> Response:
+def master_page(request: Request, viewer: Annotated[Viewer, Depends(allowed)]) -> Response:
     return _master_page(request, viewer)
 
 
@@ -60,24 +62,26 @@ async def _publish(
 
 
 @router.post("/master/site")
-async def publish_site(request: Request, viewer: Annotated[Viewer, Depends(admin)]) -> Response:
+async def publish_site(request: Request, viewer: Annotated[Viewer, Depends(allowed)]) -> Response:
     hq = pages(request).hq
+    t = translator(lang_of(request))
     return await _publish(
         request,
         viewer,
         "site_published",
-        lambda text: f"Published the site of {hq.publish_site(text)}",
+        lambda text: t("master.published_site", plant=hq.publish_site(text)),
     )
 
 
 @router.post("/master/checklist")
 async def publish_checklist(
-    request: Request, viewer: Annotated[Viewer, Depends(admin)]
+    request: Request, viewer: Annotated[Viewer, Depends(allowed)]
 ) -> Response:
     hq = pages(request).hq
+    t = translator(lang_of(request))
 
     def action(text: str) -> str:
         checklist_id, version = hq.publish_checklist(text)
-        return f"Published {checklist_id} v{version}"
+        return t("master.published_checklist", id=checklist_id, version=version)
 
     return await _publish(request, viewer, "checklist_published", action)
