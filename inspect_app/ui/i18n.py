@@ -127,7 +127,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "settings.title": "Settings",
         "settings.language": "Language",
         "settings.who": "Who is using this device",
-        "settings.data": "Data folder: {path}",
+        "role.inspector": "Inspector",
+        "role.workshop_head": "Workshop head",
+        "role.hq_admin": "HQ administrator",
+        "role.safety_officer": "Safety officer",
+        "role.principal": "Principal",
         "photo.error": "Photo not added: {reason}",
         "sync.enrol_again": "Enrol again for another person",
         "settings.enrolled_as": "This device is enrolled with HQ for {name}.",
@@ -439,7 +443,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "settings.title": "设置",
         "settings.language": "语言",
         "settings.who": "使用本设备的人",
-        "settings.data": "数据目录：{path}",
+        "role.inspector": "检查员",
+        "role.workshop_head": "车间主任",
+        "role.hq_admin": "总部管理员",
+        "role.safety_officer": "安全管理人员",
+        "role.principal": "主要负责人",
         "photo.error": "照片未添加：{reason}",
         "sync.enrol_again": "重新登记给他人",
         "settings.enrolled_as": "本设备已在总部登记给 {name}。",
@@ -628,6 +636,14 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+#: Units as checklists write them (codes) and as each language shows them; a unit not listed
+#: is shown as written (SI symbols such as MPa, mA, lx read the same in both).
+UNITS: dict[str, dict[str, str]] = {
+    "en": {"bags": "bags"},
+    "zh": {"bags": "袋", "h": "小时", "s": "秒", "cm": "厘米", "mm": "毫米"},
+}
+
+
 class Translator:
     def __init__(self, lang: str = "en") -> None:
         self.lang = lang if lang in STRINGS else "en"
@@ -635,6 +651,13 @@ class Translator:
     def __call__(self, key: str, **values: object) -> str:
         text = STRINGS[self.lang].get(key) or STRINGS["en"].get(key, key)
         return text.format(**values) if values else text
+
+    def unit(self, code: str | None) -> str:
+        return UNITS[self.lang].get(code or "", code or "")
+
+    def when(self, iso: str | None) -> str:
+        """A stored time for people: local, in this language; "never" when there is none."""
+        return local_time(iso, self.lang) if iso else self("home.never")
 
 
 _MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

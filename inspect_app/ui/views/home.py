@@ -94,7 +94,7 @@ def build(shell: Shell) -> ft.Control:
             ft.Text(
                 t(
                     "home.last_sync",
-                    at=(summary.last_sync or "")[:16].replace("T", " ") or t("home.never"),
+                    at=t.when(summary.last_sync),
                 )
             ),
         ]

@@ -432,9 +432,9 @@ class WalkScreen:
         answer = self.vm.answer
         self._verdict = self._verdict_badge(self.vm.outcome(slot))
         field = ft.TextField(
-            label=f"{item.unit}",
+            label=t.unit(item.unit),
             value=str(answer.value if answer and answer.value is not None else ""),
-            suffix=item.unit,
+            suffix=t.unit(item.unit),
             keyboard_type=ft.KeyboardType.NUMBER,
             input_filter=NUMBER_FILTER,
             text_size=22,
@@ -447,7 +447,7 @@ class WalkScreen:
         return ft.Column(
             [
                 ft.Row([field, self._verdict], wrap=True),
-                ft.Text(t("walk.limit", limit=f"{limits} {item.unit}"), size=15),
+                ft.Text(t("walk.limit", limit=f"{limits} {t.unit(item.unit)}"), size=15),
             ]
         )
 

@@ -39,7 +39,7 @@ def build(shell: Shell) -> ft.Control:
     people = [
         ft.ListTile(
             title=ft.Text(p.name.get(lang)),
-            subtitle=ft.Text(", ".join(sorted(r.value for r in p.roles))),
+            subtitle=ft.Text(", ".join(sorted(t(f"role.{r.value}") for r in p.roles))),
             selected=user is not None and user.id == p.id,
             on_click=lambda _, pid=p.id: shell.sign_in(pid),
         )
@@ -49,13 +49,12 @@ def build(shell: Shell) -> ft.Control:
 
 
 def _page(shell: Shell, languages: ft.Control, people: list[ft.Control]) -> ft.Control:
-    t, ws = shell.t, shell.ws
+    t = shell.t
     return ft.ListView(
         [
             heading(t("settings.title")),
             card(t("settings.language"), [languages]),
             card(t("settings.who"), people),
-            ft.Text(t("settings.data", path=str(ws.store.root.parent)), size=13),
         ],
         spacing=12,
         expand=True,

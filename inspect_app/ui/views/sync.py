@@ -34,7 +34,7 @@ def build(shell: Shell) -> ft.Control:
     running = shell.syncing
     now: list[ft.Control] = [
         status(t("sync.pending", n=state.pending), size=18, bold=True),
-        ft.Text(t("home.last_sync", at=_when(state.last_sync) or t("home.never")), size=16),
+        ft.Text(t("home.last_sync", at=t.when(state.last_sync)), size=16),
     ]
     if running:
         now.append(
@@ -114,10 +114,6 @@ def refusal_lines(t: Callable[..., str], refusal: Refusal) -> tuple[str, str]:
         field = refusal.field if label == f"field.{name}" else label  # no label: its own name
         why = t("sync.refused.rejected_invalid.field", field=field, reason=refusal.reason or "—")
     return t("sync.refused.by", action=t(f"action.{refusal.action}"), who=refusal.who), why
-
-
-def _when(timestamp: str | None) -> str:
-    return (timestamp or "")[:16].replace("T", " ")
 
 
 def _enrol_again(shell: Shell) -> None:
