@@ -152,12 +152,13 @@ def figures(
     counted = and_(
         _scoped(scope, plant_id, workshop_id),
         table.c.status != HazardStatus.VOIDED.value,
-        found.is_not(None),
-        found < cut_s,
         # Only what a figure counts: a hazard rectified before the period began, found before
-        # it and not due in it counts in none, and most of the history is such.
+        # it and not due in it counts in none, and most of the history is such. Each term has
+        # its index; "found before the cut" is in the measures, not here, or a database would
+        # walk that index over the whole history.
         or_(done.is_(None), done >= begins, found >= begins, in_period),
     )
+    measures = {name: and_(found < cut_s, condition) for name, condition in measures.items()}
     tallies: dict[str, dict[Grade, Counter[str]]] = {}
 
     def tally(group: str | None, grade: str) -> Counter[str]:
@@ -180,7 +181,9 @@ def figures(
         tally(row.key, row.grade).update({n: int(getattr(row, n) or 0) for n in measures})
     # An open hazard whose deadline moved after the cut: its deadline then, as core.rates says.
     for row in conn.execute(
-        select(key, table.c.grade, table.c.data).where(counted, is_open, ~known_deadline)
+        select(key, table.c.grade, table.c.data).where(
+            table.c.deadline_set_at >= cut_s, counted, found < cut_s, is_open
+        )
     ):
         hazard = Hazard.from_dict(row.data)
         overdue = deadline_at(hazard, cut).isoformat() <= passed
@@ -235,6 +238,7 @@ def open_counts(
     scope: Scope,
     by: Group = None,
     plant_id: str | None = None,
+    workshop_id: str | None = None,
 ) -> dict[str, OpenCounts]:
     """Open hazards per plant or workshop (or under "" for the scope), at ``now``."""
     table = schema.hazards
@@ -253,7 +257,7 @@ def open_counts(
             count(overdue).label("overdue"),
             count(and_(major, overdue)).label("overdue_major"),
         )
-        .where(_scoped(scope, plant_id, None), table.c.status.in_(OPEN_STATUSES))
+        .where(_scoped(scope, plant_id, workshop_id), table.c.status.in_(OPEN_STATUSES))
         .group_by(key)
     )
     return {

@@ -115,6 +115,7 @@ Index("ix_hazards_workshop_status", hazards.c.workshop_id, hazards.c.status, haz
 Index("ix_hazards_done", hazards.c.done_at)
 Index("ix_hazards_found", hazards.c.found_at)
 Index("ix_hazards_original_deadline", hazards.c.original_deadline)
+Index("ix_hazards_deadline_set", hazards.c.deadline_set_at)
 
 events = Table(
     "events",

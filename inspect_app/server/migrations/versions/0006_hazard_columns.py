@@ -34,6 +34,7 @@ INDEXES = {
     "ix_hazards_done": ["done_at"],
     "ix_hazards_found": ["found_at"],
     "ix_hazards_original_deadline": ["original_deadline"],
+    "ix_hazards_deadline_set": ["deadline_set_at"],
 }
 BATCH = 1000
 
