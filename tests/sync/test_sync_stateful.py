@@ -47,10 +47,11 @@ from sqlalchemy import select
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from inspect_app.core.checklist import Item, ItemType
+from inspect_app.core.commands import FieldKind
 from inspect_app.core.evaluation import Outcome, evaluate, slots
 from inspect_app.core.hazard import Hazard
 from inspect_app.core.inspection import Answer
-from inspect_app.core.workflow import CommandType
+from inspect_app.core.workflow import CommandType, action_form
 from inspect_app.resources import demo_site_path, shipped_checklists_dir
 from inspect_app.server import schema
 from inspect_app.server.app import Settings, create_app
@@ -164,7 +165,9 @@ class Rig:
 def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
     root = tmp_path_factory.mktemp("stateful")
     template = root / "hq-template"
-    create_app(Settings(data_dir=template, demo=True)).state.hq.engine.dispose()  # migrated and seeded
+    create_app(
+        Settings(data_dir=template, demo=True)
+    ).state.hq.engine.dispose()  # migrated and seeded
     catalog = Catalog.from_files(demo_site_path(), [shipped_checklists_dir()])
     switch = AppSwitch()
     server = LiveServer(switch).start()
@@ -256,27 +259,24 @@ def walk_inspection(ws: Workspace, checklist_id: str, failing: frozenset[int], c
 def payload_for(
     ws: Workspace, hazard: Hazard, command_type: CommandType, colour: str
 ) -> dict[str, Any]:
-    """A valid payload for ``command_type`` (photos go into the device's photo store first)."""
+    """A valid payload for ``command_type``, filled in from its form as a person would (photos
+    go into the device's photo store first)."""
     later = (date.fromisoformat(hazard.deadline) + timedelta(days=30)).isoformat()
-    match command_type:
-        case CommandType.ASSIGN_FIVE_FIXES:
-            return {
-                "responsible_id": "p-wang",
-                "measures": "Fix it",
-                "funds": "maintenance budget",
-                "deadline": later,
-                "contingency": "Fence off the area",
-            }
-        case CommandType.REQUEST_EXTENSION:
-            return {"new_deadline": later, "reason": "parts on order"}
-        case CommandType.SUBMIT_RECTIFIED | CommandType.ADD_PHOTO:
-            return {"photos": [InspectionService(ws).process_photo(jpeg(colour)).sha256]}
-        case CommandType.COMMENT:
-            return {"text": f"seen by {ws.user.id}"}
-        case CommandType.VERIFY_FAIL | CommandType.REOPEN | CommandType.VOID:
-            return {"reason": f"decided by {ws.user.id}"}
-        case _:
-            return {}
+    found = hazard.found_date().isoformat()  # records of what happened are not in the future
+    values: dict[str, Any] = {}
+    for field in action_form(command_type, hazard):
+        match field.kind:
+            case FieldKind.PERSON:
+                values[field.name] = "p-wang"
+            case FieldKind.DATE:
+                values[field.name] = found if field.name.endswith("_on") else later
+            case FieldKind.PHOTOS:
+                values[field.name] = [InspectionService(ws).process_photo(jpeg(colour)).sha256]
+            case FieldKind.CHOICE:
+                values[field.name] = field.options[0]
+            case _:
+                values[field.name] = f"{field.name} by {ws.user.id}"
+    return values
 
 
 def hazards_in_order(ws: Workspace) -> list[Hazard]:
@@ -363,10 +363,20 @@ ACTION_ORDER = (
     CommandType.VERIFY_FAIL,
     CommandType.REOPEN,
     CommandType.REQUEST_EXTENSION,
+    CommandType.FIX_ON_THE_SPOT,
+    CommandType.APPROVE_EXTENSION,
+    CommandType.REFUSE_EXTENSION,
+    CommandType.SET_INTERIM_CONTROL,
+    CommandType.SUBMIT_GOVERNANCE,
+    CommandType.APPROVE_GOVERNANCE,
+    CommandType.RECORD_REPORT,
+    CommandType.RECORD_SUPERVISION,
+    CommandType.RECORD_SUPERVISION_SIGNOFF,
     CommandType.COMMENT,
     CommandType.ADD_PHOTO,
     CommandType.VOID,
 )
+assert set(ACTION_ORDER) == set(CommandType) - {CommandType.CREATE}
 ALWAYS_APPLY = frozenset({CommandType.COMMENT, CommandType.ADD_PHOTO})
 
 
