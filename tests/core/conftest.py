@@ -79,8 +79,14 @@ VALID_PAYLOADS: dict[CommandType, dict[str, Any]] = {
         "emergency_plan": "Evacuation through door 2, drilled on 2026-10-06",
     },
     CommandType.APPROVE_GOVERNANCE: {},
-    CommandType.RECORD_REPORT: {"authority": "Suzhou Emergency Management Bureau", "reported_on": "2026-10-04"},
-    CommandType.RECORD_SUPERVISION: {"body": "Suzhou Emergency Management Bureau", "deadline": "2026-11-30"},
+    CommandType.RECORD_REPORT: {
+        "authority": "Suzhou Emergency Management Bureau",
+        "reported_on": "2026-10-04",
+    },
+    CommandType.RECORD_SUPERVISION: {
+        "body": "Suzhou Emergency Management Bureau",
+        "deadline": "2026-11-30",
+    },
     CommandType.RECORD_SUPERVISION_SIGNOFF: {
         "signed_off_by": "Inspector Qian, Suzhou EMB",
         "signed_off_on": "2026-10-05",

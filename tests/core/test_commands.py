@@ -100,10 +100,20 @@ def test_records_the_major_path_writes_pass_the_record_check() -> None:
     ("changes", "field"),
     [
         ({"governance": {"targets": "x"}}, "governance.methods"),
-        ({"control": {"kind": "locked", "set_by": "p-wang", "set_at": "2026-10-05T10:00:00+08:00"}},
-         "control.kind"),
-        ({"supervision": {"body": "x", "deadline": "soon", "recorded_by": "p-lin"}},
-         "supervision.deadline"),
+        (
+            {
+                "control": {
+                    "kind": "locked",
+                    "set_by": "p-wang",
+                    "set_at": "2026-10-05T10:00:00+08:00",
+                }
+            },
+            "control.kind",
+        ),
+        (
+            {"supervision": {"body": "x", "deadline": "soon", "recorded_by": "p-lin"}},
+            "supervision.deadline",
+        ),
         ({"on_the_spot": "yes"}, "on_the_spot"),
     ],
 )

@@ -48,9 +48,7 @@ C, S = CommandType, HazardStatus
 def act(
     hazard: Hazard, command_type: CommandType, actor: FakeActor, payload: dict | None = None
 ) -> Decision:
-    command = make_command(
-        command_type, actor, hazard.status, payload, base_version=hazard.version
-    )
+    command = make_command(command_type, actor, hazard.status, payload, base_version=hazard.version)
     return decide(hazard, command, actor, NOW)
 
 
@@ -86,7 +84,10 @@ def test_the_whole_path_of_a_supervised_major_hazard() -> None:
     )
     assert hazard.control == InterimControl(ControlKind.OUT_OF_SERVICE, (SHA_A,), HEAD.id, NOW)
     assert hazard.governance is not None and hazard.governance.approved
-    assert (hazard.governance.submitted_by, hazard.governance.approved_by) == (HEAD.id, PRINCIPAL.id)
+    assert (hazard.governance.submitted_by, hazard.governance.approved_by) == (
+        HEAD.id,
+        PRINCIPAL.id,
+    )
     assert hazard.governance.targets == "Door 3 usable as an exit at all times"
     assert hazard.report == AuthorityReport(
         "Suzhou Emergency Management Bureau", "2026-10-04", SAFETY.id, NOW

@@ -328,9 +328,10 @@ def test_a_general_hazard_is_verified_by_its_finder_or_a_safety_officer(
     decision = act(hazard, command_type, actor)
     assert decision.applied, decision.message
     assert decision.hazard is not None
-    assert decision.hazard.verification_opinion == make_command(
-        command_type, actor, None
-    ).payload["opinion"]
+    assert (
+        decision.hazard.verification_opinion
+        == make_command(command_type, actor, None).payload["opinion"]
+    )
 
 
 def test_the_finder_of_a_major_hazard_may_not_verify_it() -> None:
@@ -603,19 +604,25 @@ def test_bad_payloads_are_invalid_naming_the_field(
 
 def test_a_decision_on_an_old_version_is_a_conflict_but_a_comment_since_is_not() -> None:
     hazard = make_hazard(status=HazardStatus.ASSIGNED, version=3)
-    stale = make_command(CommandType.START_RECTIFICATION, HEAD, HazardStatus.ASSIGNED, base_version=2)
+    stale = make_command(
+        CommandType.START_RECTIFICATION, HEAD, HazardStatus.ASSIGNED, base_version=2
+    )
     decision = decide(hazard, stale, HEAD, NOW)
     assert decision.result is CommandResult.REJECTED_CONFLICT
     assert "version 3" in decision.message
     commented = decide(hazard, make_command(CommandType.COMMENT, INSPECTOR, None), INSPECTOR, NOW)
     assert commented.hazard is not None and commented.hazard.version == 3
-    current = make_command(CommandType.START_RECTIFICATION, HEAD, HazardStatus.ASSIGNED, base_version=3)
+    current = make_command(
+        CommandType.START_RECTIFICATION, HEAD, HazardStatus.ASSIGNED, base_version=3
+    )
     assert decide(commented.hazard, current, HEAD, NOW).applied
 
 
 def test_two_plans_on_the_same_version_the_second_is_a_conflict() -> None:
     hazard = make_hazard(status=HazardStatus.ASSIGNED)
-    first = decide(hazard, make_command(CommandType.ASSIGN_FIVE_FIXES, HEAD, HazardStatus.ASSIGNED), HEAD, NOW)
+    first = decide(
+        hazard, make_command(CommandType.ASSIGN_FIVE_FIXES, HEAD, HazardStatus.ASSIGNED), HEAD, NOW
+    )
     assert first.applied and first.hazard is not None
     second = make_command(CommandType.ASSIGN_FIVE_FIXES, ADMIN, HazardStatus.ASSIGNED)
     assert decide(first.hazard, second, ADMIN, NOW).result is CommandResult.REJECTED_CONFLICT

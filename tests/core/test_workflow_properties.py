@@ -64,9 +64,7 @@ FORWARD = {
     C.FIX_ON_THE_SPOT,
     C.VERIFY_PASS,
 }
-DECK = tuple(
-    t for t in TRANSITIONS if t is not C.VOID for _ in range(3 if t in FORWARD else 1)
-)
+DECK = tuple(t for t in TRANSITIONS if t is not C.VOID for _ in range(3 if t in FORWARD else 1))
 
 
 class Who:

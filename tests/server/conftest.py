@@ -170,9 +170,7 @@ def jpeg(colour: str = "red", size: tuple[int, int] = (64, 48)) -> bytes:
 def start_hq(
     data_dir: Path, db_url: str | None = None, blobs_url: str | None = None
 ) -> tuple[LiveServer, Hq]:
-    app = create_app(
-        Settings(data_dir=data_dir, db_url=db_url, blobs_url=blobs_url, demo=True)
-    )
+    app = create_app(Settings(data_dir=data_dir, db_url=db_url, blobs_url=blobs_url, demo=True))
     server = LiveServer(app).start()
     return server, Hq(server.url, app)
 

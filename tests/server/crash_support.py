@@ -56,7 +56,15 @@ class HqProcess:
     def launch(self, *extra: str, env: dict[str, str] | None = None) -> None:
         """Start the process; ``wait_ready`` waits for it to answer."""
         assert self.process is None or self.process.poll() is not None, "HQ is still running"
-        command = [str(CLI), "serve", "--demo", "--data", str(self.data_dir), "--port", str(self.port)]
+        command = [
+            str(CLI),
+            "serve",
+            "--demo",
+            "--data",
+            str(self.data_dir),
+            "--port",
+            str(self.port),
+        ]
         if self.db_url:
             command += ["--db", self.db_url]
         with self.log_path.open("ab") as log:

@@ -55,7 +55,12 @@ def test_broken_records_are_listed_by_field(
         tmp_path,
         SOUND,
         {**SOUND, "id": "hz-date", "found_at": "not-a-date"},
-        {**SOUND, "id": "hz-xss", "after_photos": ['"><script>alert(3)</script>'], "comments": "many"},
+        {
+            **SOUND,
+            "id": "hz-xss",
+            "after_photos": ['"><script>alert(3)</script>'],
+            "comments": "many",
+        },
     )
     assert main(["admin", "--data", str(tmp_path), "check-data"]) == 1
     lines = capsys.readouterr().out.splitlines()

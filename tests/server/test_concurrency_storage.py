@@ -30,9 +30,7 @@ def test_pulls_during_concurrent_pushes_see_every_event_once(hq: Hq) -> None:
     def push_all(device) -> None:  # type: ignore[no-untyped-def]
         for _ in range(BATCHES):
             batch = [
-                device.command(
-                    str(uuid.uuid4()), "create", None, hazard_payload()
-                )
+                device.command(str(uuid.uuid4()), "create", None, hazard_payload())
                 for _ in range(PER_BATCH)
             ]
             answer = device.push(batch)

@@ -49,12 +49,16 @@ def _answer(pushed: dict[str, Any], **changes: Any) -> dict[str, Any]:
         (lambda p: _answer(p, note="x" * 4001), "answers.0.note"),
         (lambda p: _answer(p, value={"nested": 1}), "answers.0.value"),
         (lambda p: _answer(p, value=float("nan")), "answers.0.value"),
-        (lambda p: _answer(p, finding={"description": "x", "grade": "catastrophic"}),
-         "answers.0.finding.grade"),
+        (
+            lambda p: _answer(p, finding={"description": "x", "grade": "catastrophic"}),
+            "answers.0.finding.grade",
+        ),
         (lambda p: _answer(p, item_id="../../etc"), "answers.0.item_id"),
     ],
 )
-def test_hostile_inspections_name_the_field(pushed: dict[str, Any], change: Any, field: str) -> None:
+def test_hostile_inspections_name_the_field(
+    pushed: dict[str, Any], change: Any, field: str
+) -> None:
     with pytest.raises(PayloadError) as caught:
         validate_inspection(change(pushed))
     assert caught.value.field is not None and caught.value.field.startswith(field)

@@ -25,7 +25,12 @@ from tests.sync.test_sync_client import hq, sync, walk_with_failure
 
 __all__ = ["hq"]  # the fixture this module uses
 
-PLAN = {"responsible_id": "p-zhao", "measures": "Re-earth", "funds": "CNY 80", "deadline": "2026-12-01"}
+PLAN = {
+    "responsible_id": "p-zhao",
+    "measures": "Re-earth",
+    "funds": "CNY 80",
+    "deadline": "2026-12-01",
+}
 
 
 @pytest.fixture
@@ -93,7 +98,9 @@ def test_a_hazard_hq_will_not_register_is_kept_voided_with_the_reason(
     try:
         walk_with_failure(ws)  # offline: stamping is still his workshop on the device
         site = demo_site_path().read_text("utf-8")
-        narrowed = site.replace("workshops: [ws-stamping, ws-welding]", "workshops: [ws-welding]", 1)
+        narrowed = site.replace(
+            "workshops: [ws-stamping, ws-welding]", "workshops: [ws-welding]", 1
+        )
         assert narrowed != site
         hq.app.state.hq.publish_site(narrowed)
         report = sync(ws)

@@ -97,7 +97,9 @@ def test_filters_and_paging(workspace: Workspace) -> None:
 
 def test_the_major_path_through_the_forms(workspace: Workspace) -> None:
     major = next(
-        h for h in submitted_hazards(workspace) if HazardDetailModel(workspace, h, "en").hazard.is_major
+        h
+        for h in submitted_hazards(workspace)
+        if HazardDetailModel(workspace, h, "en").hazard.is_major
     )
     detail = HazardDetailModel(workspace, major, "en")
     # An inspector may not plan the fix, and a major hazard is not fixed on the spot.
@@ -107,17 +109,25 @@ def test_the_major_path_through_the_forms(workspace: Workspace) -> None:
     assert detail.actions()[:2] == [CommandType.ASSIGN_FIVE_FIXES, CommandType.SET_INTERIM_CONTROL]
     assert CommandType.VOID not in detail.actions()  # HQ admins only
     # The equipment goes out of service at once, with a photo; the form offers the two kinds.
-    kind = next(f for f in form_fields(CommandType.SET_INTERIM_CONTROL, detail.hazard) if f.name == "kind")
+    kind = next(
+        f for f in form_fields(CommandType.SET_INTERIM_CONTROL, detail.hazard) if f.name == "kind"
+    )
     assert kind.kind is FieldKind.CHOICE and kind.options == ("isolated", "out_of_service")
     with pytest.raises(FormError) as no_kind:
-        detail.perform(CommandType.SET_INTERIM_CONTROL, {"photos": [detail.add_photo(jpeg_bytes())]})
+        detail.perform(
+            CommandType.SET_INTERIM_CONTROL, {"photos": [detail.add_photo(jpeg_bytes())]}
+        )
     assert no_kind.value.field == "kind"
     control = {"kind": "out_of_service", "photos": [detail.add_photo(jpeg_bytes("red"))]}
     assert detail.perform(CommandType.SET_INTERIM_CONTROL, control).applied
     assert detail.hazard.control is not None
     assert detail.hazard.control.kind is ControlKind.OUT_OF_SERVICE
     # A major hazard's plan needs its contingency part.
-    contingency = next(f for f in form_fields(CommandType.ASSIGN_FIVE_FIXES, detail.hazard) if f.name == "contingency")
+    contingency = next(
+        f
+        for f in form_fields(CommandType.ASSIGN_FIVE_FIXES, detail.hazard)
+        if f.name == "contingency"
+    )
     assert contingency.required
     with pytest.raises(FormError) as missing:
         detail.perform(CommandType.ASSIGN_FIVE_FIXES, {**PLAN, "contingency": " "})
@@ -176,7 +186,9 @@ def test_the_major_path_through_the_forms(workspace: Workspace) -> None:
     workspace.sign_in("p-zhao")
     assert detail.perform(CommandType.SUBMIT_RECTIFIED, {"photos": [after]}).applied
     workspace.sign_in("p-lin")
-    assert detail.perform(CommandType.VERIFY_PASS, {"opinion": "Panic bar fitted, door opens"}).applied
+    assert detail.perform(
+        CommandType.VERIFY_PASS, {"opinion": "Panic bar fitted, door opens"}
+    ).applied
     hazard = detail.hazard
     assert hazard.status is HazardStatus.CLOSED and hazard.after_photos == (after, after)
     assert hazard.verified_by == "p-lin" and hazard.funds_spent == "CNY 1,850"
@@ -198,7 +210,9 @@ def test_the_major_path_through_the_forms(workspace: Workspace) -> None:
 
 def test_a_major_hazard_waits_for_its_plan_and_the_sign_off(workspace: Workspace) -> None:
     major = next(
-        h for h in submitted_hazards(workspace) if HazardDetailModel(workspace, h, "en").hazard.is_major
+        h
+        for h in submitted_hazards(workspace)
+        if HazardDetailModel(workspace, h, "en").hazard.is_major
     )
     detail = HazardDetailModel(workspace, major, "en")
     workspace.sign_in("p-lin")
@@ -207,7 +221,9 @@ def test_a_major_hazard_waits_for_its_plan_and_the_sign_off(workspace: Workspace
     workspace.sign_in("p-wang")
     detail.perform(CommandType.ASSIGN_FIVE_FIXES, PLAN)
     detail.perform(CommandType.START_RECTIFICATION, {})
-    assert detail.perform(CommandType.SUBMIT_RECTIFIED, {"photos": [detail.add_photo(jpeg_bytes())]}).applied
+    assert detail.perform(
+        CommandType.SUBMIT_RECTIFIED, {"photos": [detail.add_photo(jpeg_bytes())]}
+    ).applied
     workspace.sign_in("p-lin")
     assert detail.closing_needs() == ["governance", "signoff"]
     assert CommandType.VERIFY_PASS not in detail.actions()
@@ -216,7 +232,9 @@ def test_a_major_hazard_waits_for_its_plan_and_the_sign_off(workspace: Workspace
 
 def test_the_finder_fixes_on_the_spot_and_another_verifies(workspace: Workspace) -> None:
     general = next(
-        h for h in submitted_hazards(workspace) if not HazardDetailModel(workspace, h, "en").hazard.is_major
+        h
+        for h in submitted_hazards(workspace)
+        if not HazardDetailModel(workspace, h, "en").hazard.is_major
     )
     detail = HazardDetailModel(workspace, general, "en")
     assert CommandType.FIX_ON_THE_SPOT in detail.actions()  # p-li found it
