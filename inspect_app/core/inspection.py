@@ -144,6 +144,14 @@ class Inspection:
     def is_submitted(self) -> bool:
         return self.status is InspectionStatus.SUBMITTED
 
+    @property
+    def all_photos(self) -> list[str]:
+        """Every picture the inspection refers to: the answers' photos and the signature."""
+        shas = dict.fromkeys(p for a in self.answers.values() for p in a.photos)
+        if self.signature_photo:
+            shas[self.signature_photo] = None
+        return list(shas)
+
     def answer(self, item_id: str, tag: str | None = None) -> Answer | None:
         return self.answers.get(answer_key(item_id, tag))
 

@@ -157,7 +157,7 @@ def _push_inspection(push: _Push, item: dict[str, Any]) -> None:
         push.results["inspections"].append(result)
         return
     inspection = Inspection.from_dict(item)
-    photos = [p for a in inspection.answers.values() for p in a.photos]
+    photos = inspection.all_photos
     absent = missing(push.conn, [p for p in photos if is_key(p)])
     person = push.device.person
     if inspection.inspector_id != person.id or not person.can_act_in(inspection.workshop_id):

@@ -191,8 +191,7 @@ class SyncEngine:
                 shas.update(dict.fromkeys(referenced_photos(Command.from_dict(entry["command"]))))
             elif entry["kind"] == INSPECTION:
                 inspection = self.inspections.get(entry["inspection_id"])
-                for answer in inspection.answers.values():
-                    shas.update(dict.fromkeys(answer.photos))
+                shas.update(dict.fromkeys(inspection.all_photos))
         return [sha for sha in shas if self.ws.store.photos.has(sha)]
 
     def _upload_photos(self, shas: list[str], report: SyncReport) -> None:
@@ -242,8 +241,7 @@ class SyncEngine:
         photos: set[str] = set()
         for header in self.inspections.headers():
             if header["status"] == "draft":
-                for answer in self.inspections.get(header["id"]).answers.values():
-                    photos.update(answer.photos)
+                photos.update(self.inspections.get(header["id"]).all_photos)
         return photos
 
     # -- push ----------------------------------------------------------------------------------

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import select
 
 from inspect_app.core.inspection import Answer
+from inspect_app.photos.signature import signature_png
+from inspect_app.server import schema
 from inspect_app.services.bootstrap import open_workspace
 from inspect_app.services.hazards import HazardService
 from inspect_app.services.inspections import InspectionService
@@ -64,7 +67,7 @@ def sync(ws: Workspace, *, read_timeout: float = 10.0):  # type: ignore[no-untyp
         transport.close()
 
 
-def walk_with_failure(ws: Workspace) -> str:
+def walk_with_failure(ws: Workspace, signature: bytes | None = None) -> str:
     service = InspectionService(ws)
     inspection = service.start(
         ws.catalog.latest("electrical-monthly"), "ws-stamping", "stamping-line-1"
@@ -84,7 +87,7 @@ def walk_with_failure(ws: Workspace) -> str:
         inspection = service.answer(inspection, Answer(item.id, value, tag=tag))
     inspection = service.answer(inspection, Answer("rcd-current", "45", tag="DB-1"))
     inspection = service.attach_photo(inspection, "rcd-current", "DB-1", jpeg_bytes("orange"))
-    service.submit(inspection, "李明")
+    service.submit(inspection, "李明", signature)
     return inspection.id
 
 
@@ -106,6 +109,24 @@ def test_walk_sync_and_hq_holds_everything_once(hq: Hq, device: Workspace) -> No
     assert hazard.item_id == "rcd-current"
     again = sync(device)
     assert again.results == {} and len(hq_events(hq)) == 2
+
+
+def test_the_drawn_signature_reaches_hq_with_the_inspection(hq: Hq, device: Workspace) -> None:
+    png = signature_png([[(10, 40), (60, 10), (110, 40)]], 160, 60)
+    inspection_id = walk_with_failure(device, png)
+    report = sync(device)
+    assert report.photos_uploaded == 2  # the finding's photo and the signature
+    assert sorted(report.results.values()) == ["applied", "applied"]
+    sha = hashlib.sha256(png).hexdigest()
+    stored = hq.app.state.hq.engine
+    with stored.connect() as conn:
+        data = conn.execute(
+            select(schema.inspections.c.data).where(schema.inspections.c.id == inspection_id)
+        ).scalar_one()
+    assert data["signature_photo"] == sha
+    admin = hq.admin()
+    answer = admin.get(f"{hq.url}/v1/blobs/{sha}", timeout=10)
+    assert answer.status_code == 200 and answer.content == png
 
 
 def test_dropped_response_after_commit_is_replayed_not_duplicated(
