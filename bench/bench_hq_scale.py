@@ -51,7 +51,7 @@ YEARS = 5
 NOW = datetime(2026, 11, 27, 10, tzinfo=PLANT_TIME)
 #: The workshop head's workshop: enough hazards for 10,000 events at a million.
 HEAD_WORKSHOP = "p00-w0"
-HEAD_HAZARDS = 4000
+HEAD_HAZARDS = 3400
 RUNS = 5
 SMALL = 10_000
 HAZARD_COLUMNS = [
