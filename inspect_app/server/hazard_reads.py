@@ -1,23 +1,27 @@
 """What HQ's pages read about hazards, within the reader's scope: every stored hazard, parsed or
 marked "not valid" with the field and the reason (data stored before HQ validated commands must
-not break a page), a hazard's timeline, and rectification figures by workshop and by month."""
+not break a page), a hazard's timeline, and rectification figures by workshop and by month; the
+figures and the paged lists computed in SQL (server/figures.py), each in one connection."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
 from sqlalchemy import Column, Engine, Text, cast, select
 
+from inspect_app.core.checklist import Grade
 from inspect_app.core.hazard import Hazard
 from inspect_app.core.rates import Period, RectificationFigures, rectification_figures
 from inspect_app.core.records import record_problems
+from inspect_app.server import figures as sql_figures
 from inspect_app.server import schema
 from inspect_app.server.blob_store import check_key
+from inspect_app.server.figures import Group, HazardPage, OpenCounts
 from inspect_app.server.scope import Scope
 
 #: Longest text of one stored value a page shows.
@@ -125,6 +129,74 @@ class HazardReads:
                 .order_by(table.c.server_seq)
             ).scalars()
             return [_timeline_entry(raw) for raw in raws]
+
+    def figures(
+        self,
+        period: Period,
+        as_of: datetime | date | None,
+        scope: Scope,
+        by: Group = None,
+        plant_id: str | None = None,
+        workshop_id: str | None = None,
+    ) -> dict[str, RectificationFigures]:
+        """The period's figures per plant or workshop, or under "" for the whole scope."""
+        with self.engine.connect() as conn:
+            return sql_figures.figures(
+                conn, period, as_of, scope=scope, by=by, plant_id=plant_id, workshop_id=workshop_id
+            )
+
+    def months(
+        self,
+        today: date,
+        months: int,
+        scope: Scope,
+        plant_id: str | None = None,
+        workshop_id: str | None = None,
+    ) -> list[RectificationFigures]:
+        """The last ``months`` months, oldest first, each as it stands today."""
+        with self.engine.connect() as conn:
+            return sql_figures.month_figures(
+                conn, today, months, scope=scope, plant_id=plant_id, workshop_id=workshop_id
+            )
+
+    def open_counts(
+        self,
+        now: datetime,
+        scope: Scope,
+        by: Group = None,
+        plant_id: str | None = None,
+        workshop_id: str | None = None,
+    ) -> dict[str, OpenCounts]:
+        with self.engine.connect() as conn:
+            return sql_figures.open_counts(
+                conn, now, scope=scope, by=by, plant_id=plant_id, workshop_id=workshop_id
+            )
+
+    def open_page(
+        self,
+        now: datetime,
+        scope: Scope,
+        overdue_only: bool = False,
+        plant_id: str | None = None,
+        workshop_id: str | None = None,
+        grade: Grade | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int = 50,
+    ) -> HazardPage:
+        """One page of the open (or overdue) hazards, nearest deadline first; ``after`` is the
+        previous page's ``next_after``."""
+        with self.engine.connect() as conn:
+            return sql_figures.open_page(
+                conn,
+                now,
+                scope=scope,
+                overdue_only=overdue_only,
+                plant_id=plant_id,
+                workshop_id=workshop_id,
+                grade=grade,
+                after=after,
+                limit=limit,
+            )
 
 
 def fits(column: Column[str], value: str) -> bool:

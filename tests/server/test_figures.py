@@ -19,7 +19,8 @@ from inspect_app.core.hazard import Extension, ExtensionStatus, Hazard, HazardSt
 from inspect_app.core.rates import PLANT_TIME, Period, deadline_at, rectification_figures
 from inspect_app.server import schema
 from inspect_app.server.database import make_engine, upgrade
-from inspect_app.server.figures import figures, hazard_columns, open_counts, open_page
+from inspect_app.server.figures import figures, hazard_columns, open_counts
+from inspect_app.server.hazard_reads import HazardReads, figures_by_month
 from inspect_app.server.scope import EVERYWHERE, Scope
 from tests.core.conftest import make_hazard
 from tests.support.services import PostgresCluster
@@ -156,7 +157,7 @@ def test_sql_figures_equal_core_rates(
         whole = figures(conn, period, as_of, scope=EVERYWHERE)
         by_workshop = figures(conn, period, as_of, scope=EVERYWHERE, by="workshop")
         by_plant = figures(conn, period, as_of, scope=EVERYWHERE, by="plant")
-        scoped = figures(conn, period, as_of, scope=Scope(frozenset({"ws-b"})))
+    scoped = HazardReads(engine).figures(period, as_of, Scope(frozenset({"ws-b"})))
     expected = rectification_figures(stored, period, as_of)
     empty = rectification_figures([], period, as_of).by_grade
     assert (whole[""].by_grade if "" in whole else empty) == expected.by_grade
@@ -171,6 +172,9 @@ def test_sql_figures_equal_core_rates(
     mine = [h for h in stored if h.workshop_id == "ws-b"]
     got = scoped[""].by_grade if "" in scoped else empty
     assert got == rectification_figures(mine, period, as_of).by_grade
+    assert HazardReads(engine).months(period.end, 3, EVERYWHERE) == figures_by_month(
+        stored, period.end, 3
+    )
 
 
 NOW = datetime(2027, 12, 31, 12, tzinfo=PLANT_TIME)  # after every instant drawn
@@ -190,16 +194,15 @@ def test_open_lists_page_by_key_and_counts_agree(
     expected = sorted((deadline_at(h, NOW).isoformat(), h.id) for h in listed)
     got: list[tuple[str, str]] = []
     after = None
+    reads = HazardReads(engine)
+    for _ in range(len(stored) + 1):
+        page = reads.open_page(NOW, EVERYWHERE, overdue_only=overdue, after=after, limit=size)
+        assert len(page.rows) <= size
+        got += [(r.deadline, r.id) for r in page.rows]
+        after = page.next_after
+        if after is None:
+            break
     with engine.connect() as conn:
-        for _ in range(len(stored) + 1):
-            page = open_page(
-                conn, NOW, scope=EVERYWHERE, overdue_only=overdue, after=after, limit=size
-            )
-            assert len(page.rows) <= size
-            got += [(r.deadline, r.id) for r in page.rows]
-            after = page.next_after
-            if after is None:
-                break
         counts = open_counts(conn, NOW, scope=EVERYWHERE, by="workshop")
     assert got == expected
     for ws in WORKSHOPS:
