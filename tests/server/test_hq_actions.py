@@ -144,7 +144,6 @@ def test_every_form_is_refused_exactly_when_the_state_machine_refuses_it(
         "assign_five_fixes",
         "submit_governance",
         "approve_governance",
-        "verify_pass",
         "void",
     } <= set(applied), applied
     # One history: the web's steps reach a device's pull, as their person.
