@@ -10,7 +10,7 @@ characters."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
@@ -45,6 +45,7 @@ OPEN_STATUSES = tuple(s.value for s in HazardStatus if s.is_open)
 #: Longest page of a hazard list.
 PAGE_MAX = 200
 Group = Literal["plant", "workshop"] | None
+_FIGURES = tuple(f.name for f in fields(Counts))
 
 
 def stamp(moment: datetime) -> str:
@@ -115,6 +116,117 @@ def _last_passed_day(moment: datetime) -> str:
     return (moment.astimezone(PLANT_TIME).date() - timedelta(days=1)).isoformat()
 
 
+@dataclass(frozen=True)
+class _Look:
+    """One period looked at from one moment: what each figure counts, as SQL conditions."""
+
+    period: Period
+    moment: datetime
+
+    @property
+    def cut(self) -> datetime:
+        return min(self.moment, self.period.ends)
+
+    def measures(self) -> dict[str, ColumnElement[bool]]:
+        table = schema.hazards
+        begins, cut, as_of = stamp(self.period.begins), stamp(self.cut), stamp(self.moment)
+        passed = _last_passed_day(self.cut)
+        found, done, original = table.c.found_at, table.c.done_at, table.c.original_deadline
+        done_day = func.substr(done, 1, 10)
+        period = self.period
+        fell_due = and_(
+            original >= period.start.isoformat(),
+            original <= period.end.isoformat(),
+            original <= passed,
+        )
+        rectified_in = and_(done.is_not(None), done >= begins, done < cut)
+        is_open = or_(done.is_(None), done >= cut)
+        known_deadline = or_(table.c.deadline_set_at.is_(None), table.c.deadline_set_at < cut)
+        measures = {
+            "backlog": and_(found < begins, or_(done.is_(None), done >= begins)),
+            "found": found >= begins,
+            "found_rectified": and_(found >= begins, done.is_not(None), done < as_of),
+            "rectified_on_time": and_(rectified_in, done_day <= original),
+            "rectified_late": and_(rectified_in, done_day > original),
+            "open_overdue": and_(is_open, known_deadline, table.c.deadline <= passed),
+            "open_not_yet_due": and_(is_open, known_deadline, table.c.deadline > passed),
+            "fell_due": fell_due,
+            "due_rectified": and_(fell_due, done.is_not(None), done < as_of),
+            "due_rectified_on_time": and_(fell_due, done.is_not(None), done_day <= original),
+        }
+        return {name: and_(found < cut, condition) for name, condition in measures.items()}
+
+    def moved_after_cut(self) -> ColumnElement[bool]:
+        """Open at the cut with a deadline moved since: core.rates says which deadline held."""
+        table = schema.hazards
+        cut = stamp(self.cut)
+        return and_(
+            table.c.deadline_set_at >= cut,
+            table.c.found_at < cut,
+            or_(table.c.done_at.is_(None), table.c.done_at >= cut),
+        )
+
+
+def _relevant(looks: list[_Look]) -> ColumnElement[bool]:
+    """Only what a figure counts: a hazard rectified before the first period began, found
+    before it and not due in any counts in none, and most of the history is such. Each term has
+    its index; "found before the cut" is in the measures, not here, or a database would walk
+    that index over the whole history."""
+    table = schema.hazards
+    begins = stamp(min(look.period.begins for look in looks))
+    first = min(look.period.start for look in looks).isoformat()
+    last = max(look.period.end for look in looks).isoformat()
+    return or_(
+        table.c.done_at.is_(None),
+        table.c.done_at >= begins,
+        table.c.found_at >= begins,
+        and_(table.c.original_deadline >= first, table.c.original_deadline <= last),
+    )
+
+
+def _count(
+    conn: Connection, looks: list[_Look], scoped: ColumnElement[bool], by: Group
+) -> list[dict[str, RectificationFigures]]:
+    """Each look's figures per group, in one pass over the rows any of them counts."""
+    table = schema.hazards
+    key = _group_column(by).label("key")
+    counted = and_(scoped, table.c.status != HazardStatus.VOIDED.value, _relevant(looks))
+    tallies: list[dict[str, dict[Grade, Counter[str]]]] = [{} for _ in looks]
+
+    def tally(index: int, group: str | None, grade: str) -> Counter[str]:
+        grades = tallies[index].setdefault(group or "", {g: Counter() for g in Grade})
+        return grades[Grade(grade)]
+
+    sums = [
+        func.sum(case((condition, 1), else_=0)).label(f"{name}_{index}")
+        for index, look in enumerate(looks)
+        for name, condition in look.measures().items()
+    ]
+    for row in conn.execute(
+        select(key, table.c.grade, *sums).where(counted).group_by(key, table.c.grade)
+    ):
+        for index in range(len(looks)):
+            tally(index, row.key, row.grade).update(
+                {name: int(row._mapping[f"{name}_{index}"] or 0) for name in _FIGURES}
+            )
+    for index, look in enumerate(looks):
+        passed = _last_passed_day(look.cut)
+        for row in conn.execute(
+            select(key, table.c.grade, table.c.data).where(counted, look.moved_after_cut())
+        ):
+            overdue = deadline_at(Hazard.from_dict(row.data), look.cut).isoformat() <= passed
+            tally(index, row.key, row.grade)["open_overdue" if overdue else "open_not_yet_due"] += 1
+    return [
+        {
+            group: RectificationFigures(
+                look.period, look.moment, {g: Counts(**c) for g, c in grades.items()}
+            )
+            for group, grades in found.items()
+        }
+        for look, found in zip(looks, tallies, strict=True)
+    ]
+
+
 def figures(
     conn: Connection,
     period: Period,
@@ -127,79 +239,10 @@ def figures(
 ) -> dict[str, RectificationFigures]:
     """The period's figures per plant or workshop (``by``), or under "" for the whole scope; a
     group with no counted hazard is absent."""
-    moment = _as_instant(as_of, period)
-    if moment <= period.begins:  # a period not begun is empty
+    look = _Look(period, _as_instant(as_of, period))
+    if look.moment <= period.begins:  # a period not begun is empty
         return {}
-    table = schema.hazards
-    cut = min(moment, period.ends)
-    begins, cut_s, as_of_s = stamp(period.begins), stamp(cut), stamp(moment)
-    passed = _last_passed_day(cut)
-    found, done, original = table.c.found_at, table.c.done_at, table.c.original_deadline
-    done_day = func.substr(done, 1, 10)
-    done_before_cut = and_(done.is_not(None), done < cut_s)
-    in_period = and_(original >= period.start.isoformat(), original <= period.end.isoformat())
-    fell_due = and_(in_period, original <= passed)
-    rectified_in = and_(done.is_not(None), done >= begins, done < cut_s)
-    is_open = ~done_before_cut
-    known_deadline = or_(table.c.deadline_set_at.is_(None), table.c.deadline_set_at < cut_s)
-    measures: dict[str, ColumnElement[bool]] = {
-        "backlog": and_(found < begins, or_(done.is_(None), done >= begins)),
-        "found": found >= begins,
-        "found_rectified": and_(found >= begins, done.is_not(None), done < as_of_s),
-        "rectified_on_time": and_(rectified_in, done_day <= original),
-        "rectified_late": and_(rectified_in, done_day > original),
-        "open_overdue": and_(is_open, known_deadline, table.c.deadline <= passed),
-        "open_not_yet_due": and_(is_open, known_deadline, table.c.deadline > passed),
-        "fell_due": fell_due,
-        "due_rectified": and_(fell_due, done.is_not(None), done < as_of_s),
-        "due_rectified_on_time": and_(fell_due, done.is_not(None), done_day <= original),
-    }
-    key = _group_column(by).label("key")
-    counted = and_(
-        _scoped(scope, plant_id, workshop_id),
-        table.c.status != HazardStatus.VOIDED.value,
-        # Only what a figure counts: a hazard rectified before the period began, found before
-        # it and not due in it counts in none, and most of the history is such. Each term has
-        # its index; "found before the cut" is in the measures, not here, or a database would
-        # walk that index over the whole history.
-        or_(done.is_(None), done >= begins, found >= begins, in_period),
-    )
-    measures = {name: and_(found < cut_s, condition) for name, condition in measures.items()}
-    tallies: dict[str, dict[Grade, Counter[str]]] = {}
-
-    def tally(group: str | None, grade: str) -> Counter[str]:
-        grades = tallies.setdefault(group or "", {g: Counter() for g in Grade})
-        return grades[Grade(grade)]
-
-    rows = conn.execute(
-        select(
-            key,
-            table.c.grade,
-            *(
-                func.sum(case((condition, 1), else_=0)).label(n)
-                for n, condition in measures.items()
-            ),
-        )
-        .where(counted)
-        .group_by(key, table.c.grade)
-    )
-    for row in rows:
-        tally(row.key, row.grade).update({n: int(getattr(row, n) or 0) for n in measures})
-    # An open hazard whose deadline moved after the cut: its deadline then, as core.rates says.
-    for row in conn.execute(
-        select(key, table.c.grade, table.c.data).where(
-            table.c.deadline_set_at >= cut_s, counted, found < cut_s, is_open
-        )
-    ):
-        hazard = Hazard.from_dict(row.data)
-        overdue = deadline_at(hazard, cut).isoformat() <= passed
-        tally(row.key, row.grade)["open_overdue" if overdue else "open_not_yet_due"] += 1
-    return {
-        group: RectificationFigures(
-            period, moment, {g: Counts(**counter) for g, counter in grades.items()}
-        )
-        for group, grades in tallies.items()
-    }
+    return _count(conn, [look], _scoped(scope, plant_id, workshop_id), by)[0]
 
 
 def month_figures(
@@ -211,20 +254,18 @@ def month_figures(
     plant_id: str | None = None,
     workshop_id: str | None = None,
 ) -> list[RectificationFigures]:
-    """The last ``months`` months, oldest first, each as it stands today."""
-    result = []
+    """The last ``months`` months, oldest first, each as it stands today, in one query."""
+    looks = []
     for back in range(months - 1, -1, -1):
         year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
         period = Period.month(year, month + 1)
-        as_of = min(period.end, today)
-        found = figures(
-            conn, period, as_of, scope=scope, plant_id=plant_id, workshop_id=workshop_id
-        )
-        empty = RectificationFigures(
-            period, _as_instant(as_of, period), {g: Counts() for g in Grade}
-        )
-        result.append(found.get("", empty))
-    return result
+        looks.append(_Look(period, _as_instant(min(period.end, today), period)))
+    counted = _count(conn, looks, _scoped(scope, plant_id, workshop_id), None)
+    nothing = {g: Counts() for g in Grade}
+    return [
+        found.get("", RectificationFigures(look.period, look.moment, nothing))
+        for look, found in zip(looks, counted, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
