@@ -7,7 +7,9 @@ Steps that need photos from the site are left to the app."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
@@ -138,6 +140,20 @@ async def act(
     )
 
 
+def detail_text(key: str, value: str, t: Callable[..., str], labels: dict[str, str]) -> str:
+    """A step's payload value as a reader says it: names for ids, words for grades and risks,
+    a count for photos (they are shown as pictures on the hazard)."""
+    if key in ("photos", "after_photos"):
+        try:
+            count = len(json.loads(value))
+        except (ValueError, TypeError):
+            return value
+        return t("hazard.photo_count", n=count)
+    if key in ("grade", "risk", "category", "kind"):
+        return t(f"{key}.{value}", _default=value)
+    return labels.get(value, value) if key.endswith("_id") else value
+
+
 def fix_note(timeline: list[TimelineEntry]) -> str:
     """The note of the latest applied rectification, as its submitter wrote it."""
     note = ""
@@ -156,6 +172,7 @@ def hazard_page(
     if record is None:
         raise PageRefused(404, "error.no_hazard")
     timeline = ctx.reads.timeline(hazard_id, viewer.scope)
+    labels = ctx.labels(lang_of(request))
     forms, app_only = offered_actions(ctx.hq, record.hazard, viewer)
     return ctx.render(
         request,
@@ -163,7 +180,8 @@ def hazard_page(
         viewer,
         status,
         record=record,
-        labels=ctx.labels(lang_of(request)),
+        labels=labels,
+        said=lambda key, value: detail_text(key, value, t, labels),
         grade=record.choice("grade", Grade),
         risk=record.choice("risk", Risk),
         timeline=timeline,
