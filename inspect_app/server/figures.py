@@ -167,21 +167,27 @@ class _Look:
         )
 
 
-def _relevant(looks: list[_Look]) -> ColumnElement[bool]:
-    """Only what a figure counts: a hazard rectified before the first period began, found
-    before it and not due in any counts in none, and most of the history is such. Each term has
-    its index; "found before the cut" is in the measures, not here, or a database would walk
-    that index over the whole history."""
+def _relevant(looks: list[_Look]) -> list[ColumnElement[bool]]:
+    """The rows a figure can count, in two parts summed apart: the ones never rectified (read
+    from the covering index ``ix_hazards_figures`` alone), and the rectified ones of the periods
+    (by one index per term). A hazard rectified before the first period began, found before it
+    and not due in any counts in none, and most of the history is such. "Found before the cut"
+    is in the measures, not here, or a database would walk that index over the whole history."""
     table = schema.hazards
     begins = stamp(min(look.period.begins for look in looks))
     first = min(look.period.start for look in looks).isoformat()
     last = max(look.period.end for look in looks).isoformat()
-    return or_(
+    return [
         table.c.done_at.is_(None),
-        table.c.done_at >= begins,
-        table.c.found_at >= begins,
-        and_(table.c.original_deadline >= first, table.c.original_deadline <= last),
-    )
+        and_(
+            table.c.done_at.is_not(None),
+            or_(
+                table.c.done_at >= begins,
+                table.c.found_at >= begins,
+                and_(table.c.original_deadline >= first, table.c.original_deadline <= last),
+            ),
+        ),
+    ]
 
 
 def _count(
@@ -190,7 +196,8 @@ def _count(
     """Each look's figures per group, in one pass over the rows any of them counts."""
     table = schema.hazards
     key = _group_column(by).label("key")
-    counted = and_(scoped, table.c.status != HazardStatus.VOIDED.value, _relevant(looks))
+    counted = and_(scoped, table.c.status != HazardStatus.VOIDED.value)
+    parts = _relevant(looks)
     tallies: list[dict[str, dict[Grade, Counter[str]]]] = [{} for _ in looks]
 
     def tally(index: int, group: str | None, grade: str) -> Counter[str]:
@@ -202,13 +209,14 @@ def _count(
         for index, look in enumerate(looks)
         for name, condition in look.measures().items()
     ]
-    for row in conn.execute(
-        select(key, table.c.grade, *sums).where(counted).group_by(key, table.c.grade)
-    ):
-        for index in range(len(looks)):
-            tally(index, row.key, row.grade).update(
-                {name: int(row._mapping[f"{name}_{index}"] or 0) for name in _FIGURES}
-            )
+    for part in parts:
+        for row in conn.execute(
+            select(key, table.c.grade, *sums).where(counted, part).group_by(key, table.c.grade)
+        ):
+            for index in range(len(looks)):
+                tally(index, row.key, row.grade).update(
+                    {name: int(row._mapping[f"{name}_{index}"] or 0) for name in _FIGURES}
+                )
     for index, look in enumerate(looks):
         passed = _last_passed_day(look.cut)
         for row in conn.execute(
