@@ -10,8 +10,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Annotated
+from datetime import date, datetime, timedelta
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -19,8 +19,9 @@ from fastapi.responses import Response
 from inspect_app.core.checklist import Grade
 from inspect_app.core.hazard import Hazard, HazardStatus
 from inspect_app.core.rates import Period, RectificationFigures, rectification_figures
-from inspect_app.server.hazard_reads import HazardRecord, figures_by_month, figures_by_workshop
-from inspect_app.server.i18n import translator
+from inspect_app.server.figures import OpenCounts
+from inspect_app.server.hazard_reads import HazardRecord
+from inspect_app.server.i18n import LOCAL_TIME, translator
 from inspect_app.server.pages.charts import bar_chart, trend_chart
 from inspect_app.server.pages.common import PageRefused, Viewer, lang_of, may_open, pages, signed_in
 
@@ -113,31 +114,53 @@ def rate_bar(
     )
 
 
+def _total(
+    found: dict[str, RectificationFigures], period: Period, as_of: date, key: str = ""
+) -> RectificationFigures:
+    """The figures under ``key``, or a period's empty figures when nothing was counted."""
+    return found.get(key) or rectification_figures([], period, as_of)
+
+
 def _in(workshops: frozenset[str] | None, hazards: list[HazardRecord]) -> list[HazardRecord]:
     return [r for r in hazards if workshops is None or r.text("workshop_id") in workshops]
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a dashboard covers: a plant, a workshop, or (both None) all the reader may see."""
+
+    plant_id: str | None = None
+    workshop_id: str | None = None
+    #: The workshops of the plant or the workshop; None for all.
+    workshops: frozenset[str] | None = None
+
+    @property
+    def where(self) -> dict[str, str | None]:
+        return {"plant_id": self.plant_id, "workshop_id": self.workshop_id}
 
 
 def _dashboard(
     request: Request,
     viewer: Viewer,
     heading: str,
-    workshops: frozenset[str] | None,
+    place: Place,
     filters: dict[str, str],
     summary_href: str | None = None,
 ) -> Response:
-    """The dashboard of the hazards in ``workshops`` (None: all the reader may see)."""
+    """The dashboard of the hazards of ``place``: figures and charts counted in SQL, the lists
+    from the stored hazards."""
     ctx = pages(request)
     lang = lang_of(request)
     t = translator(lang)
     today = date.today()
     labels = ctx.labels(lang)
-    records = _in(workshops, ctx.reads.all(viewer.scope))
+    records = _in(place.workshops, ctx.reads.all(viewer.scope))
     hazards = [r.hazard for r in records if r.hazard is not None]
     workshop_ids = sorted(
         w
         for w in {h.workshop_id for h in hazards} | set(ctx.hq.directory().workshop_names())
         if (viewer.scope.workshops is None or w in viewer.scope.workshops)
-        and (workshops is None or w in workshops)
+        and (place.workshops is None or w in place.workshops)
     )
     notices: list[str] = []
     if viewer.person is None and not viewer.is_admin:
@@ -166,7 +189,8 @@ def _dashboard(
         key=lambda h: _sort_key(h, today),
     )
     as_of = min(period.end, today)
-    months = figures_by_month(hazards, today, MONTHS_CHARTED)
+    months = ctx.reads.months(today, MONTHS_CHARTED, viewer.scope, **place.where)
+    by_workshop = ctx.reads.figures(period, as_of, viewer.scope, by="workshop", **place.where)
     return ctx.render(
         request,
         "dashboard.html",
@@ -177,11 +201,15 @@ def _dashboard(
         notices=notices,
         period=period,
         summary_href=summary_href,
-        figures=rectification_figures(hazards, period, as_of),
+        figures=_total(
+            ctx.reads.figures(period, as_of, viewer.scope, **place.where), period, as_of
+        ),
         by_workshop=bar_chart(
             [
-                rate_bar(labels.get(ws, ws), f, f"/workshops/{ws}")
-                for ws, f in figures_by_workshop(hazards, workshop_ids, period, as_of)
+                rate_bar(
+                    labels.get(ws, ws), _total(by_workshop, period, as_of, ws), f"/workshops/{ws}"
+                )
+                for ws in workshop_ids
             ]
         ),
         trends=[trend_chart(months, g) for g in (Grade.GENERAL, Grade.MAJOR)],
@@ -231,23 +259,40 @@ def dashboard(
         request,
         viewer,
         t("dash.title"),
-        None,
+        Place(),
         _filters(workshop, grade, status, overdue, month),
     )
 
 
-def _overview_line(
-    href: str, name: str, hazards: list[Hazard], period: Period, today: date
-) -> Overview:
-    months = figures_by_month(hazards, today, MONTHS_CHARTED)
-    return Overview(
-        href,
-        name,
-        sum(1 for h in hazards if h.is_major and h.status.is_open),
-        sum(1 for h in hazards if h.is_overdue(today)),
-        rectification_figures(hazards, period, min(period.end, today)),
-        [f.overall.percent() for f in months],
-    )
+def _overview(
+    request: Request,
+    viewer: Viewer,
+    period: Period,
+    by: Literal["plant", "workshop"],
+    units: list[tuple[str, str, str]],
+) -> list[Overview]:
+    """A line for each (key, name, address) unit, counted in SQL: open majors and overdue now,
+    the period's rate, and the rate of each of the last months."""
+    reads = pages(request).reads
+    today = date.today()
+    as_of = min(period.end, today)
+    rates = reads.figures(period, as_of, viewer.scope, by=by)
+    counts = reads.open_counts(datetime.now(LOCAL_TIME), viewer.scope, by=by)
+    lines = []
+    for key, name, href in units:
+        opened = counts.get(key, OpenCounts())
+        months = reads.months(today, MONTHS_CHARTED, viewer.scope, **{f"{by}_id": key})
+        lines.append(
+            Overview(
+                href,
+                name,
+                opened.open_major,
+                opened.overdue,
+                _total(rates, period, as_of, key),
+                [f.overall.percent() for f in months],
+            )
+        )
+    return lines
 
 
 @router.get("/group")
@@ -261,16 +306,14 @@ def group(
     notices: list[str] = []
     period = _period(month, today, notices, t)
     labels = ctx.labels(lang)
-    hazards = [r.hazard for r in ctx.reads.all(viewer.scope) if r.hazard is not None]
-    lines = []
-    for plant_id, site in sorted(ctx.hq.directory().sites.items()):
-        ids = {w.id for w in site.workshops}
-        mine = [h for h in hazards if h.workshop_id in ids]
-        lines.append(
-            _overview_line(
-                f"/plants/{plant_id}", labels.get(plant_id, plant_id), mine, period, today
-            )
-        )
+    plants = sorted(ctx.hq.directory().sites)
+    lines = _overview(
+        request,
+        viewer,
+        period,
+        "plant",
+        [(p, labels.get(p, p), f"/plants/{p}") for p in plants],
+    )
     return ctx.render(
         request,
         "group.html",
@@ -280,7 +323,7 @@ def group(
         lines=lines,
         chart=bar_chart([rate_bar(line.name, line.figures, line.href) for line in lines]),
         trends=[
-            trend_chart(figures_by_month(hazards, today, MONTHS_CHARTED), g)
+            trend_chart(ctx.reads.months(today, MONTHS_CHARTED, viewer.scope), g)
             for g in (Grade.GENERAL, Grade.MAJOR)
         ],
     )
@@ -313,7 +356,7 @@ def plant(
         request,
         viewer,
         name,
-        workshops,
+        Place(plant_id=plant_id, workshops=workshops),
         _filters(workshop, grade, status, overdue, month),
         summary_href=f"/plants/{plant_id}/summary?month={month}",
     )
@@ -335,6 +378,7 @@ def plant_summary(
     hazards = [
         r.hazard for r in _in(workshops, ctx.reads.all(viewer.scope)) if r.hazard is not None
     ]
+    by_workshop = ctx.reads.figures(period, as_of, viewer.scope, by="workshop", plant_id=plant_id)
     return ctx.render(
         request,
         "summary.html",
@@ -345,8 +389,10 @@ def plant_summary(
         as_of=as_of,
         today=today,
         labels=labels,
-        total=rectification_figures(hazards, period, as_of),
-        rows=figures_by_workshop(hazards, sorted(workshops), period, as_of),
+        total=_total(
+            ctx.reads.figures(period, as_of, viewer.scope, plant_id=plant_id), period, as_of
+        ),
+        rows=[(w, _total(by_workshop, period, as_of, w)) for w in sorted(workshops)],
         open_majors=sorted(
             (h for h in hazards if h.is_major and h.status.is_open),
             key=lambda h: _sort_key(h, today),
@@ -366,18 +412,14 @@ def my_workshops(
     today = date.today()
     period = Period.month(today.year, today.month)
     labels = ctx.labels(lang)
-    hazards = [r.hazard for r in ctx.reads.all(viewer.scope) if r.hazard is not None]
     assert viewer.person is not None  # may_open("workshops") needs a workshop head
-    lines = [
-        _overview_line(
-            f"/workshops/{ws}",
-            labels.get(ws, ws),
-            [h for h in hazards if h.workshop_id == ws],
-            period,
-            today,
-        )
-        for ws in sorted(viewer.person.workshops)
-    ]
+    lines = _overview(
+        request,
+        viewer,
+        period,
+        "workshop",
+        [(w, labels.get(w, w), f"/workshops/{w}") for w in sorted(viewer.person.workshops)],
+    )
     return ctx.render(
         request, "group.html", viewer, notices=[], period=period, lines=lines, chart=None, trends=[]
     )
@@ -403,6 +445,6 @@ def workshop_page(
         request,
         viewer,
         name,
-        frozenset({workshop_id}),
+        Place(workshop_id=workshop_id, workshops=frozenset({workshop_id})),
         _filters(workshop_id, grade, status, overdue, month),
     )
