@@ -17,7 +17,7 @@ import pytest
 from inspect_app.core.commands import FieldKind
 from inspect_app.core.hazard import Hazard
 from inspect_app.core.workflow import PAYLOADS, CommandType, action_form, allowed_actions
-from inspect_app.server.i18n import WORDS
+from inspect_app.server.i18n import WORDS, local_time, translator
 from inspect_app.server.scope import EVERYWHERE
 from tests.server.conftest import (
     ADMIN_PASSWORD,
@@ -171,3 +171,11 @@ def test_every_step_and_field_a_form_shows_has_its_words() -> None:
         assert f"action.{command_type.value}" in WORDS
         for name in PAYLOADS[command_type].model_fields:
             assert f"field.{name}" in WORDS, name
+
+
+def test_every_word_is_said_in_both_languages_and_times_are_local() -> None:
+    assert all(set(entry) == {"zh", "en"} and all(entry.values()) for entry in WORDS.values())
+    assert local_time("2026-11-27T01:30:00+00:00") == "2026-11-27 09:30"
+    assert local_time("2026-11-27") == "2026-11-27"
+    assert translator("zh")("status.submitted") == "待验收"
+    assert translator("en")("status.submitted") == "Awaiting verification"
