@@ -1,7 +1,8 @@
-"""HQ pages, rendered on the server from Jinja2 templates (no Flutter needed to read them): open
-hazards across plants, overdue list, rectification rates as charts, hazard detail with photos and
-timeline, devices and enrolment codes, master data, the audit log. HTML and one stylesheet, no
-script; they work on a phone browser too."""
+"""HQ pages, rendered on the server from Jinja2 templates (no Flutter needed to read them), in
+Chinese or English: the group, a plant and a workshop (open and overdue hazards, rates and the
+month trend as SVG charts), a hazard (photos, fix note, timeline, the forms of the steps its reader
+may take), devices and enrolment codes, master data, the audit log. Each person's menu holds only
+what he may open. HTML and one stylesheet, no script; on a phone, tables become cards."""
 
 from __future__ import annotations
 
