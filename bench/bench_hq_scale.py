@@ -162,7 +162,9 @@ def generate(n: int, seed: int = 14) -> Iterator[tuple[list[tuple], list[tuple]]
         if number < head:
             workshop = HEAD_WORKSHOP
         else:
-            workshop = f"p{rng.randrange(PLANTS):02d}-w{rng.randrange(WORKSHOPS)}"
+            plant, index = rng.randrange(PLANTS), rng.randrange(WORKSHOPS)
+            index = index or (plant == 0)  # the head's workshop holds only its own share
+            workshop = f"p{plant:02d}-w{index}"
         hazard = _hazard(rng, number, workshop)
         events = _events(hazard, seq)
         seq += len(events)
