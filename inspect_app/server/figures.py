@@ -168,25 +168,23 @@ class _Look:
 
 
 def _relevant(looks: list[_Look]) -> list[ColumnElement[bool]]:
-    """The rows a figure can count, in two parts summed apart: the ones never rectified (read
-    from the covering index ``ix_hazards_figures`` alone), and the rectified ones of the periods
-    (by one index per term). A hazard rectified before the first period began, found before it
-    and not due in any counts in none, and most of the history is such. "Found before the cut"
-    is in the measures, not here, or a database would walk that index over the whole history."""
+    """The rows a figure can count, in disjoint parts summed apart, each read from a covering
+    index alone (``ix_hazards_figures``, ``ix_hazards_found_figures``, ``ix_hazards_due_figures``):
+    never rectified; found in the periods; found before them and rectified since; found and
+    rectified before them but due in them. Everything else, most of the history, counts in no
+    figure and is not read. "Found before the cut" is in the measures, not here, or a database
+    would walk that index over the whole history."""
     table = schema.hazards
+    done, found, original = table.c.done_at, table.c.found_at, table.c.original_deadline
     begins = stamp(min(look.period.begins for look in looks))
     first = min(look.period.start for look in looks).isoformat()
     last = max(look.period.end for look in looks).isoformat()
+    rectified = done.is_not(None)
     return [
-        table.c.done_at.is_(None),
-        and_(
-            table.c.done_at.is_not(None),
-            or_(
-                table.c.done_at >= begins,
-                table.c.found_at >= begins,
-                and_(table.c.original_deadline >= first, table.c.original_deadline <= last),
-            ),
-        ),
+        done.is_(None),
+        and_(found >= begins, rectified),
+        and_(done >= begins, found < begins),
+        and_(original >= first, original <= last, done < begins, found < begins),
     ]
 
 

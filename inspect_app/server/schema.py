@@ -125,8 +125,30 @@ Index(
     hazards.c.deadline,
     hazards.c.deadline_set_at,
 )
-Index("ix_hazards_found", hazards.c.found_at)
-Index("ix_hazards_original_deadline", hazards.c.original_deadline)
+Index(
+    "ix_hazards_found_figures",
+    hazards.c.found_at,
+    hazards.c.done_at,
+    hazards.c.status,
+    hazards.c.plant_id,
+    hazards.c.workshop_id,
+    hazards.c.grade,
+    hazards.c.original_deadline,
+    hazards.c.deadline,
+    hazards.c.deadline_set_at,
+)
+Index(
+    "ix_hazards_due_figures",
+    hazards.c.original_deadline,
+    hazards.c.done_at,
+    hazards.c.found_at,
+    hazards.c.status,
+    hazards.c.plant_id,
+    hazards.c.workshop_id,
+    hazards.c.grade,
+    hazards.c.deadline,
+    hazards.c.deadline_set_at,
+)
 Index("ix_hazards_deadline_set", hazards.c.deadline_set_at)
 
 events = Table(
