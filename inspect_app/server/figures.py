@@ -180,11 +180,13 @@ def _relevant(looks: list[_Look]) -> list[ColumnElement[bool]]:
     first = min(look.period.start for look in looks).isoformat()
     last = max(look.period.end for look in looks).isoformat()
     rectified = done.is_not(None)
+    # An expression, not the column: the index to read is the other term's.
+    found_before = func.coalesce(found, "") < begins
     return [
         done.is_(None),
         and_(found >= begins, rectified),
-        and_(done >= begins, found < begins),
-        and_(original >= first, original <= last, done < begins, found < begins),
+        and_(done >= begins, found_before),
+        and_(original >= first, original <= last, func.coalesce(done, "") < begins, found_before),
     ]
 
 
