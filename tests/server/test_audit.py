@@ -32,6 +32,7 @@ def of_kind(hq: Hq, kind: str) -> list[audit.Entry]:
 
 def test_each_act_is_audited_once_with_who_and_where(hq: Hq) -> None:
     admin = hq.admin()
+    admin.cookies.set("hq_lang", "en")  # the page's words are checked in English
     [created] = of_kind(hq, "user_changed")
     assert (created.actor, created.address) == ("cli", "local")
     assert created.detail == "created admin (admin)"
@@ -87,6 +88,7 @@ def test_each_act_is_audited_once_with_who_and_where(hq: Hq) -> None:
 def test_a_checklist_published_from_the_page_is_audited(hq_sqlite: Hq) -> None:
     hq = hq_sqlite
     admin = hq.admin()
+    admin.cookies.set("hq_lang", "en")  # the page's words are checked in English
     page = admin.get(f"{hq.url}/master", timeout=10)
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)[1]  # type: ignore[index]
     table = schema.checklists
@@ -108,6 +110,7 @@ def test_a_checklist_published_from_the_page_is_audited(hq_sqlite: Hq) -> None:
 def test_the_page_lists_entries_by_kind_and_refuses_non_admins(hq_sqlite: Hq) -> None:
     hq = hq_sqlite
     admin = hq.admin()
+    admin.cookies.set("hq_lang", "en")  # the page's words are checked in English
     requests.post(
         f"{hq.url}/v1/admin/login", json={"username": "mallory", "password": "x"}, timeout=10
     )
@@ -133,6 +136,7 @@ def test_the_page_lists_entries_by_kind_and_refuses_non_admins(hq_sqlite: Hq) ->
 def test_the_page_is_paged_newest_first(hq_sqlite: Hq) -> None:
     hq = hq_sqlite
     admin = hq.admin()
+    admin.cookies.set("hq_lang", "en")  # the page's words are checked in English
     engine = hq.app.state.hq.engine
     for i in range(audit.PAGE_SIZE + 5):
         audit.record(engine, "restore", "cli", "local", f"restore number {i:03d}")

@@ -12,7 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from inspect_app.server.app import Settings, create_app
-from inspect_app.server.database import make_engine, upgrade
+from inspect_app.server.database import head_revision, make_engine, upgrade
 from tests.server.conftest import Hq, hazard_payload, jpeg, start_hq, upload_at_once
 from tests.support.services import SeaweedS3
 
@@ -122,7 +122,7 @@ def test_existing_database_is_upgraded_in_place(tmp_path: Path) -> None:
     devices = app.state.hq.list_devices()
     assert [(d["id"], d["last_seq"], d["label"]) for d in devices] == [("dev-old", 7, "")]
     with app.state.hq.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
         events = conn.execute(
             sa.text("SELECT server_seq, device_id, private FROM events WHERE server_seq <= 3")
         ).all()
