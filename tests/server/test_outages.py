@@ -162,7 +162,7 @@ def test_s3_down_for_uploads_and_readiness(
         assert device.push([comment]).status_code == 200
 
         own_seaweed.start()
-        wait_until(lambda: ready(hq) == 200, 90, "/readyz answering 200 again")
+        wait_until(lambda: ready(hq) == 200, 180, "/readyz answering 200 again")
         assert device.put_blob(new_sha, new).status_code == 201
         again = requests.get(f"{hq.url}/v1/blobs/{held_sha}", headers=device.headers, timeout=30)
         assert again.status_code == 200 and again.content == held
