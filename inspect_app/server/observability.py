@@ -128,17 +128,15 @@ class RequestObserver:
         token = REQUEST.set(context)
         status = 500
         started = time.perf_counter()
+        logged = False
 
-        async def tagged(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                MutableHeaders(scope=message)["X-Request-ID"] = request_id
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tagged)
-        finally:
+        def finish() -> None:
+            # Logged before the last byte goes out, so a client that has its answer can
+            # already find the request in the log.
+            nonlocal logged
+            if logged:
+                return
+            logged = True
             elapsed = time.perf_counter() - started
             route = _route(scope)
             metrics.REQUEST_SECONDS.labels(
@@ -152,6 +150,20 @@ class RequestObserver:
                 status,
                 extra={"duration_ms": round(elapsed * 1000, 1)},
             )
+
+        async def tagged(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                finish()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tagged)
+        finally:
+            finish()
             REQUEST.reset(token)
 
 
