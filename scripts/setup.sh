@@ -29,4 +29,4 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[server,dev]"
+.venv/bin/python -m pip install -q -c constraints.txt -e ".[server,dev]"
