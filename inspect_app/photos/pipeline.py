@@ -20,6 +20,9 @@ from PIL import Image, UnidentifiedImageError
 #: Larger images are refused before decoding (a decompression bomb guard).
 MAX_PIXELS = 60_000_000
 ACCEPTED_UPLOADS = frozenset({"JPEG", "PNG", "WEBP"})
+#: The long edge (px) and JPEG quality of a thumbnail, on the device and at HQ alike.
+THUMB_EDGE = 320
+THUMB_QUALITY = 75
 _ORIENTATION = 0x0112
 _EXIF_IFD = 0x8769
 _DATE_TIME_ORIGINAL = 0x9003
@@ -124,35 +127,56 @@ def _encode(image: Image.Image, quality: int) -> bytes:
     return out.getvalue()
 
 
+def _upright(image: Image.Image, max_edge: int) -> Image.Image:
+    """The decoded picture as upright 8-bit RGB; a JPEG is decoded at the smallest DCT scale
+    (draft) that still covers ``max_edge`` on the long side."""
+    orientation = image.getexif().get(_ORIENTATION, 1)
+    if image.format == "JPEG":
+        scale = max(image.size) / max_edge
+        if scale > 1:
+            image.draft("RGB", (int(image.size[0] / scale), int(image.size[1] / scale)))
+    image.load()
+    image = _to_rgb(image)
+    if orientation in _TRANSPOSE:
+        image = image.transpose(_TRANSPOSE[orientation])
+    return image
+
+
+def _thumbnail(image: Image.Image, edge: int) -> bytes:
+    thumb = image.copy()
+    thumb.thumbnail((edge, edge), Image.Resampling.LANCZOS)
+    return _encode(thumb, THUMB_QUALITY)
+
+
+def _failed(exc: Exception) -> PhotoError:
+    if "truncated" in str(exc).lower():
+        return PhotoError("truncated", "The photo file is incomplete (cut off).")
+    return PhotoError("not_image", "This file is not a photo the app can read.")
+
+
 def process_photo(
-    data: bytes, *, max_edge: int = 1600, quality: int = 80, thumb_edge: int = 320
+    data: bytes, *, max_edge: int = 1600, quality: int = 80, thumb_edge: int = THUMB_EDGE
 ) -> ProcessedPhoto:
     image = _open(data, MAX_PIXELS)
     try:
-        exif = image.getexif()
-        orientation = exif.get(_ORIENTATION, 1)
-        taken = _taken(exif)
-        if image.format == "JPEG":
-            # Draft to the smallest DCT scale that still covers max_edge on the long side.
-            scale = max(image.size) / max_edge
-            if scale > 1:
-                image.draft("RGB", (int(image.size[0] / scale), int(image.size[1] / scale)))
-        image.load()
-        image = _to_rgb(image)
-        if orientation in _TRANSPOSE:
-            image = image.transpose(_TRANSPOSE[orientation])
+        taken = _taken(image.getexif())
+        image = _upright(image, max_edge)
         image.thumbnail((max_edge, max_edge), Image.Resampling.LANCZOS)
         jpeg = _encode(image, quality)
-        thumb_image = image.copy()
-        thumb_image.thumbnail((thumb_edge, thumb_edge), Image.Resampling.LANCZOS)
-        thumb = _encode(thumb_image, 75)
-    except PhotoError:
-        raise
+        thumb = _thumbnail(image, thumb_edge)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        if "truncated" in str(exc).lower():
-            raise PhotoError("truncated", "The photo file is incomplete (cut off).") from exc
-        raise PhotoError("not_image", "This file is not a photo the app can read.") from exc
+        raise _failed(exc) from exc
     return ProcessedPhoto(hashlib.sha256(jpeg).hexdigest(), jpeg, thumb, *image.size, taken)
+
+
+def make_thumbnail(data: bytes, *, edge: int = THUMB_EDGE, max_pixels: int = MAX_PIXELS) -> bytes:
+    """The thumbnail JPEG of a stored photo, as ``process_photo`` makes it on the device (HQ
+    makes the thumbnails of the photos it holds with this)."""
+    image = _open(data, max_pixels)
+    try:
+        return _thumbnail(_upright(image, edge), edge)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise _failed(exc) from exc
 
 
 def verify_image_bytes(data: bytes, max_pixels: int = MAX_PIXELS) -> str:

@@ -1,15 +1,18 @@
 """Photos: verified on upload, recorded in the ``blobs`` table, and readable only through a
 reference: the workshops whose hazards or inspections show a photo (``blob_refs``, filled by
-push) decide who may read it."""
+push) decide who may read it, and its thumbnail. A thumbnail is made on its first request by the
+devices' own pipeline and kept in the blob store under a key derived from the photo's."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from inspect_app.photos import PhotoError, verify_image_bytes
+from inspect_app.photos.pipeline import THUMB_EDGE, make_thumbnail
 from inspect_app.server import schema
 from inspect_app.server.blob_store import BlobStore, check_key
 from inspect_app.server.common import digest
@@ -31,21 +34,44 @@ class Blobs:
         with self.engine.connect() as conn:
             return not missing(conn, [sha256])
 
-    def read(self, sha256: str, scope: Scope) -> bytes:
-        """The photo's bytes if a hazard or inspection ``scope`` may see refers to it; else
-        NotFound, the same answer as for a photo HQ does not have."""
+    def readable(self, sha256: str, scope: Scope) -> bool:
+        """Whether a hazard or inspection ``scope`` may see shows the photo."""
         check_key(sha256)
         refs = schema.blob_refs
         with self.engine.connect() as conn:
-            readable = conn.execute(
+            found = conn.execute(
                 select(refs.c.sha256)
                 .where(refs.c.sha256 == sha256, scope.workshop_filter(refs.c.workshop_id))
                 .limit(1)
             ).first()
-        data = self.store.get(sha256) if readable else None
+        return found is not None
+
+    def read(self, sha256: str, scope: Scope) -> bytes:
+        """The photo's bytes if ``scope`` may read it; else NotFound, the same answer as for a
+        photo HQ does not have."""
+        data = self.store.get(sha256) if self.readable(sha256, scope) else None
         if data is None:
             raise NotFound("no such blob")
         return data
+
+    def read_thumb(self, sha256: str, scope: Scope) -> bytes:
+        """The photo's thumbnail JPEG if ``scope`` may read the photo; else NotFound. Made once
+        (about 12 ms of CPU and a read of the whole photo) and then read back from the store."""
+        if not self.readable(sha256, scope):
+            raise NotFound("no such blob")
+        key = thumb_key(sha256)
+        cached = self.store.get(key)
+        if cached is not None:
+            return cached
+        data = self.store.get(sha256)
+        if data is None:
+            raise NotFound("no such blob")
+        try:
+            thumb = make_thumbnail(data, max_pixels=BLOB_MAX_PIXELS)
+        except PhotoError as exc:  # verified on upload: only a damaged store gets here
+            raise NotFound(f"no thumbnail: {exc}") from exc
+        self.store.put(key, thumb)  # two first requests at once store identical bytes once
+        return thumb
 
     def put(self, sha256: str, data: bytes) -> bool:
         """Verify and store; True if new. Raises Unprocessable for a bad hash or a non-image."""
@@ -74,6 +100,12 @@ class Blobs:
         except IntegrityError:
             created = False  # a simultaneous upload of the same photo recorded it first
         return created
+
+
+def thumb_key(sha256: str) -> str:
+    """The store key of a photo's thumbnail. Derived by hashing, so it is a valid key that no
+    photo has (and no reference names, so it is never served as a photo)."""
+    return hashlib.sha256(f"thumb-{THUMB_EDGE}:{check_key(sha256)}".encode()).hexdigest()
 
 
 def missing(conn: Connection, shas: list[str]) -> list[str]:

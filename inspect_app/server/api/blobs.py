@@ -1,4 +1,5 @@
-"""Photos by sha256: devices check and upload; devices and HQ users read within their scope."""
+"""Photos by sha256: devices check and upload; devices and HQ users read photos and their
+thumbnails within their scope."""
 
 from __future__ import annotations
 
@@ -40,6 +41,27 @@ def get_blob(sha256: Sha, hq: HQDep, scope: ReaderDep) -> Response:
     """The photo, if a hazard or inspection the reader may see shows it; else 404."""
     return Response(
         hq.read_blob(_key(sha256), scope),
+        media_type="image/jpeg",
+        headers={"Cache-Control": "private, max-age=31536000, immutable"},
+    )
+
+
+@router.head("/v1/blobs/{sha256}/thumb", responses={200: {"content": {"image/jpeg": {}}}})
+def head_thumb(sha256: Sha, hq: HQDep, scope: ReaderDep) -> Response:
+    """200 when GET would give the thumbnail, else 404."""
+    key = _key(sha256)
+    if hq.photos.readable(key, scope) and hq.blob_exists(key):
+        return Response(status_code=200, media_type="image/jpeg")
+    return Response(status_code=404, media_type="application/json")
+
+
+@router.get("/v1/blobs/{sha256}/thumb", responses={200: {"content": {"image/jpeg": {}}}})
+def get_thumb(sha256: Sha, hq: HQDep, scope: ReaderDep) -> Response:
+    """The photo's thumbnail (JPEG, 320 px on the long edge, as the device makes its own), if a
+    hazard or inspection the reader may see shows the photo; else 404. Devices fetch these after
+    each pull, for photos taken on other devices."""
+    return Response(
+        hq.photos.read_thumb(_key(sha256), scope),
         media_type="image/jpeg",
         headers={"Cache-Control": "private, max-age=31536000, immutable"},
     )
