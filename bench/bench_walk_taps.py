@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from playwright.sync_api import Browser
 
-from inspect_app.ui.views.inspect import CONFIRM_S
+from inspect_app.ui.screens.inspect.walk import CONFIRM_S
 from tests.browser import chromium
 from tests.support.services import free_port
 from tests.ui.harness import PHONE, AppDriver, open_app, running_app

@@ -24,11 +24,13 @@ from inspect_app.sync.client import connection
 from inspect_app.sync.progress import SyncProgress
 from inspect_app.ui.camera import camera_available, capture_photo
 from inspect_app.ui.i18n import Translator, language_from_locale
+from inspect_app.ui.screens import first_run, home, settings, sync
+from inspect_app.ui.screens.hazards import tab as hazards
+from inspect_app.ui.screens.inspect import walk as inspect
 from inspect_app.ui.viewmodels.dashboard import DashboardModel
 from inspect_app.ui.viewmodels.hazards import HazardListModel, HazardScreen
 from inspect_app.ui.viewmodels.walk import WalkViewModel
-from inspect_app.ui.views import first_run, hazards, home, inspect, settings, sync
-from inspect_app.ui.views.widgets import FONT_FAMILY, MIN_TOUCH, big_button
+from inspect_app.ui.widgets import FONT_FAMILY, MIN_TOUCH, big_button
 
 ASSETS = Path(__file__).with_name("assets")
 CJK_FONT = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
-from inspect_app.ui.views.widgets import big_button
+from inspect_app.ui.widgets import big_button
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell

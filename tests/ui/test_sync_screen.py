@@ -28,8 +28,8 @@ from inspect_app.sync.engine import LAST_SYNC_AT, PULL_CURSOR, REFUSED_HERE, Syn
 from inspect_app.sync.progress import Phase, SyncProgress
 from inspect_app.sync.transport import SyncError
 from inspect_app.ui.i18n import Translator, local_time
+from inspect_app.ui.screens.sync import refusal_lines
 from inspect_app.ui.viewmodels.sync import SyncModel, progress_line
-from inspect_app.ui.views.sync import refusal_lines
 from tests.browser import chromium
 from tests.server.conftest import Hq, start_hq
 from tests.services.test_inspection_flow import walk_fire

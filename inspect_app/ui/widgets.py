@@ -7,12 +7,21 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
+from inspect_app.core.checklist import Grade, Risk
+
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell
 
 MIN_TOUCH = 56
 #: The bundled font with CJK glyphs; styles that set their own text style must name it again.
 FONT_FAMILY = "CJK"
+RISK_COLOURS = {
+    Risk.RED: ft.Colors.RED_800,
+    Risk.ORANGE: ft.Colors.ORANGE_900,
+    Risk.YELLOW: ft.Colors.AMBER_900,
+    Risk.BLUE: ft.Colors.BLUE_800,
+}
+GRADE_COLOURS = {Grade.MAJOR: ft.Colors.RED_900, Grade.GENERAL: ft.Colors.BLUE_GREY_800}
 
 
 def heading(text: str) -> ft.Control:

@@ -21,21 +21,15 @@ from inspect_app.core.inspection import PassFail
 from inspect_app.photos import PhotoError
 from inspect_app.services.inspections import InspectionError
 from inspect_app.ui.i18n import local_time
+from inspect_app.ui.screens.inspect import start, summary
 from inspect_app.ui.viewmodels.walk import WalkViewModel
-from inspect_app.ui.views import inspect_start, inspect_summary
-from inspect_app.ui.views.widgets import MIN_TOUCH, big_button, card, heading, status
+from inspect_app.ui.widgets import MIN_TOUCH, RISK_COLOURS, big_button, card, heading, status
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell
 
 #: How long a tapped Pass or N/A shows as chosen before the next item appears.
 CONFIRM_S = 0.25
-RISK_COLOURS = {
-    Risk.RED: ft.Colors.RED_800,
-    Risk.ORANGE: ft.Colors.ORANGE_900,
-    Risk.YELLOW: ft.Colors.AMBER_900,
-    Risk.BLUE: ft.Colors.BLUE_800,
-}
 STEP_ICONS = {
     Outcome.PASS: (ft.Icons.CHECK_CIRCLE, ft.Colors.GREEN_800),
     Outcome.FAIL: (ft.Icons.CANCEL, ft.Colors.RED_800),
@@ -56,7 +50,7 @@ def build(shell: Shell) -> ft.Control:
     inspection_id = shell.open_inspection
     screen = shell.walk_screen(inspection_id) if inspection_id else None
     if screen is None:
-        return inspect_start.build(shell)
+        return start.build(shell)
     return screen.control()
 
 
@@ -154,7 +148,7 @@ class WalkScreen:
         elif step.kind == "item":
             body = self._item(origin)
         else:
-            body = inspect_summary.build(self)
+            body = summary.build(self)
         back = big_button(
             t("walk.back"),
             lambda _: self.move(origin, -1),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from inspect_app.sync.client import connection
-from inspect_app.ui.views.widgets import big_button, card, heading
+from inspect_app.ui.widgets import big_button, card, heading
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from inspect_app.services.inspections import InspectionError, InspectionService
-from inspect_app.ui.views.widgets import MIN_TOUCH, big_button, card, heading, status
+from inspect_app.ui.widgets import MIN_TOUCH, big_button, card, heading, status
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell

@@ -10,7 +10,7 @@ import flet as ft
 from inspect_app.core.site import CertificateStatus
 from inspect_app.services.inspections import InspectionService
 from inspect_app.ui.viewmodels.home import Draft, age, summarize
-from inspect_app.ui.views.widgets import MIN_TOUCH, card, heading
+from inspect_app.ui.widgets import MIN_TOUCH, card, heading
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell

@@ -10,7 +10,7 @@ import flet as ft
 from inspect_app.core.rates import Rate
 from inspect_app.core.site import CertificateStatus
 from inspect_app.ui.viewmodels.dashboard import Bar, DashboardModel
-from inspect_app.ui.views.widgets import card, heading, status
+from inspect_app.ui.widgets import card, heading, status
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
+from inspect_app.ui.screens.sync import enrolment_card
 from inspect_app.ui.viewmodels.sync import SyncModel
-from inspect_app.ui.views.sync import enrolment_card
-from inspect_app.ui.views.widgets import big_button, card, heading
+from inspect_app.ui.widgets import big_button, card, heading
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell

@@ -14,7 +14,7 @@ from inspect_app.core.workflow import CommandResult
 from inspect_app.sync.progress import Phase
 from inspect_app.sync.transport import SyncError
 from inspect_app.ui.viewmodels.sync import Refusal, SyncModel, progress_line
-from inspect_app.ui.views.widgets import big_button, card, heading, status
+from inspect_app.ui.widgets import big_button, card, heading, status
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell

@@ -14,11 +14,11 @@ from inspect_app.core.evaluation import Blocker, BlockReason
 from inspect_app.photos.signature import Point
 from inspect_app.services.inspections import InspectionError
 from inspect_app.ui.viewmodels.walk import PAD_HEIGHT, PAD_WIDTH
-from inspect_app.ui.views.widgets import big_button, heading, list_button, status
+from inspect_app.ui.widgets import big_button, heading, list_button, status
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell
-    from inspect_app.ui.views.inspect import WalkScreen
+    from inspect_app.ui.screens.inspect.walk import WalkScreen
 
 #: The scroll key of the blockers' heading, scrolled to when Submit is tapped too early.
 BLOCKERS = "blockers"

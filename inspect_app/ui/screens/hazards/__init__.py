@@ -1,0 +1,1 @@
+"""The Hazards tab's screens: the list, one hazard, its action forms."""

@@ -1,0 +1,200 @@
+"""The action forms of a hazard: the workflow steps the person may take now, then the form of
+the one chosen, checked field by field."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from inspect_app.core.hazard import HazardStatus
+from inspect_app.core.workflow import CommandType
+from inspect_app.ui.viewmodels.hazards import (
+    FieldKind,
+    FormError,
+    HazardDetailModel,
+    form_fields,
+)
+from inspect_app.ui.widgets import (
+    big_button,
+    card,
+    photo_rows,
+    status,
+)
+
+if TYPE_CHECKING:
+    from inspect_app.ui.app import Shell
+
+# Actions that change nothing but add to the record sit apart from the workflow steps.
+SIDE_ACTIONS = (CommandType.COMMENT, CommandType.ADD_PHOTO, CommandType.VOID)
+# Steps that send something back or say no, shown in red.
+NAY_ACTIONS = (CommandType.VERIFY_FAIL, CommandType.REFUSE_EXTENSION)
+
+
+def actions(shell: Shell, model: HazardDetailModel) -> ft.Control:
+    t = shell.t
+    screen = shell.hazard_screen
+    if screen.form is not None:
+        return _form(shell, model, screen.form)
+    actions = model.actions()
+    # Workflow steps as big filled buttons (failing a verification in red); comments, photos and
+    # voiding as smaller outlined ones beneath.
+    steps = [a for a in actions if a not in SIDE_ACTIONS]
+    side = [a for a in actions if a in SIDE_ACTIONS]
+    rows: list[ft.Control] = [
+        ft.Row(
+            [
+                big_button(
+                    t(f"action.{a.value}"),
+                    lambda _, a=a: _choose_action(shell, model, a),
+                    colour=ft.Colors.RED_800 if a in NAY_ACTIONS else ft.Colors.INDIGO_800,
+                    selected=a in steps,
+                    compact=a in side,
+                )
+                for a in group
+            ],
+            wrap=True,
+        )
+        for group in (steps, side)
+        if group
+    ]
+    if model.hazard.status is HazardStatus.SUBMITTED and model.is_excluded_from_verifying():
+        rows.append(status(t("detail.verify_refused"), colour=ft.Colors.ORANGE_900))
+    if needs := model.closing_needs():
+        what = "; ".join(t(f"detail.needs_{need}") for need in needs)
+        rows.append(status(t("detail.closing_needs", what=what), colour=ft.Colors.ORANGE_900))
+    if not actions:
+        rows.append(ft.Text(t("detail.no_actions")))
+    return card(t("detail.actions"), rows)
+
+
+def _choose_action(shell: Shell, model: HazardDetailModel, command_type: CommandType) -> None:
+    if form_fields(command_type, model.hazard):
+        shell.hazard_screen.start_form(command_type)
+        shell.render()
+    else:
+        shell.page.run_task(_send, shell, model, command_type)
+
+
+def _form(shell: Shell, model: HazardDetailModel, command_type: CommandType) -> ft.Control:
+    t = shell.t
+    screen = shell.hazard_screen
+    values = screen.values
+    rows: list[ft.Control] = []
+    for form_field in form_fields(command_type, model.hazard):
+        label = t(f"field.{form_field.name}")
+        if not form_field.required:
+            label = f"{label} {t('form.optional')}"
+        name = form_field.name
+        if form_field.kind is FieldKind.PERSON:
+            rows.append(ft.Text(label, size=16))
+            rows.append(
+                ft.Row(
+                    [
+                        big_button(
+                            person,
+                            lambda _, n=name, pid=pid: _set_value(shell, n, pid),
+                            selected=values.get(name) == pid,
+                            compact=True,
+                        )
+                        for pid, person in model.people_for_plan()
+                    ],
+                    wrap=True,
+                )
+            )
+        elif form_field.kind is FieldKind.CHOICE:
+            rows.append(ft.Text(label, size=16))
+            rows.append(
+                ft.Row(
+                    [
+                        big_button(
+                            t(f"choice.{option}"),
+                            lambda _, n=name, o=option: _set_value(shell, n, o),
+                            selected=values.get(name) == option,
+                            compact=True,
+                        )
+                        for option in form_field.options
+                    ],
+                    wrap=True,
+                )
+            )
+        elif form_field.kind is FieldKind.PHOTOS:
+            photos: list[str] = values.setdefault(name, [])
+
+            def add(data: bytes, photos: list[str] = photos) -> None:
+                sha = model.add_photo(data)
+                if sha not in photos:
+                    photos.append(sha)
+
+            rows += photo_rows(shell, photos, add)
+        else:
+            multiline = form_field.kind is FieldKind.LONG_TEXT
+            rows.append(
+                ft.TextField(
+                    label=label,
+                    value=values.get(name, ""),
+                    multiline=multiline,
+                    min_lines=2 if multiline else 1,
+                    text_size=18,
+                    keyboard_type=ft.KeyboardType.DATETIME
+                    if form_field.kind is FieldKind.DATE
+                    else None,
+                    on_change=lambda e, n=name: values.__setitem__(n, e.control.value),
+                )
+            )
+    if screen.error:
+        rows.append(status(screen.error, colour=ft.Colors.RED_900, bold=True))
+    rows.append(
+        ft.Row(
+            [
+                big_button(
+                    t("form.send"),
+                    lambda _: shell.page.run_task(_send, shell, model, command_type),
+                    icon=ft.Icons.SEND,
+                ),
+                big_button(t("form.cancel"), lambda _: _cancel(shell), selected=False),
+            ],
+            wrap=True,
+        )
+    )
+    return ft.Container(
+        card(t(f"action.{command_type.value}"), rows, stretch=True),
+        border=ft.Border.all(3, ft.Colors.INDIGO_700),
+        border_radius=12,
+    )
+
+
+def _set_value(shell: Shell, name: str, value: str) -> None:
+    shell.hazard_screen.values[name] = value
+    shell.render()
+
+
+def _cancel(shell: Shell) -> None:
+    shell.hazard_screen.close_form()
+    shell.render()
+
+
+async def _send(shell: Shell, model: HazardDetailModel, command_type: CommandType) -> None:
+    t = shell.t
+    screen = shell.hazard_screen
+    try:
+        decision = await shell.run_blocking(model.perform, command_type, dict(screen.values))
+    except FormError as exc:
+        kind = next(f.kind for f in form_fields(command_type, model.hazard) if f.name == exc.field)
+        key = {FieldKind.PHOTOS: "form.need_photo", FieldKind.DATE: "form.bad_date"}.get(
+            kind, "form.required"
+        )
+        if kind is FieldKind.DATE and not screen.values.get(exc.field):
+            key = "form.required"
+        screen.error = t(key, field=t(f"field.{exc.field}"))
+        shell.render()
+        return
+    if not decision.applied:
+        screen.error = t("form.refused", reason=decision.message)
+        shell.render()
+        return
+    screen.close_form()
+    if shell.background_sync is not None:
+        shell.background_sync.trigger()
+    shell.toast(t("form.done", action=t(f"action.{command_type.value}")))
+    shell.render()

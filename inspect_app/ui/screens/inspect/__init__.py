@@ -1,0 +1,1 @@
+"""Inspect: start an inspection, walk it item by item, sign and submit it on the summary."""

@@ -1,1 +1,0 @@
-"""Flet views: thin controls over services and view-models."""
