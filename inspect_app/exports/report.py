@@ -254,7 +254,8 @@ class _ReportPdf(FPDF):
         self.rect(MARGIN, top, 1.5, self.get_y() - top, style="F")
         self.ln(1.5)
         major = finding.grade is Grade.MAJOR
-        self.chip(words[f"grade.{finding.grade.value}"], ALERT if major else BAND, major)
+        grade = f"{words['col.grade']}: {words[f'grade.{finding.grade.value}']}"
+        self.chip(grade, ALERT if major else BAND, major)
         risk = f"{words['col.risk']}: {words[f'risk.{finding.risk.value}']}"
         self.chip(risk, RISK_FILL[finding.risk], finding.risk is not Risk.YELLOW)
         self.ln(8)

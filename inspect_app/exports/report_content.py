@@ -108,15 +108,28 @@ def _as_of(inspection: Inspection) -> date:
     return max(datetime.fromisoformat(m) for m in moments if m).date()
 
 
+#: The report's result column: a tick or a cross before the outcome's word; a recorded answer
+#: (text, a photo) has no verdict to show.
+_TICKS = {Outcome.PASS: "✓ ", Outcome.FAIL: "✗ "}
+
+
+def _mark(outcome: Outcome, vocabulary: Mapping[str, str]) -> str:
+    if outcome is Outcome.RECORDED:
+        return ""
+    return _TICKS.get(outcome, "") + vocabulary[f"outcome.{outcome.value}"]
+
+
 def _answer_text(
     item: Item, answer: Answer | None, vocabulary: Mapping[str, str], lang: str
 ) -> str:
     if answer is None or answer.value is None or answer.value == "":
         return ""
     if answer.is_na or item.type is ItemType.PASS_FAIL:
-        return vocabulary.get(f"value.{answer.value}", str(answer.value))
+        return vocabulary.get(f"outcome.{answer.value}", str(answer.value))
     if item.type is ItemType.READING:
-        return f"{answer.value} {item.unit}" if item.unit else str(answer.value)
+        if not item.unit:
+            return str(answer.value)
+        return f"{answer.value} {vocabulary.get(f'unit.{item.unit}', item.unit)}"
     if item.type is ItemType.CHOICE:
         option = item.option(str(answer.value))
         return option.label.get(lang) if option else str(answer.value)
@@ -195,7 +208,7 @@ def report_content(
             prompt=slot.item.prompt.get(lang),
             answer=_answer_text(slot.item, answer, vocabulary, lang),
             outcome=outcome,
-            mark=vocabulary[f"outcome.{outcome.value}"],
+            mark=_mark(outcome, vocabulary),
             note=_plain(answer.note) if answer else "",
         )
         key = (slot.section.id, slot.tag)
@@ -211,7 +224,7 @@ def report_content(
         plant=site.plant.name.get(lang),
         draft_banner=None if inspection.is_submitted else vocabulary["report.draft"],
         header=tuple(_header(inspection, checklist, site, lang)),
-        counts=tuple(Count(o, vocabulary[f"count.{o.value}"], outcomes[o]) for o in shown),
+        counts=tuple(Count(o, vocabulary[f"outcome.{o.value}"], outcomes[o]) for o in shown),
         groups=tuple(groups.values()),
         findings=tuple(findings),
         signature=inspection.signature_photo,

@@ -1,11 +1,15 @@
-"""The exports' words in English and Chinese: column headings, report labels, and the names of
-grades, risks, statuses and categories. Checklist and site text carry their own translations."""
+"""The exports' own words in English and Chinese: column headings and report labels. The names
+of grades, risks, statuses, categories and outcomes are ``core.vocabulary``'s; checklist and site
+text carry their own translations."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-_WORDS: dict[str, dict[str, str]] = {
+from inspect_app.core import vocabulary
+
+#: The exports' own words; a key the vocabulary owns is never written here.
+OWN: dict[str, dict[str, str]] = {
     "en": {
         "col.found_date": "Found date",
         "col.place": "Place",
@@ -67,24 +71,6 @@ _WORDS: dict[str, dict[str, str]] = {
         "verify.passed": "Passed",
         "verify.passed_after": "Passed (failed ×{n} before)",
         "verify.failed": "Failed ×{n}",
-        "grade.general": "General",
-        "grade.major": "Major",
-        "risk.red": "Red",
-        "risk.orange": "Orange",
-        "risk.yellow": "Yellow",
-        "risk.blue": "Blue",
-        "status.open": "Open",
-        "status.assigned": "Assigned",
-        "status.rectifying": "Rectifying",
-        "status.submitted": "Awaiting verification",
-        "status.closed": "Closed",
-        "status.voided": "Voided",
-        "category.fire": "Fire",
-        "category.electrical": "Electrical",
-        "category.special_equipment": "Special equipment",
-        "category.flood_season": "Flood season",
-        "category.environment": "Work environment",
-        "category.other": "Other",
         "report.title": "Inspection report",
         "report.draft": "DRAFT - not submitted",
         "report.checklist": "Checklist",
@@ -111,19 +97,6 @@ _WORDS: dict[str, dict[str, str]] = {
         "report.photo_unreadable": "Photo file is damaged",
         "report.photos": "{n} photos",
         "report.page": "Page {n} / {total}",
-        "outcome.pass": "✓ Pass",
-        "outcome.fail": "✗ Fail",
-        "outcome.na": "N/A",
-        "outcome.recorded": "",
-        "outcome.unanswered": "Not answered",
-        "outcome.invalid": "Invalid",
-        "count.pass": "Pass",
-        "count.fail": "Fail",
-        "count.na": "N/A",
-        "count.unanswered": "Not answered",
-        "value.pass": "Pass",
-        "value.fail": "Fail",
-        "value.na": "N/A",
     },
     "zh": {
         "col.found_date": "发现日期",
@@ -186,24 +159,6 @@ _WORDS: dict[str, dict[str, str]] = {
         "verify.passed": "验收通过",
         "verify.passed_after": "验收通过（此前{n}次未通过）",
         "verify.failed": "验收未通过{n}次",
-        "grade.general": "一般隐患",
-        "grade.major": "重大隐患",
-        "risk.red": "红",
-        "risk.orange": "橙",
-        "risk.yellow": "黄",
-        "risk.blue": "蓝",
-        "status.open": "已登记",
-        "status.assigned": "已落实五定",
-        "status.rectifying": "整改中",
-        "status.submitted": "待验收",
-        "status.closed": "已销号",
-        "status.voided": "已作废",
-        "category.fire": "消防",
-        "category.electrical": "电气",
-        "category.special_equipment": "特种设备",
-        "category.flood_season": "防汛",
-        "category.environment": "作业环境",
-        "category.other": "其他",
         "report.title": "安全检查报告",
         "report.draft": "草稿 - 未提交",
         "report.checklist": "检查表",
@@ -230,27 +185,16 @@ _WORDS: dict[str, dict[str, str]] = {
         "report.photo_unreadable": "照片文件已损坏",
         "report.photos": "{n}张照片",
         "report.page": "第 {n} / {total} 页",
-        "outcome.pass": "✓ 合格",
-        "outcome.fail": "✗ 不合格",
-        "outcome.na": "不适用",
-        "outcome.recorded": "",
-        "outcome.unanswered": "未检查",
-        "outcome.invalid": "无效",
-        "count.pass": "合格",
-        "count.fail": "不合格",
-        "count.na": "不适用",
-        "count.unanswered": "未检查",
-        "value.pass": "合格",
-        "value.fail": "不合格",
-        "value.na": "不适用",
     },
 }
 
-EXPORT_LANGUAGES: tuple[str, ...] = tuple(_WORDS)
+EXPORT_LANGUAGES: tuple[str, ...] = tuple(OWN)
+
+_WORDS = {lang: {**vocabulary.words(lang), **own} for lang, own in OWN.items()}
 
 
 def words(lang: str) -> Mapping[str, str]:
-    """The vocabulary of ``lang``; an unknown language is an error, not a silent fallback."""
+    """The words of ``lang``; an unknown language is an error, not a silent fallback."""
     if lang not in _WORDS:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(EXPORT_LANGUAGES)}")
     return _WORDS[lang]

@@ -1,22 +1,22 @@
-"""HQ's words in Chinese (the default) and English, one catalogue of key -> {zh, en}; the names
-of grades, risks, statuses and categories are the exports' (``exports.words``), so a status reads
-the same on a page and in a ledger. Dates are shown in the plants' local time (+08:00)."""
+"""HQ's page strings in Chinese (the default) and English, one catalogue of key -> {zh, en}; the
+domain words (statuses, grades, risks, categories, commands, results, fields) are
+``core.vocabulary``'s, so a status reads the same on a page, in a ledger and in the app. Dates are
+shown in the plants' local time (+08:00)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
-from inspect_app.exports.words import words as export_words
+from inspect_app.core import vocabulary
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 LANG_COOKIE = "hq_lang"
 #: The plants' clock: China Standard Time has no daylight saving.
 LOCAL_TIME = timezone(timedelta(hours=8))
-#: Keys the exports' catalogue says once for every layer that prints them.
-_EXPORT_PREFIXES = ("status.", "grade.", "risk.", "category.")
 
+#: HQ's own page strings; a key the vocabulary owns is never written here.
 WORDS: dict[str, dict[str, str]] = {
     "hq": {"zh": "隐患排查治理 HQ", "en": "inspect_app HQ"},
     "nav.group": {"zh": "集团", "en": "Group"},
@@ -189,73 +189,7 @@ WORDS: dict[str, dict[str, str]] = {
     "plan.deadline": {"zh": "期限", "en": "Deadline"},
     "plan.contingency": {"zh": "应急预案", "en": "Contingency"},
     "plan.plan": {"zh": "方案", "en": "Plan"},
-    "result.applied": {"zh": "已生效", "en": "applied"},
-    "result.rejected_conflict": {"zh": "冲突未生效", "en": "conflict, not applied"},
-    "result.forbidden": {"zh": "无权限", "en": "not allowed"},
-    "result.rejected_invalid": {"zh": "内容无效", "en": "not valid"},
     "event.inspection_submitted": {"zh": "提交检查", "en": "Inspection submitted"},
-    "action.create": {"zh": "登记隐患", "en": "Registered"},
-    "action.assign_five_fixes": {"zh": "下达五定方案", "en": "Assign five fixes"},
-    "action.request_extension": {"zh": "申请延期", "en": "Request extension"},
-    "action.start_rectification": {"zh": "开始整改", "en": "Start rectification"},
-    "action.submit_rectified": {"zh": "提交整改完成", "en": "Submit as rectified"},
-    "action.verify_pass": {"zh": "验收通过并销号", "en": "Verify: pass and close"},
-    "action.verify_fail": {"zh": "验收不通过", "en": "Verify: fail"},
-    "action.reopen": {"zh": "重新打开", "en": "Reopen"},
-    "action.comment": {"zh": "评论", "en": "Comment"},
-    "action.add_photo": {"zh": "补充照片", "en": "Add photo"},
-    "action.void": {"zh": "作废", "en": "Void"},
-    "action.approve_extension": {"zh": "批准延期", "en": "Approve extension"},
-    "action.refuse_extension": {"zh": "驳回延期", "en": "Refuse extension"},
-    "action.set_interim_control": {"zh": "登记临时管控措施", "en": "Set interim control"},
-    "action.submit_governance": {"zh": "提交治理方案", "en": "Submit governance plan"},
-    "action.approve_governance": {"zh": "批准治理方案", "en": "Approve governance plan"},
-    "action.record_report": {"zh": "登记向监管部门报告", "en": "Record report to the authority"},
-    "action.record_supervision": {"zh": "登记挂牌督办", "en": "Record official supervision"},
-    "action.record_supervision_signoff": {
-        "zh": "登记督办销号",
-        "en": "Record the authority's sign-off",
-    },
-    "action.fix_on_the_spot": {"zh": "立即整改", "en": "Fixed on the spot"},
-    "field.workshop_id": {"zh": "车间", "en": "Workshop"},
-    "field.description": {"zh": "隐患描述", "en": "Description"},
-    "field.grade": {"zh": "等级", "en": "Grade"},
-    "field.risk": {"zh": "风险", "en": "Risk"},
-    "field.category": {"zh": "类别", "en": "Category"},
-    "field.area_id": {"zh": "区域", "en": "Area"},
-    "field.asset_id": {"zh": "设备", "en": "Equipment"},
-    "field.inspection_id": {"zh": "检查记录", "en": "Inspection"},
-    "field.checklist_id": {"zh": "检查表", "en": "Checklist"},
-    "field.item_id": {"zh": "检查项", "en": "Item"},
-    "field.instance_tag": {"zh": "编号", "en": "Tag"},
-    "field.reference": {"zh": "依据", "en": "Reference"},
-    "field.suggested_fix": {"zh": "建议整改措施", "en": "Suggested fix"},
-    "field.major_rule": {"zh": "重大隐患判定依据", "en": "Graded major by"},
-    "field.responsible_id": {"zh": "责任人", "en": "Responsible person"},
-    "field.measures": {"zh": "整改措施", "en": "Measures"},
-    "field.funds": {"zh": "整改资金", "en": "Funds"},
-    "field.deadline": {"zh": "整改期限", "en": "Deadline"},
-    "field.contingency": {"zh": "应急预案", "en": "Contingency plan"},
-    "field.reason": {"zh": "原因", "en": "Reason"},
-    "field.new_deadline": {"zh": "新期限", "en": "New deadline"},
-    "field.note": {"zh": "备注", "en": "Note"},
-    "field.text": {"zh": "评论内容", "en": "Comment"},
-    "field.photos": {"zh": "照片", "en": "Photos"},
-    "field.opinion": {"zh": "验收意见", "en": "Verification opinion"},
-    "field.funds_spent": {"zh": "实际投入资金", "en": "Funds spent"},
-    "field.kind": {"zh": "管控方式", "en": "Control"},
-    "field.targets": {"zh": "治理的目标和任务", "en": "Targets and tasks"},
-    "field.methods": {"zh": "采取的方法和措施", "en": "Methods and measures"},
-    "field.funds_materials": {"zh": "经费和物资的落实", "en": "Funds and materials"},
-    "field.organisation": {"zh": "负责治理的机构和人员", "en": "Organisation and people"},
-    "field.safety_measures": {"zh": "安全措施", "en": "Safety measures"},
-    "field.emergency_plan": {"zh": "应急预案", "en": "Emergency plan"},
-    "field.authority": {"zh": "报告的监管部门", "en": "Authority reported to"},
-    "field.reported_on": {"zh": "报告日期", "en": "Reported on"},
-    "field.body": {"zh": "督办单位", "en": "Supervising body"},
-    "field.signed_off_by": {"zh": "销号签发人（督办部门）", "en": "Signed off by (the authority)"},
-    "field.signed_off_on": {"zh": "销号日期", "en": "Signed off on"},
-    "field.sign_off_note": {"zh": "销号说明", "en": "Sign-off note"},
     "devices.title": {"zh": "设备终端", "en": "Devices"},
     "devices.code_for": {"zh": "{person} 的注册码", "en": "Enrolment code for {person}"},
     "devices.code_note": {
@@ -328,11 +262,11 @@ def html_lang(lang: str) -> str:
 def translator(lang: str) -> Callable[..., str]:
     """``t(key, **values)`` in ``lang``; a key no catalogue has is shown as ``_default``, or as
     itself (stored values such as an event's type are shown as they are when HQ has no word)."""
-    exported = export_words(lang)
+    domain = vocabulary.words(lang)
 
     def t(key: str, _default: str | None = None, **values: object) -> str:
-        if key.startswith(_EXPORT_PREFIXES) and key in exported:
-            text = exported[key]
+        if key in domain:
+            text = domain[key]
         elif key in WORDS:
             text = WORDS[key][lang]
         else:

@@ -97,7 +97,7 @@ def test_ledger_xlsx(device: Device, tmp_path: Path, capsys: pytest.CaptureFixtu
         datetime(2026, 11, 22),
         "冲压车间 / 1号冲压线",
         "[F-12] Gauge in red, cylinder empty",
-        "一般隐患",
+        "一般",
         "李明",
     ]
     assert [gauge[h] for h in ("整改责任人", "整改期限", "验收结果", "销号日期")] == [
@@ -108,11 +108,11 @@ def test_ledger_xlsx(device: Device, tmp_path: Path, capsys: pytest.CaptureFixtu
     ]
     door = next(row for row in rows if "Door 3" in row["隐患描述"])
     assert [door[h] for h in ("隐患等级", "整改责任人", "验收结果", "销号日期", "状态")] == [
-        "一般隐患",
+        "一般",
         None,
         "待验收",
         None,
-        "已登记",
+        "待下达",
     ]
 
 

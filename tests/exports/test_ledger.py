@@ -156,14 +156,14 @@ def test_rows_in_found_order_with_names(hazards: dict) -> None:
     assert closed.closed_date == date(2026, 10, 11)
     assert (closed.status, closed.grade, closed.risk, closed.category) == (
         "已销号",
-        "一般隐患",
+        "一般",
         "橙",
-        "消防",
+        "消防安全",
     )
     opened = rows[0]
     assert opened.place == "冲压车间 / 1号冲压线 / 储气罐AC-01"
     assert (opened.responsible, opened.verification, opened.closed_date) == ("", "待验收", None)
-    assert opened.is_major and opened.grade == "重大隐患"
+    assert opened.is_major and opened.grade == "重大"
     assert rows[2].place == "冲压车间"
     assert rows[2].verification == "验收未通过1次"
 
@@ -242,7 +242,7 @@ def test_csv_opens_in_excel_as_chinese(hazards: dict, tmp_path: Path) -> None:
     assert rows[0] == ZH_HEADERS
     closed = dict(zip(ZH_HEADERS, rows[2], strict=True))
     assert closed["发现日期"] == "2026-10-03"
-    assert closed["隐患等级"] == "一般隐患"
+    assert closed["隐患等级"] == "一般"
     assert closed["整改期限"] == "2026-10-12"
     assert closed["销号日期"] == "2026-10-11"
     assert closed["验收结果"] == "验收通过（此前1次未通过）"
@@ -299,7 +299,7 @@ def test_demo_ledger_has_every_column_a_ledger_needs(tmp_path: Path) -> None:
     assert (s2["整改完成日期"], s2["销号日期"]) == (datetime(2026, 8, 5), datetime(2026, 8, 6))
     assert (s2["验收人"], s2["验收意见"]) == ("林晓燕", "门锁已更换，箱门可锁闭")
     s3 = by_id["demo-S3"]
-    assert (s3["隐患等级"], s3["重大隐患判定依据"]) == ("重大隐患", "GB 45067-2024 5.7.4")
+    assert (s3["隐患等级"], s3["重大隐患判定依据"]) == ("重大", "GB 45067-2024 5.7.4")
     assert s3["隐患部位"] == "冲压车间 / 16吨桥式起重机"
     assert s3["上报情况"] == "2026-08-04 报苏州市应急管理局"
     assert s3["挂牌督办"] == "苏州市应急管理局督办，期限 2026-09-10；2026-09-02 销号"

@@ -116,11 +116,11 @@ def test_summary_and_findings(zh_pdf: Path) -> None:
     assert "未检查" not in text
     findings = text[text.index("发现的问题") :]
     assert findings.startswith(
-        "发现的问题1.压力表指针在绿区（灭火器F-12）一般隐患风险等级:橙"
+        "发现的问题1.压力表指针在绿区（灭火器F-12）隐患等级:一般风险等级:橙"
         "问题描述灭火器F-12压力不足，需送检充装备注指针在红区，已挂停用牌"
     )
     # No finding was written for the reading: grade and risk come from the checklist.
-    assert "2.筒体压力（灭火器F-12）重大隐患风险等级:红" in findings
+    assert "2.筒体压力（灭火器F-12）隐患等级:重大风险等级:红" in findings
 
 
 def test_both_photos_are_embedded(zh_pdf: Path) -> None:

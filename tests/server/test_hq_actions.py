@@ -16,6 +16,7 @@ import pytest
 
 from inspect_app.core.commands import FieldKind
 from inspect_app.core.hazard import Hazard
+from inspect_app.core.vocabulary import WORDS as DOMAIN_WORDS
 from inspect_app.core.workflow import PAYLOADS, CommandType, action_form, allowed_actions
 from inspect_app.server.i18n import WORDS, local_time, translator
 from inspect_app.server.scope import EVERYWHERE
@@ -168,9 +169,9 @@ def test_a_form_without_its_token_is_refused(acting_hq: tuple[Hq, Device, str]) 
 
 def test_every_step_and_field_a_form_shows_has_its_words() -> None:
     for command_type in STEPS:
-        assert f"action.{command_type.value}" in WORDS
+        assert f"action.{command_type.value}" in DOMAIN_WORDS
         for name in PAYLOADS[command_type].model_fields:
-            assert f"field.{name}" in WORDS, name
+            assert f"field.{name}" in DOMAIN_WORDS, name
 
 
 def test_every_word_is_said_in_both_languages_and_times_are_local() -> None:

@@ -1,0 +1,217 @@
+"""Every domain word in Chinese and English, said once: hazard statuses, grades, risks,
+categories, roles, commands and their results, extension statuses, control kinds, answer
+outcomes, payload fields and units, keyed by the core enums (fields by name, units by code).
+
+The app (``ui.i18n``), the exports (``exports.words``) and HQ's pages (``server.i18n``) read
+these words from here and keep only their own screen's strings, so a status reads the same on
+the phone, in the ledger and at HQ. Pure data: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import NamedTuple
+
+from inspect_app.core.checklist import Category, Grade, Risk
+from inspect_app.core.evaluation import Outcome
+from inspect_app.core.hazard import ControlKind, ExtensionStatus, HazardStatus
+from inspect_app.core.roles import Role
+from inspect_app.core.workflow import CommandResult, CommandType
+
+LANGUAGES: tuple[str, ...] = ("zh", "en")
+
+
+class Word(NamedTuple):
+    en: str
+    zh: str
+
+
+STATUS: dict[HazardStatus, Word] = {
+    HazardStatus.OPEN: Word("Registered", "待下达"),
+    HazardStatus.ASSIGNED: Word("Plan assigned", "已下达"),
+    HazardStatus.RECTIFYING: Word("Rectifying", "整改中"),
+    HazardStatus.SUBMITTED: Word("Awaiting verification", "待验收"),
+    HazardStatus.CLOSED: Word("Closed", "已销号"),
+    HazardStatus.VOIDED: Word("Voided", "已作废"),
+}
+
+GRADE: dict[Grade, Word] = {
+    Grade.GENERAL: Word("General", "一般"),
+    Grade.MAJOR: Word("Major", "重大"),
+}
+
+RISK: dict[Risk, Word] = {
+    Risk.RED: Word("Red", "红"),
+    Risk.ORANGE: Word("Orange", "橙"),
+    Risk.YELLOW: Word("Yellow", "黄"),
+    Risk.BLUE: Word("Blue", "蓝"),
+}
+
+CATEGORY: dict[Category, Word] = {
+    Category.FIRE: Word("Fire safety", "消防安全"),
+    Category.ELECTRICAL: Word("Electrical safety", "用电安全"),
+    Category.SPECIAL_EQUIPMENT: Word("Special equipment", "特种设备"),
+    Category.FLOOD_SEASON: Word("Flood season", "防汛"),
+    Category.ENVIRONMENT: Word("Workplace environment", "作业环境"),
+    Category.OTHER: Word("Other", "其他"),
+}
+
+ROLE: dict[Role, Word] = {
+    Role.INSPECTOR: Word("Inspector", "检查员"),
+    Role.WORKSHOP_HEAD: Word("Workshop head", "车间主任"),
+    Role.HQ_ADMIN: Word("HQ administrator", "总部管理员"),
+    Role.SAFETY_OFFICER: Word("Safety officer", "安全管理人员"),
+    Role.PRINCIPAL: Word("Principal", "主要负责人"),
+}
+
+#: Commands in words, as a button offers them and a timeline lists them.
+ACTION: dict[CommandType, Word] = {
+    CommandType.CREATE: Word("Registered", "登记隐患"),
+    CommandType.ASSIGN_FIVE_FIXES: Word("Assign five fixes", "下达五定方案"),
+    CommandType.REQUEST_EXTENSION: Word("Request extension", "申请延期"),
+    CommandType.APPROVE_EXTENSION: Word("Approve extension", "批准延期"),
+    CommandType.REFUSE_EXTENSION: Word("Refuse extension", "驳回延期"),
+    CommandType.SET_INTERIM_CONTROL: Word("Set interim control", "登记临时管控措施"),
+    CommandType.SUBMIT_GOVERNANCE: Word("Submit governance plan", "提交治理方案"),
+    CommandType.APPROVE_GOVERNANCE: Word("Approve governance plan", "批准治理方案"),
+    CommandType.RECORD_REPORT: Word("Record report to the authority", "登记向监管部门报告"),
+    CommandType.RECORD_SUPERVISION: Word("Record official supervision", "登记挂牌督办"),
+    CommandType.RECORD_SUPERVISION_SIGNOFF: Word("Record the authority's sign-off", "登记督办销号"),
+    CommandType.START_RECTIFICATION: Word("Start rectification", "开始整改"),
+    CommandType.SUBMIT_RECTIFIED: Word("Submit as rectified", "提交整改完成"),
+    CommandType.FIX_ON_THE_SPOT: Word("Fixed on the spot", "立即整改"),
+    CommandType.VERIFY_PASS: Word("Verify: pass and close", "验收通过并销号"),
+    CommandType.VERIFY_FAIL: Word("Verify: fail", "验收不通过"),
+    CommandType.REOPEN: Word("Reopen", "重新打开"),
+    CommandType.COMMENT: Word("Comment", "评论"),
+    CommandType.ADD_PHOTO: Word("Add photo", "补充照片"),
+    CommandType.VOID: Word("Void", "作废"),
+}
+
+RESULT: dict[CommandResult, Word] = {
+    CommandResult.APPLIED: Word("applied", "已生效"),
+    CommandResult.REJECTED_CONFLICT: Word("conflict, not applied", "冲突未生效"),
+    CommandResult.FORBIDDEN: Word("not allowed", "无权限"),
+    CommandResult.INVALID: Word("not valid", "内容无效"),
+}
+
+#: An extension request's state; ``{who}`` is the person who decided it.
+EXTENSION: dict[ExtensionStatus, Word] = {
+    ExtensionStatus.REQUESTED: Word("waiting for approval", "待批准"),
+    ExtensionStatus.APPROVED: Word("approved by {who}", "{who} 已批准"),
+    ExtensionStatus.REFUSED: Word("refused by {who}", "{who} 已驳回"),
+}
+
+#: The choices of a payload's choice field (an interim control's kind).
+CHOICE: dict[ControlKind, Word] = {
+    ControlKind.ISOLATED: Word("Isolated", "隔离"),
+    ControlKind.OUT_OF_SERVICE: Word("Out of service", "停用"),
+}
+
+#: An answer's outcome (and a pass/fail answer's value, which reads the same).
+OUTCOME: dict[Outcome, Word] = {
+    Outcome.PASS: Word("Pass", "合格"),
+    Outcome.FAIL: Word("Fail", "不合格"),
+    Outcome.NA: Word("N/A", "不适用"),
+    Outcome.RECORDED: Word("Recorded", "已记录"),
+    Outcome.UNANSWERED: Word("Not answered", "未检查"),
+    Outcome.INVALID: Word("Invalid", "无效"),
+}
+
+#: The fields of every command payload (``core.commands``), as forms and records label them.
+FIELD: dict[str, Word] = {
+    "workshop_id": Word("Workshop", "车间"),
+    "description": Word("Description", "隐患描述"),
+    "grade": Word("Grade", "等级"),
+    "risk": Word("Risk", "风险"),
+    "category": Word("Category", "类别"),
+    "area_id": Word("Area", "区域"),
+    "asset_id": Word("Equipment", "设备"),
+    "inspection_id": Word("Inspection", "检查记录"),
+    "checklist_id": Word("Checklist", "检查表"),
+    "item_id": Word("Item", "检查项"),
+    "instance_tag": Word("Tag", "编号"),
+    "reference": Word("Reference", "依据"),
+    "suggested_fix": Word("Suggested fix", "建议整改措施"),
+    "major_rule": Word("Graded major by", "重大隐患判定依据"),
+    "responsible_id": Word("Responsible person", "责任人"),
+    "measures": Word("Measures", "整改措施"),
+    "funds": Word("Funds", "整改资金"),
+    "deadline": Word("Deadline", "整改期限"),
+    "contingency": Word("Contingency plan", "应急预案"),
+    "reason": Word("Reason", "原因"),
+    "new_deadline": Word("New deadline", "新期限"),
+    "note": Word("Note", "备注"),
+    "text": Word("Comment", "评论内容"),
+    "photos": Word("Photos", "照片"),
+    "opinion": Word("Verification opinion", "验收意见"),
+    "funds_spent": Word("Funds spent", "实际投入资金"),
+    "kind": Word("Control", "管控方式"),
+    "targets": Word("Targets and tasks", "治理的目标和任务"),
+    "methods": Word("Methods and measures", "采取的方法和措施"),
+    "funds_materials": Word("Funds and materials", "经费和物资的落实"),
+    "organisation": Word("Organisation and people", "负责治理的机构和人员"),
+    "safety_measures": Word("Safety measures", "安全措施"),
+    "emergency_plan": Word("Emergency plan", "应急预案"),
+    "authority": Word("Authority reported to", "报告的监管部门"),
+    "reported_on": Word("Reported on", "报告日期"),
+    "body": Word("Supervising body", "督办单位"),
+    "signed_off_by": Word("Signed off by (the authority's official)", "销号签发人（督办部门）"),
+    "signed_off_on": Word("Signed off on", "销号日期"),
+    "sign_off_note": Word("Sign-off note", "销号说明"),
+}
+
+#: Units as checklists write them (codes); a unit not listed is shown as written (SI symbols
+#: such as MPa, mA, lx read the same in both languages).
+UNIT: dict[str, Word] = {
+    "bags": Word("bags", "袋"),
+    "h": Word("h", "小时"),
+    "s": Word("s", "秒"),
+    "cm": Word("cm", "厘米"),
+    "mm": Word("mm", "毫米"),
+}
+
+#: Each kind of word: its key prefix, the enum it names (None: keyed by name or code), its table.
+SECTIONS: tuple[tuple[str, type[StrEnum] | None, Mapping[str, Word]], ...] = (
+    ("status", HazardStatus, STATUS),
+    ("grade", Grade, GRADE),
+    ("risk", Risk, RISK),
+    ("category", Category, CATEGORY),
+    ("role", Role, ROLE),
+    ("action", CommandType, ACTION),
+    ("result", CommandResult, RESULT),
+    ("extension", ExtensionStatus, EXTENSION),
+    ("choice", ControlKind, CHOICE),
+    ("outcome", Outcome, OUTCOME),
+    ("field", None, FIELD),
+    ("unit", None, UNIT),
+)
+
+
+def _catalogue() -> dict[str, Word]:
+    return {
+        f"{prefix}.{key}": word for prefix, _enum, table in SECTIONS for key, word in table.items()
+    }
+
+
+#: "status.open" -> Word(en, zh), for every domain word.
+WORDS: Mapping[str, Word] = _catalogue()
+
+
+_IN_LANGUAGE: dict[str, dict[str, str]] = {
+    lang: {key: getattr(word, lang) for key, word in WORDS.items()} for lang in LANGUAGES
+}
+
+
+def words(lang: str) -> Mapping[str, str]:
+    """Every domain word in ``lang`` ("zh" or "en"), by key ("status.open")."""
+    if lang not in _IN_LANGUAGE:
+        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    return _IN_LANGUAGE[lang]
+
+
+def unit(code: str | None, lang: str) -> str:
+    """A checklist's unit in ``lang``; one the catalogue does not know is shown as written."""
+    word = UNIT.get(code or "")
+    return getattr(word, lang) if word else (code or "")
