@@ -83,6 +83,8 @@ def _form(shell: Shell, model: HazardDetailModel, command_type: CommandType) -> 
     rows: list[ft.Control] = []
     for form_field in form_fields(command_type, model.hazard):
         label = t(f"field.{form_field.name}")
+        if form_field.kind is FieldKind.DATE:
+            label = t("form.date_label", field=label)
         if not form_field.required:
             label = f"{label} {t('form.optional')}"
         name = form_field.name
