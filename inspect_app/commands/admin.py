@@ -38,8 +38,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "devices send again what HQ lost",
     )
     actions.add_parser(
-        "check-data", help="list stored hazards that do not pass validation (exit 1 if any)"
+        "check-data",
+        help="list stored hazards that do not pass validation, and month tallies that differ "
+        "from their hazards (exit 1 if any)",
     )
+    actions.add_parser("rebuild-tallies", help="compute the month tallies again from the hazards")
     admin.set_defaults(handler=_admin)
 
 
@@ -79,6 +82,11 @@ def _admin(args: argparse.Namespace) -> int:
                 print(f"HQ's epoch is now {new_epoch(hq.engine, 'restored')}")
             case "check-data":
                 return _check_data(hq.engine)
+            case "rebuild-tallies":
+                from inspect_app.server import tallies
+
+                with hq.engine.begin() as conn:
+                    print(f"{tallies.rebuild(conn)} month tallies written")
     except (HQError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -89,8 +97,14 @@ def _check_data(engine: Engine) -> int:
     from inspect_app.server.data_check import stored_data_problems
 
     problems = 0
+    from inspect_app.server import tallies
+
     for problem in stored_data_problems(engine):
         print(problem)
         problems += 1
+    with engine.connect() as conn:
+        for line in tallies.drift(conn):
+            print(f"{line} (inspect-app admin rebuild-tallies)")
+            problems += 1
     print(f"{problems} problem(s) found" if problems else "every stored hazard is valid")
     return 1 if problems else 0

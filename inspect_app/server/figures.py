@@ -37,8 +37,9 @@ from inspect_app.core.rates import (
     local,
     rectified_at,
 )
-from inspect_app.server import schema
+from inspect_app.server import schema, tallies
 from inspect_app.server.scope import Scope
+from inspect_app.server.tallies import month_of
 
 STAMP = "%Y-%m-%dT%H:%M:%S.%f"
 OPEN_STATUSES = tuple(s.value for s in HazardStatus if s.is_open)
@@ -190,20 +191,26 @@ def _relevant(looks: list[_Look]) -> list[ColumnElement[bool]]:
     ]
 
 
-def _count(
-    conn: Connection, looks: list[_Look], scoped: ColumnElement[bool], by: Group
-) -> list[dict[str, RectificationFigures]]:
-    """Each look's figures per group, in one pass over the rows any of them counts."""
+Tallies = dict[str, dict[Grade, Counter[str]]]
+
+
+def _tally(tallies: Tallies, group: str | None, grade: str) -> Counter[str]:
+    grades = tallies.setdefault(group or "", {g: Counter() for g in Grade})
+    return grades[Grade(grade)]
+
+
+def _count_rows(
+    conn: Connection,
+    looks: list[_Look],
+    parts: list[ColumnElement[bool]],
+    scoped: ColumnElement[bool],
+    by: Group,
+    tallies: list[Tallies],
+) -> None:
+    """Add each look's figures over the hazard rows of ``parts`` (disjoint) to its tallies."""
     table = schema.hazards
     key = _group_column(by).label("key")
     counted = and_(scoped, table.c.status != HazardStatus.VOIDED.value)
-    parts = _relevant(looks)
-    tallies: list[dict[str, dict[Grade, Counter[str]]]] = [{} for _ in looks]
-
-    def tally(index: int, group: str | None, grade: str) -> Counter[str]:
-        grades = tallies[index].setdefault(group or "", {g: Counter() for g in Grade})
-        return grades[Grade(grade)]
-
     sums = [
         func.sum(case((condition, 1), else_=0)).label(f"{name}_{index}")
         for index, look in enumerate(looks)
@@ -213,25 +220,158 @@ def _count(
         for row in conn.execute(
             select(key, table.c.grade, *sums).where(counted, part).group_by(key, table.c.grade)
         ):
-            for index in range(len(looks)):
-                tally(index, row.key, row.grade).update(
+            for index, found in enumerate(tallies):
+                _tally(found, row.key, row.grade).update(
                     {name: int(row._mapping[f"{name}_{index}"] or 0) for name in _FIGURES}
                 )
-    for index, look in enumerate(looks):
+    for look, found in zip(looks, tallies, strict=True):
         passed = _last_passed_day(look.cut)
         for row in conn.execute(
             select(key, table.c.grade, table.c.data).where(counted, look.moved_after_cut())
         ):
             overdue = deadline_at(Hazard.from_dict(row.data), look.cut).isoformat() <= passed
-            tally(index, row.key, row.grade)["open_overdue" if overdue else "open_not_yet_due"] += 1
+            _tally(found, row.key, row.grade)[
+                "open_overdue" if overdue else "open_not_yet_due"
+            ] += 1
+
+
+def _month_key(period: Period) -> str | None:
+    """The tallies' key of a calendar month; None for another period."""
+    if period.start.day != 1 or period != Period.month(period.start.year, period.start.month):
+        return None
+    return month_of(period.start)
+
+
+def _closed(look: _Look) -> bool:
+    """A month looked at from its end: its figures are its tallies."""
+    return look.moment == look.period.ends and _month_key(look.period) is not None
+
+
+def _touched(begins: datetime) -> list[ColumnElement[bool]]:
+    """The hazards a period from ``begins`` (a month's start) counts, in disjoint parts, but
+    the settled ones (tallies.py): found since, rectified since, due since, or never rectified
+    and extended or due since. Every other hazard counts nothing, or as settled."""
+    table = schema.hazards
+    done, found, original = table.c.done_at, table.c.found_at, table.c.original_deadline
+    since, first = stamp(begins), begins.date().isoformat()
+    found_before = func.coalesce(found, "") < since  # expressions: each part's own index is read
+    not_done_since = func.coalesce(done, "") < since
+    never_done = and_(done.is_(None), found_before, func.coalesce(original, "") < first)
+    return [
+        found >= since,
+        and_(done >= since, found_before),
+        and_(original >= first, found_before, not_done_since),
+        and_(never_done, table.c.deadline_set_at >= since),
+        and_(
+            never_done,
+            func.coalesce(table.c.deadline_set_at, "") < since,
+            table.c.deadline >= first,
+        ),
+    ]
+
+
+def _from_tallies(
+    conn: Connection,
+    closed: list[tuple[_Look, Tallies]],
+    settled: list[tuple[str, _Look, Tallies]],
+    scoped: ColumnElement[bool],
+    by: Group,
+) -> None:
+    """Add the closed months' figures, and the settled hazards at each given month's start, to
+    their tallies, in one query over the month tallies."""
+    if not closed and not settled:
+        return
+    table = schema.hazard_tallies
+    month = table.c.month
+    key = (literal("") if by is None else table.c[f"{by}_id"]).label("key")
+
+    def total(condition: ColumnElement[bool], column: str, label: str) -> Any:
+        return func.sum(case((condition, table.c[column]), else_=0)).label(label)
+
+    sums = []
+    months = []
+    for index, (look, _) in enumerate(closed):
+        at = _month_key(look.period)
+        assert at is not None
+        months.append(at)
+        sums += [total(month == at, name, f"{name}_{index}") for name in tallies.POINTS]
+        sums += [
+            total(month < at, "open_delta", f"backlog_{index}"),
+            total(month <= at, "open_delta", f"open_{index}"),
+            total(month <= at, "overdue_delta", f"overdue_{index}"),
+        ]
+    for index, (at, _, _) in enumerate(settled):
+        months.append(at)
+        sums.append(total(month <= at, "settled_delta", f"settled_{index}"))
+    for row in conn.execute(
+        select(key, table.c.grade, *sums)
+        .where(scoped, month <= max(months))
+        .group_by(key, table.c.grade)
+    ):
+        values = row._mapping
+        for index, (_, found) in enumerate(closed):
+            counts = {name: int(values[f"{name}_{index}"] or 0) for name in tallies.POINTS}
+            opened, overdue = (int(values[f"{n}_{index}"] or 0) for n in ("open", "overdue"))
+            counts.update(
+                backlog=int(values[f"backlog_{index}"] or 0),
+                open_overdue=overdue,
+                open_not_yet_due=opened - overdue,
+            )
+            if any(counts.values()):
+                _tally(found, row.key, row.grade).update(counts)
+        for index, (_, _, found) in enumerate(settled):
+            number = int(values[f"settled_{index}"] or 0)
+            if number:
+                _tally(found, row.key, row.grade).update(backlog=number, open_overdue=number)
+
+
+def _tallies_scoped(
+    scope: Scope, plant_id: str | None, workshop_id: str | None
+) -> ColumnElement[bool]:
+    table = schema.hazard_tallies
+    conditions = [scope.workshop_filter(table.c.workshop_id)]
+    if plant_id is not None:
+        conditions.append(table.c.plant_id == plant_id)
+    if workshop_id is not None:
+        conditions.append(table.c.workshop_id == workshop_id)
+    return and_(*conditions)
+
+
+def _count(
+    conn: Connection,
+    looks: list[_Look],
+    scope: Scope,
+    plant_id: str | None,
+    workshop_id: str | None,
+    by: Group,
+) -> list[dict[str, RectificationFigures]]:
+    """Each look's figures per group. A month looked at from its end is read from the month
+    tallies alone; a period from a month's start, from the hazards it touches (``_touched``)
+    and the tallies' settled ones; any other period, from the hazards any figure can count."""
+    found: list[Tallies] = [{} for _ in looks]
+    scoped = _scoped(scope, plant_id, workshop_id)
+    closed, settled, rest = [], [], []
+    for look, tally in zip(looks, found, strict=True):
+        if _closed(look):
+            closed.append((look, tally))
+        elif look.period.start.day == 1:
+            settled.append((month_of(look.period.start), look, tally))
+        else:
+            rest.append((look, tally))
+    _from_tallies(conn, closed, settled, _tallies_scoped(scope, plant_id, workshop_id), by)
+    for _, look, tally in settled:
+        _count_rows(conn, [look], _touched(look.period.begins), scoped, by, [tally])
+    if rest:
+        others = [look for look, _ in rest]
+        _count_rows(conn, others, _relevant(others), scoped, by, [t for _, t in rest])
     return [
         {
             group: RectificationFigures(
                 look.period, look.moment, {g: Counts(**c) for g, c in grades.items()}
             )
-            for group, grades in found.items()
+            for group, grades in tally.items()
         }
-        for look, found in zip(looks, tallies, strict=True)
+        for look, tally in zip(looks, found, strict=True)
     ]
 
 
@@ -250,7 +390,7 @@ def figures(
     look = _Look(period, _as_instant(as_of, period))
     if look.moment <= period.begins:  # a period not begun is empty
         return {}
-    return _count(conn, [look], _scoped(scope, plant_id, workshop_id), by)[0]
+    return _count(conn, [look], scope, plant_id, workshop_id, by)[0]
 
 
 def month_figures(
@@ -268,7 +408,7 @@ def month_figures(
         year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
         period = Period.month(year, month + 1)
         looks.append(_Look(period, _as_instant(min(period.end, today), period)))
-    counted = _count(conn, looks, _scoped(scope, plant_id, workshop_id), None)
+    counted = _count(conn, looks, scope, plant_id, workshop_id, None)
     nothing = {g: Counts() for g in Grade}
     return [
         found.get("", RectificationFigures(look.period, look.moment, nothing))

@@ -25,7 +25,7 @@ from inspect_app.core.inspection import Inspection
 from inspect_app.core.inspection_payload import validate_inspection
 from inspect_app.core.site import Site
 from inspect_app.core.workflow import Command, CommandResult, CommandType, decide, referenced_photos
-from inspect_app.server import schema
+from inspect_app.server import schema, tallies
 from inspect_app.server.blob_store import is_key
 from inspect_app.server.blobs import add_refs, missing
 from inspect_app.server.common import lock_counter, payload_hash, save_counter
@@ -54,6 +54,8 @@ class _Push:
     gap_expected: int | None = None
     known_commands: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     hazards: dict[str, Hazard | None] = field(default_factory=dict)
+    #: The stored hazards as read, with their plant: their shares of the month tallies.
+    stored: dict[str, tuple[Hazard, str | None]] = field(default_factory=dict)
     new_hazards: set[str] = field(default_factory=set)
     changed_hazards: dict[str, int] = field(default_factory=dict)
     blobs_present: set[str] = field(default_factory=set)
@@ -231,12 +233,15 @@ def _prefetch(push: _Push, items: list[dict[str, Any]]) -> None:
     ):
         push.known_commands[row.command_id] = (row.payload_hash, row.result)
     hazard_ids = {str(i.get("hazard_id", "")) for i in items}
+    hazards = schema.hazards
     for row in push.conn.execute(
-        select(schema.hazards.c.id, schema.hazards.c.data).where(
-            schema.hazards.c.id.in_(hazard_ids)
+        select(hazards.c.id, hazards.c.data, hazards.c.plant_id, hazards.c.found_at).where(
+            hazards.c.id.in_(hazard_ids)
         )
     ):
         push.hazards[row.id] = Hazard.from_dict(row.data)
+        if row.found_at is not None:  # a record the figures count (tallies.rebuild)
+            push.stored[row.id] = (push.hazards[row.id], row.plant_id)
     photos = [
         p
         for i in items
@@ -254,12 +259,15 @@ def _flush(push: _Push) -> None:
     if push.command_rows:
         push.conn.execute(insert(schema.commands), push.command_rows)
     table = schema.hazards
+    shares: list[tuple[Hazard | None, str | None, int]] = []
     for hazard_id in push.changed_hazards:
         hazard = push.hazards[hazard_id]
         assert hazard is not None
         site = push.sites.get(hazard.workshop_id)
+        plant_id = site.plant.id if site else None
+        shares += [(*push.stored.get(hazard_id, (None, None)), -1), (hazard, plant_id, 1)]
         values = {
-            **hazard_columns(hazard, site.plant.id if site else None),
+            **hazard_columns(hazard, plant_id),
             "data": hazard.to_dict(),
             "updated_seq": push.changed_hazards[hazard_id],
         }
@@ -268,6 +276,7 @@ def _flush(push: _Push) -> None:
         else:
             push.conn.execute(update(table).where(table.c.id == hazard_id).values(**values))
         push.refer(hazard.all_photos, hazard.workshop_id)
+    tallies.adjust(push.conn, shares)
     add_refs(push.conn, push.blob_refs)
 
 

@@ -150,6 +150,46 @@ Index(
     hazards.c.deadline_set_at,
 )
 Index("ix_hazards_deadline_set", hazards.c.deadline_set_at)
+#: The hazards whose deadline is still to come, for a period's figures beside its tallies.
+Index(
+    "ix_hazards_deadline_figures",
+    hazards.c.deadline,
+    hazards.c.done_at,
+    hazards.c.found_at,
+    hazards.c.status,
+    hazards.c.plant_id,
+    hazards.c.workshop_id,
+    hazards.c.grade,
+    hazards.c.original_deadline,
+    hazards.c.deadline_set_at,
+)
+
+#: Each plant-local month's figures per plant, workshop and grade, summed from the hazards
+#: (server/tallies.py); plant_id is "" for a workshop of no known plant.
+hazard_tallies = Table(
+    "hazard_tallies",
+    metadata,
+    Column("plant_id", String(64), primary_key=True),
+    Column("workshop_id", String(64), primary_key=True),
+    Column("grade", String(20), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    *(
+        Column(name, Integer, nullable=False, server_default="0")
+        for name in (
+            "found",
+            "found_rectified",
+            "rectified_on_time",
+            "rectified_late",
+            "fell_due",
+            "due_rectified",
+            "due_rectified_on_time",
+            "open_delta",
+            "overdue_delta",
+            "settled_delta",
+        )
+    ),
+)
+Index("ix_hazard_tallies_workshop", hazard_tallies.c.workshop_id)
 
 events = Table(
     "events",

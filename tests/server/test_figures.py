@@ -1,5 +1,6 @@
 """The SQL figures and lists (server/figures.py) equal core.rates on the same random hazards,
-stored with the real schema (the Alembic revisions, backfill included) on SQLite and PostgreSQL."""
+stored with the real schema (the Alembic revisions, backfill included) on SQLite and PostgreSQL;
+the month tallies (server/tallies.py) kept by changes equal those rebuilt from the records."""
 
 from __future__ import annotations
 
@@ -14,15 +15,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, insert, text
 
+from inspect_app.cli import main
 from inspect_app.core.checklist import Grade
 from inspect_app.core.hazard import Extension, ExtensionStatus, Hazard, HazardStatus
 from inspect_app.core.rates import PLANT_TIME, Period, deadline_at, rectification_figures
-from inspect_app.server import schema
+from inspect_app.server import schema, tallies
+from inspect_app.server.app import Settings, bootstrap
 from inspect_app.server.database import make_engine, upgrade
 from inspect_app.server.figures import figures, hazard_columns, open_counts
 from inspect_app.server.hazard_reads import HazardReads, figures_by_month
 from inspect_app.server.scope import EVERYWHERE, Scope
 from tests.core.conftest import make_hazard
+from tests.server.conftest import Hq, hazard_payload
 from tests.support.services import PostgresCluster
 
 WORKSHOPS = ("ws-a", "ws-b", "ws-c")
@@ -139,6 +143,7 @@ def store(engine: Engine, stored: list[Hazard]) -> None:
                     for h in stored
                 ],
             )
+        tallies.rebuild(conn)
 
 
 SETTINGS = settings(
@@ -175,6 +180,67 @@ def test_sql_figures_equal_core_rates(
     assert HazardReads(engine).months(period.end, 3, EVERYWHERE) == figures_by_month(
         stored, period.end, 3
     )
+
+
+@SETTINGS
+@given(before=hazard_sets(), after=hazard_sets(), look=looks())
+def test_tallies_kept_by_changes_equal_a_rebuild(
+    engine: Engine,
+    before: list[Hazard],
+    after: list[Hazard],
+    look: tuple[Period, datetime | date | None],
+) -> None:
+    """Each hazard changed as a push changes it (status, void, reopen, extensions that move
+    its deadline, another workshop and plant), its share taken out and the new one put in: the
+    tallies are a rebuild's and the figures core.rates'."""
+    store(engine, before)
+    old = {h.id: h for h in before}
+    new = {h.id: h for h in after}
+    with engine.begin() as conn:
+        for hazard_id, hazard in new.items():
+            previous = old.get(hazard_id)
+            changes = [(hazard, PLANT[hazard.workshop_id], 1)]
+            values = {**hazard_columns(hazard, PLANT[hazard.workshop_id]), "data": hazard.to_dict()}
+            if previous is None:
+                conn.execute(insert(schema.hazards).values(id=hazard_id, updated_seq=2, **values))
+            else:
+                changes.append((previous, PLANT[previous.workshop_id], -1))
+                conn.execute(
+                    schema.hazards.update().where(schema.hazards.c.id == hazard_id).values(values)
+                )
+            tallies.adjust(conn, changes)
+        assert tallies.drift(conn) == []
+        period, as_of = look
+        stored = [new.get(h.id, h) for h in before] + [h for h in after if h.id not in old]
+        whole = figures(conn, period, as_of, scope=EVERYWHERE)
+    expected = rectification_figures(stored, period, as_of).by_grade
+    assert (whole[""].by_grade if "" in whole else rectification_figures([], period).by_grade) == (
+        expected
+    )
+    assert HazardReads(engine).months(period.end, 6, EVERYWHERE) == figures_by_month(
+        stored, period.end, 6
+    )
+
+
+def test_pushes_keep_the_tallies(hq: Hq) -> None:
+    """Created, assigned, voided through the real push: the tallies are a rebuild's."""
+    device = hq.enroll("p-li")
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    answer = device.push(
+        [
+            device.command(i, "create", None, hazard_payload(grade=g))
+            for i, g in zip(ids, ("general", "major", "general"), strict=True)
+        ]
+    )
+    assert [c["status"] for c in answer.json()["commands"]] == ["applied"] * 3
+    admin = hq.enroll("p-chen")
+    answer = admin.push([admin.command(ids[0], "void", "open", {"reason": "a duplicate"})])
+    assert answer.json()["commands"][0]["status"] == "applied", answer.json()
+    engine = hq.app.state.hq.engine
+    with engine.connect() as conn:
+        assert tallies.drift(conn) == []
+        found = conn.execute(text("SELECT SUM(found), SUM(open_delta) FROM hazard_tallies")).one()
+    assert tuple(found) == (2, 2)
 
 
 NOW = datetime(2027, 12, 31, 12, tzinfo=PLANT_TIME)  # after every instant drawn
@@ -235,3 +301,26 @@ def test_the_migration_backfills_the_columns(tmp_path: Path) -> None:
     assert rows[hazard.id].done_at == "2026-10-06T07:30:00.000000"
     assert rows[hazard.id].found_at == "2026-10-03T09:00:00.000000"
     assert rows["bad"].found_at is None
+
+
+def test_check_data_finds_drifted_tallies_and_rebuild_mends_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hq, _ = bootstrap(Settings(data_dir=tmp_path, demo=True))
+    hazard = make_hazard(id="hz-1", workshop_id="ws-stamping", found_at="2026-10-03T09:00:00+08:00")
+    with hq.engine.begin() as conn:
+        conn.execute(
+            insert(schema.hazards).values(
+                id=hazard.id,
+                **hazard_columns(hazard, "plant-1"),
+                data=hazard.to_dict(),
+                updated_seq=1,
+            )
+        )
+        tallies.adjust(conn, [(hazard, "plant-1", 1), (hazard, "plant-1", 1)])
+    hq.engine.dispose()
+    assert main(["admin", "--data", str(tmp_path), "check-data"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert "tallies plant-1/ws-stamping/general/2026-10: found 2 not 1" in lines[0]
+    assert main(["admin", "--data", str(tmp_path), "rebuild-tallies"]) == 0
+    assert main(["admin", "--data", str(tmp_path), "check-data"]) == 0
