@@ -1,6 +1,7 @@
 """Every domain word in Chinese and English, said once: hazard statuses, grades, risks,
 categories, roles, commands and their results, extension statuses, control kinds, answer
-outcomes, payload fields and units, keyed by the core enums (fields by name, units by code).
+outcomes, payload fields and units, keyed by the core enums (fields by name, units by code), and
+what the device's use cases refuse, by error code.
 
 The app (``ui.i18n``), the exports (``exports.words``) and HQ's pages (``server.i18n``) read
 these words from here and keep only their own screen's strings, so a status reads the same on
@@ -172,6 +173,41 @@ UNIT: dict[str, Word] = {
     "mm": Word("mm", "毫米"),
 }
 
+#: What a device's use case refuses, by the code it raises (``services.errors.ErrorCode``); the
+#: values in braces are the error's params.
+ERROR: dict[str, Word] = {
+    "no_inspection": Word("No inspection {id} on this device", "本设备上没有检查记录 {id}"),
+    "pick_area": Word(
+        "pick the area: this checklist reads limits set per area ({limits})",
+        "请选择区域：此检查表读取按区域设定的限值（{limits}）",
+    ),
+    "limit_not_set": Word(
+        "the site file sets no {limits} for {where}: ask HQ to add it",
+        "厂区数据没有为 {where} 设定 {limits}：请联系总部补充",
+    ),
+    "pick_asset": Word(
+        "pick the equipment this checklist is run against", "请选择本检查表针对的设备"
+    ),
+    "answer_first": Word(
+        "answer the item before describing the finding", "请先回答此项，再描述隐患"
+    ),
+    "tag_missing": Word("enter the tag number of this unit", "请输入此设备的编号"),
+    "tag_taken": Word("tag {tag} is already used in this section", "编号 {tag} 在本部分已使用"),
+    "read_only": Word("a submitted inspection is read-only", "已提交的检查只读，不能修改"),
+    "discard_submitted": Word("a submitted inspection cannot be discarded", "已提交的检查不能放弃"),
+    "sign_to_submit": Word("sign with your name to submit", "请签名后提交"),
+    "incomplete": Word("the inspection is not complete", "检查尚未完成"),
+    "finding_refused": Word("cannot register the finding: {reason}", "无法登记隐患：{reason}"),
+    "finding_invalid": Word(
+        "cannot register the finding of {item}: {field}: {reason}",
+        "无法登记检查项 {item} 的隐患：{field}：{reason}",
+    ),
+    "not_signed_in": Word("choose who you are in Settings first", "请先在“设置”中选择使用人"),
+    "master_data_invalid": Word(
+        "the master data cannot be used:\n{detail}", "基础数据无法使用：\n{detail}"
+    ),
+}
+
 #: Each kind of word: its key prefix, the enum it names (None: keyed by name or code), its table.
 SECTIONS: tuple[tuple[str, type[StrEnum] | None, Mapping[str, Word]], ...] = (
     ("status", HazardStatus, STATUS),
@@ -186,6 +222,7 @@ SECTIONS: tuple[tuple[str, type[StrEnum] | None, Mapping[str, Word]], ...] = (
     ("outcome", Outcome, OUTCOME),
     ("field", None, FIELD),
     ("unit", None, UNIT),
+    ("error", None, ERROR),
 )
 
 

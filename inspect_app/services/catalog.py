@@ -9,10 +9,11 @@ from pathlib import Path
 
 from inspect_app.core.checklist import Checklist
 from inspect_app.core.site import Person, Site
+from inspect_app.services.errors import ErrorCode, ServiceError
 
 
-class CatalogError(Exception):
-    """Master data that cannot be used; the message names the file and the problem."""
+class CatalogError(ServiceError):
+    """Master data that cannot be used; ``detail`` names the file and the problem."""
 
 
 @dataclass
@@ -34,7 +35,10 @@ class Catalog:
 
         site_result = load_site(site_path)
         if site_result.site is None:
-            raise CatalogError("\n".join(str(e) for e in site_result.errors))
+            raise CatalogError(
+                ErrorCode.MASTER_DATA_INVALID,
+                detail="\n".join(str(e) for e in site_result.errors),
+            )
         checklists, _errors = load_checklists(checklist_paths)
         return cls.build(site_result.site, checklists)
 

@@ -21,12 +21,13 @@ from inspect_app.core.site import limit_of
 from inspect_app.core.workflow import Command, CommandType, decide, parse_payload
 from inspect_app.photos import ProcessedPhoto, process_photo
 from inspect_app.services.clock import today
+from inspect_app.services.errors import ErrorCode, ServiceError
 from inspect_app.services.outbox import queue_command, queue_inspection
 from inspect_app.services.workspace import Workspace
 
 
-class InspectionError(Exception):
-    """A request the inspection cannot take; the message is for the person."""
+class InspectionError(ServiceError):
+    """A request the inspection cannot take."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class InspectionService:
     def get(self, inspection_id: str) -> Inspection:
         header = self.ws.store.get_inspection(inspection_id)
         if header is None:
-            raise InspectionError(f"no inspection {inspection_id}")
+            raise InspectionError(ErrorCode.NO_INSPECTION, id=inspection_id)
         answers = list(self.ws.store.answers(inspection_id).values())
         return Inspection.from_dict({**header, "answers": answers})
 
@@ -80,11 +81,9 @@ class InspectionService:
             return
         names = ", ".join(ref.name for ref in missing)
         if any(ref.scope is LimitScope.AREA for ref in missing) and not area_id:
-            raise InspectionError(
-                f"pick the area: this checklist reads limits set per area ({names})"
-            )
+            raise InspectionError(ErrorCode.PICK_AREA, limits=names)
         where = asset_id if missing[0].scope is LimitScope.ASSET else area_id
-        raise InspectionError(f"the site file sets no {names} for {where}: ask HQ to add it")
+        raise InspectionError(ErrorCode.LIMIT_NOT_SET, limits=names, where=where)
 
     # -- walking -------------------------------------------------------------------------------
 
@@ -96,7 +95,7 @@ class InspectionService:
         asset_id: str | None = None,
     ) -> Inspection:
         if checklist.asset_type and not asset_id:
-            raise InspectionError("pick the equipment this checklist is run against")
+            raise InspectionError(ErrorCode.PICK_ASSET)
         self._check_limits(checklist, workshop_id, area_id, asset_id)
         inspection = Inspection(
             id=str(uuid.uuid4()),
@@ -124,17 +123,18 @@ class InspectionService:
     ) -> Inspection:
         current = inspection.answer(item_id, tag)
         if current is None:
-            raise InspectionError("answer the item before describing the finding")
+            raise InspectionError(ErrorCode.ANSWER_FIRST)
         return self.answer(inspection, replace(current, finding=finding))
 
     def add_instance(self, inspection: Inspection, section_id: str, tag: str) -> Inspection:
         tag = tag.strip()
         if not tag:
-            raise InspectionError("enter the tag number of this unit")
-        try:
-            updated = inspection.with_instance(section_id, tag)
-        except ValueError as exc:
-            raise InspectionError(str(exc)) from exc
+            raise InspectionError(ErrorCode.TAG_MISSING)
+        if inspection.is_submitted:
+            raise InspectionError(ErrorCode.READ_ONLY)
+        if tag in inspection.instances.get(section_id, ()):
+            raise InspectionError(ErrorCode.TAG_TAKEN, tag=tag)
+        updated = inspection.with_instance(section_id, tag)
         self.ws.store.save_inspection(updated.header_dict())
         return updated
 
@@ -191,7 +191,7 @@ class InspectionService:
         """Throw away an inspection that was never submitted: it was never queued, so HQ never
         hears of it. The device no longer has it open."""
         if self.get(inspection_id).is_submitted:
-            raise InspectionError("a submitted inspection cannot be discarded")
+            raise InspectionError(ErrorCode.DISCARD_SUBMITTED)
         with self.ws.store.transaction() as tx:
             tx.remove_inspection(inspection_id, list(self.ws.store.answers(inspection_id)))
         if self.ws.settings.open_inspection == inspection_id:
@@ -205,11 +205,11 @@ class InspectionService:
         """Finish: turn failures into hazards and queue everything for HQ in one transaction.
         ``signature`` is the drawn signature's PNG, kept with the photos."""
         if not signed_by.strip():
-            raise InspectionError("sign with your name to submit")
+            raise InspectionError(ErrorCode.SIGN_TO_SUBMIT)
         checklist = self.checklist_of(inspection)
         day = today(self.ws.clock)
         if finish_blockers(checklist, inspection, day):
-            raise InspectionError("the inspection is not complete")
+            raise InspectionError(ErrorCode.INCOMPLETE)
         signature_sha = None
         if signature is not None:
             signature_sha = hashlib.sha256(signature).hexdigest()
@@ -224,7 +224,7 @@ class InspectionService:
                 command = self._create_command(checklist, submitted, failure, seq)
                 decision = decide(None, command, self.ws.user, submitted.submitted_at or "")
                 if decision.hazard is None or not decision.applied:
-                    raise InspectionError(f"cannot register the finding: {decision.message}")
+                    raise InspectionError(ErrorCode.FINDING_REFUSED, reason=decision.message)
                 queue_command(tx, command, decision)
                 hazards.append(decision.hazard)
                 seq += 1
@@ -265,7 +265,9 @@ class InspectionService:
         try:
             data = parse_payload(CommandType.CREATE, {k: v for k, v in fields.items() if v})
         except PayloadError as exc:
-            raise InspectionError(f"cannot register the finding of {item.id}: {exc}") from exc
+            raise InspectionError(
+                ErrorCode.FINDING_INVALID, item=item.id, field=exc.field or "", reason=exc.reason
+            ) from exc
         payload = data.to_payload()
         return Command(
             id=str(uuid.uuid4()),

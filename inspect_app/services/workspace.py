@@ -10,6 +10,7 @@ from inspect_app.core.hazard import Hazard
 from inspect_app.core.site import Person
 from inspect_app.services.catalog import Catalog
 from inspect_app.services.clock import Clock, system_clock, timestamp
+from inspect_app.services.errors import ErrorCode, ServiceError
 from inspect_app.services.settings import DeviceSettings
 from inspect_app.store import LocalStore
 
@@ -20,7 +21,7 @@ COMMAND_SEQ = "command_seq"
 DEMO_INSPECTOR = "p-li"
 
 
-class NotSignedInError(Exception):
+class NotSignedInError(ServiceError):
     """No person is chosen on this device yet."""
 
 
@@ -54,7 +55,7 @@ class Workspace:
         user_id = self.store.get_meta(USER_ID)
         person = self.catalog.person(user_id) if user_id else None
         if person is None:
-            raise NotSignedInError("choose who you are in Settings first")
+            raise NotSignedInError(ErrorCode.NOT_SIGNED_IN)
         return person
 
     @property

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from inspect_app.core import vocabulary
+from inspect_app.services.errors import ServiceError
 
 #: The app's screen strings; a key the vocabulary owns is never written here.
 SCREEN: dict[str, dict[str, str]] = {
@@ -238,6 +239,7 @@ SCREEN: dict[str, dict[str, str]] = {
         "form.required": "Fill in: {field}",
         "form.bad_date": "Write the date as YYYY-MM-DD: {field}",
         "form.date_label": "{field} (YYYY-MM-DD)",
+        "error.unexpected": "Something went wrong; the details are in the app's log.",
         "form.need_photo": "Add at least one photo",
         "form.done": "Saved: {action}",
         "form.refused": "Not possible: {reason}",
@@ -475,6 +477,7 @@ SCREEN: dict[str, dict[str, str]] = {
         "form.required": "请填写：{field}",
         "form.bad_date": "日期格式应为 YYYY-MM-DD：{field}",
         "form.date_label": "{field}（YYYY-MM-DD）",
+        "error.unexpected": "出现问题，详情已记入应用日志。",
         "form.need_photo": "至少添加一张照片",
         "form.done": "已保存：{action}",
         "form.refused": "无法执行：{reason}",
@@ -513,6 +516,14 @@ class Translator:
 
     def unit(self, code: str | None) -> str:
         return vocabulary.unit(code, self.lang)
+
+    def error(self, exc: BaseException) -> str:
+        """What went wrong, for the person: a service error's code and params in this language;
+        any other error only as "something went wrong" (its text is for the log: it may be
+        English, or hold a file path)."""
+        if isinstance(exc, ServiceError):
+            return self(f"error.{exc.code.value}", **exc.params)
+        return self("error.unexpected")
 
     def when(self, iso: str | None) -> str:
         """A stored time for people: local, in this language; "never" when there is none."""

@@ -141,7 +141,7 @@ def _begin(shell: Shell) -> None:
             state.get("asset"),
         )
     except InspectionError as exc:
-        state["error"] = str(exc)
+        state["error"] = shell.t.error(exc)
         shell.render()
         return
     shell.start_state.clear()

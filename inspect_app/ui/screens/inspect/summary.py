@@ -120,7 +120,7 @@ async def _submit(
     try:
         submission = vm.submit(signature.value or "")
     except InspectionError as exc:
-        problem.content = status(str(exc), colour=ft.Colors.RED_900, bold=True)
+        problem.content = status(shell.t.error(exc), colour=ft.Colors.RED_900, bold=True)
         problem.update()
         return
     shell.settings.open_inspection = None

@@ -261,7 +261,7 @@ class WalkScreen:
         try:
             self.vm.add_unit(tag or "")
         except InspectionError as exc:
-            self.shell.toast(str(exc), error=True)
+            self.shell.toast(self.shell.t.error(exc), error=True)
             return
         self.move(origin, 1)
 
