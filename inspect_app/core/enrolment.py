@@ -20,3 +20,10 @@ def parse_enrolment_link(text: str) -> tuple[str, str] | None:
     query = parse_qs(parts.query)
     server, code = query.get("server", [""])[0], query.get("code", [""])[0]
     return (server, code) if server and code else None
+
+
+#: Why HQ refused a device token (the ``reason`` of its 401 answer). A device HQ does not know
+#: (HQ was restored from a backup older than its enrolment) may enrol again and carry its
+#: waiting work over; a revoked one may not (docs/sync-protocol.md, "Enrolling again").
+UNKNOWN_DEVICE = "unknown_device"
+REVOKED_DEVICE = "revoked_device"

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
+from inspect_app.core.enrolment import REVOKED_DEVICE, UNKNOWN_DEVICE
 from inspect_app.core.site import Person
 from inspect_app.server import schema
 from inspect_app.server.common import MASTER_VERSION, counter_value, digest
@@ -98,8 +99,10 @@ class Devices:
                     counter_value(MASTER_VERSION).label("master_version"),
                 ).where(table.c.token_hash == digest(token))
             ).first()
-            if row is None or row.revoked_at is not None:
-                raise Unauthorized("unknown or revoked device token")
+            if row is None:
+                raise Unauthorized("HQ does not know this device", reason=UNKNOWN_DEVICE)
+            if row.revoked_at is not None:
+                raise Unauthorized("this device was revoked at HQ", reason=REVOKED_DEVICE)
             directory = self.master.directory_at(conn, row.master_version)
         person = directory.person(row.person_id)
         if person is None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from inspect_app.services.workspace import COMMAND_SEQ, DEVICE_ID, USER_ID, Workspace
 from inspect_app.sync.engine import PULL_CURSOR, SyncEngine, SyncReport
 from inspect_app.sync.progress import ProgressCallback, ignore_progress
+from inspect_app.sync.reenrolment import carries_over, carry_over, check_same_person
 from inspect_app.sync.transport import (
     AuthError,
     RequestRejected,
@@ -43,12 +44,9 @@ def enroll(
 ) -> Connection:
     """Trade a one-time enrolment code for this device's id and token, and save them."""
     server_url = server_url.strip().rstrip("/")
-    again = connection(workspace) is not None
-    waiting = len(workspace.store.pending_outbox())
-    if again and waiting:
-        raise SyncError(
-            f"sync first: {waiting} items still wait to go to HQ under the current enrolment"
-        )
+    saved = connection(workspace)
+    again = saved is not None
+    carry = saved is not None and carries_over(workspace, saved)
     if not server_url.startswith(("http://", "https://")):
         raise SyncError("the server address must start with https:// (or http:// on a test rig)")
     transport = Transport(server_url, ca_file=ca_file)
@@ -62,6 +60,8 @@ def enroll(
         raise SyncError(f"the enrolment code was not accepted: {exc}") from exc
     finally:
         transport.close()
+    if carry:
+        check_same_person(workspace, answer.get("person_id"))
     with workspace.store.transaction() as tx:
         tx.set_meta(SERVER_URL, server_url)
         tx.set_meta(TOKEN, answer["token"])
@@ -74,6 +74,7 @@ def enroll(
             # hazards come down from the start of the feed.
             tx.set_meta(COMMAND_SEQ, 0)
             tx.set_meta(PULL_CURSOR, 0)
+            carry_over(workspace, tx, carry)
     return Connection(server_url, answer["token"], ca_file)
 
 

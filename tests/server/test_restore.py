@@ -17,6 +17,7 @@ from inspect_app.services.bootstrap import open_workspace
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.client import enroll
 from inspect_app.sync.engine import HQ_EPOCH, PULL_CURSOR
+from inspect_app.sync.transport import SyncError
 from tests.services.conftest import FakeClock
 from tests.support.services import LiveServer
 from tests.sync.test_sync_client import sync, walk_with_failure
@@ -83,3 +84,47 @@ def test_devices_resend_what_a_restore_lost(
         app.state.hq.engine.dispose()
         phone.store.close()
         tablet.store.close()
+
+
+def test_a_device_enrolled_after_the_backup_enrols_again_and_resends(tmp_path: Path) -> None:
+    """HQ restored from a backup older than a device's enrolment no longer knows the device:
+    it answers 401 "unknown device", the person enrols it again with a new code while work still
+    waits, and everything the device ever sent reaches HQ once under the new enrolment."""
+    settings = Settings(data_dir=tmp_path / "hq", demo=True)
+    app = create_app(settings)
+    server = LiveServer(app).start()
+    port = server.port
+    late = None
+    try:
+        backup(settings, tmp_path / "backup")
+        late = _device(tmp_path / "late", app, server.url)
+        walk_with_failure(late)
+        sync(late)  # acknowledged, then lost by the restore
+        walk_with_failure(late)  # still waits when HQ is restored
+        old_device = late.device_id
+
+        server.stop()
+        app.state.hq.engine.dispose()
+        restore(settings, tmp_path / "backup")
+        app = create_app(settings)
+        server = LiveServer(app, port=port).start()
+        assert _counts(app) == (0, 0, 0)
+
+        with pytest.raises(SyncError, match="enrol"):
+            sync(late)
+        code, _ = app.state.hq.make_code("p-li", "test")
+        enroll(late, server.url, code)
+        assert late.device_id != old_device
+        sync(late)
+        assert _counts(app) == (2, 2, 2)  # the kept first walk and the waiting second one
+        assert late.store.pending_outbox() == []
+        assert sync(late).results == {}
+        assert _counts(app) == (2, 2, 2)
+        with app.state.hq.engine.connect() as conn:
+            shas = conn.execute(select(schema.blobs.c.sha256)).scalars().all()
+        assert shas and all(app.state.hq.blobs.get(sha) for sha in shas)
+    finally:
+        server.stop()
+        app.state.hq.engine.dispose()
+        if late is not None:
+            late.store.close()
