@@ -47,8 +47,15 @@ class PhotoFiles:
         if not self.has(sha256):
             write_atomically(self.path(sha256), data)
 
+    def put_thumb(self, sha256: str, thumb: bytes) -> None:
+        """Store only the thumbnail of a photo held elsewhere (HQ), durably."""
+        write_atomically(self.thumb_path(sha256), thumb)
+
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
+
+    def read_thumb(self, sha256: str) -> bytes:
+        return self.thumb_path(sha256).read_bytes()
 
     def delete(self, *shas: str) -> None:
         """Remove full-size photos, keeping their thumbnails for lists, with one directory sync

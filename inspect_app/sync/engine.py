@@ -1,4 +1,5 @@
-"""One sync run: upload missing photos, push the outbox in seq order, pull from the saved cursor.
+"""One sync run: upload missing photos, push the outbox in seq order, pull from the saved cursor,
+then fetch the thumbnails of photos taken on other devices.
 
 Order matters: photos first so commands never wait on ``missing_blobs`` in the common case;
 push before pull so HQ's answer to our own commands comes back in the same run. Every step is
@@ -30,6 +31,7 @@ from inspect_app.services.master_data import (
 )
 from inspect_app.services.outbox import COMMAND, INSPECTION
 from inspect_app.services.workspace import Workspace
+from inspect_app.sync.photo_downloads import fetch_thumbnails
 from inspect_app.sync.photo_uploads import PhotoUploads
 from inspect_app.sync.progress import Phase, ProgressCallback, SyncProgress, ignore_progress
 from inspect_app.sync.transport import RequestRejected, SyncError, Transport
@@ -109,6 +111,7 @@ class SyncEngine:
                 self._restored(changed.epoch)
                 self._exchange(report)
             self._drop_kept()
+            fetch_thumbnails(self.ws.store, self.transport)  # photos taken on other devices
         except _EpochChanged as exc:
             error = "HQ was restored twice during one sync; sync again"
             self.ws.store.set_meta(LAST_SYNC_ERROR, error)
