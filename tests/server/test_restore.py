@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from inspect_app.photos.signature import signature_png
 from inspect_app.server import schema
 from inspect_app.server.app import Settings, create_app
 from inspect_app.server.backup import backup, restore
@@ -38,15 +39,28 @@ def _counts(app) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
         )
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def _photos_held(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The photos HQ's database names, each checked to be in its blob store."""
+    with app.state.hq.engine.connect() as conn:
+        shas = conn.execute(select(schema.blobs.c.sha256)).scalars().all()
+    assert all(app.state.hq.blobs.exists(sha) for sha in shas)
+    return sorted(shas)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres", "postgres+s3"])
 def test_devices_resend_what_a_restore_lost(
-    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db_url = None
-    if backend == "postgres":
+    db_url = blobs_url = None
+    if backend.startswith("postgres"):
         cluster = request.getfixturevalue("postgres")
         db_url = cluster.create_database(f"r{uuid.uuid4().hex[:12]}")
-    settings = Settings(data_dir=tmp_path / "hq", db_url=db_url, demo=True)
+    if backend.endswith("s3"):
+        seaweed = request.getfixturevalue("seaweed")
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+        blobs_url = f"s3://r{uuid.uuid4().hex[:12]}/photos?endpoint={seaweed.endpoint}"
+    settings = Settings(data_dir=tmp_path / "hq", db_url=db_url, blobs_url=blobs_url, demo=True)
     app = create_app(settings)
     server = LiveServer(app).start()
     port = server.port
@@ -56,10 +70,12 @@ def test_devices_resend_what_a_restore_lost(
         walk_with_failure(tablet)
         sync(phone), sync(tablet)
         backup(settings, tmp_path / "backup")
-        walk_with_failure(phone)  # reaches HQ, then is lost by the restore
+        walk_with_failure(phone, signature_png([[(1, 1), (9, 9)]], 20, 20))  # lost by the restore
         walk_with_failure(tablet)
         sync(phone), sync(tablet)
         assert _counts(app) == (4, 4, 4)
+        photos = _photos_held(app)
+        assert len(photos) == 2  # the finding's photo and the new walk's signature
         old_epoch = phone.store.get_meta(HQ_EPOCH)
 
         server.stop()
@@ -67,6 +83,7 @@ def test_devices_resend_what_a_restore_lost(
         restore(settings, tmp_path / "backup")
         app = create_app(settings)
         assert _counts(app) == (2, 2, 2)
+        assert len(_photos_held(app)) == 1
         server = LiveServer(app, port=port).start()
 
         walk_with_failure(phone)  # its next seq is 3; HQ now expects 2
@@ -79,6 +96,7 @@ def test_devices_resend_what_a_restore_lost(
             assert ws.store.get_meta(PULL_CURSOR) > 0
             assert sync(ws).results == {}  # nothing sent twice
         assert _counts(app) == (5, 5, 5)
+        assert _photos_held(app) == photos
     finally:
         server.stop()
         app.state.hq.engine.dispose()
