@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as _PydanticError
@@ -72,6 +72,18 @@ IsoDate = Annotated[
     AfterValidator(_calendar_date),
     FieldKind.DATE,
 ]
+#: A text in each language the app shows ({"zh": ..., "en": ...}, at least one), such as a
+#: checklist's suggested fix, which every reader sees in his own language.
+Translations = Annotated[
+    dict[
+        Literal["zh", "en"],
+        Annotated[
+            str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LONG_TEXT)
+        ],
+    ],
+    Field(min_length=1),
+    FieldKind.LONG_TEXT,
+]
 Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN.pattern)]
 Photos = Annotated[list[Sha256], Field(max_length=MAX_PHOTOS), FieldKind.PHOTOS]
 SomePhotos = Annotated[list[Sha256], Field(min_length=1, max_length=MAX_PHOTOS), FieldKind.PHOTOS]
@@ -106,7 +118,8 @@ class CreatePayload(Payload):
     instance_tag: ShortText | None = None
     category: Category | None = None
     reference: ShortText | None = None
-    suggested_fix: LongText | None = None
+    #: Both languages when it comes from a checklist; one plain text in records made before.
+    suggested_fix: Translations | LongText | None = None
     major_rule: ShortText | None = None
     photos: Photos = Field(default_factory=list)
 

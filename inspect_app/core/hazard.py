@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from inspect_app.core.checklist import Grade, Risk
+from inspect_app.core.text import LocalText
 
 
 class HazardStatus(StrEnum):
@@ -156,7 +157,7 @@ class Hazard:
     item_id: str | None = None
     instance_tag: str | None = None
     reference: str | None = None
-    suggested_fix: str | None = None
+    suggested_fix: LocalText | None = None  # both languages; one plain text in older records
     major_rule: str | None = None
     category: str | None = None
     photos: tuple[str, ...] = ()
@@ -221,6 +222,7 @@ class Hazard:
         data["grade"] = self.grade.value
         data["risk"] = self.risk.value
         data["status"] = self.status.value
+        data["suggested_fix"] = self.suggested_fix.to_data() if self.suggested_fix else None
         data["photos"] = list(self.photos)
         data["after_photos"] = list(self.after_photos)
         data["extensions"] = [{**asdict(e), "status": e.status.value} for e in self.extensions]
@@ -238,6 +240,8 @@ class Hazard:
         values["grade"] = Grade(values["grade"])
         values["risk"] = Risk(values["risk"])
         values["status"] = HazardStatus(values["status"])
+        fix = values.get("suggested_fix")
+        values["suggested_fix"] = LocalText.of(fix) if fix else None
         values["photos"] = tuple(values.get("photos", ()))
         values["after_photos"] = tuple(values.get("after_photos", ()))
         values["extensions"] = tuple(Extension.from_dict(e) for e in values.get("extensions") or ())

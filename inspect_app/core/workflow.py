@@ -60,6 +60,7 @@ from inspect_app.core.hazard import (
     Supervision,
 )
 from inspect_app.core.roles import Actor, Role
+from inspect_app.core.text import LocalText
 
 
 class CommandType(StrEnum):
@@ -368,7 +369,7 @@ def new_hazard(command: Command, data: CreatePayload, recorded_at: str) -> Hazar
         item_id=data.item_id,
         instance_tag=data.instance_tag,
         reference=data.reference,
-        suggested_fix=data.suggested_fix,
+        suggested_fix=LocalText.of(data.suggested_fix) if data.suggested_fix else None,
         major_rule=data.major_rule,
         category=data.category.value if data.category else None,
         photos=tuple(data.photos),

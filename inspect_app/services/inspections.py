@@ -18,6 +18,7 @@ from inspect_app.core.evaluation import Failure, failures, finish_blockers
 from inspect_app.core.hazard import Hazard
 from inspect_app.core.inspection import Answer, Finding, Inspection, Position, finding_wording
 from inspect_app.core.site import limit_of
+from inspect_app.core.text import SUPPORTED_LANGUAGES, LocalText
 from inspect_app.core.workflow import Command, CommandType, decide, parse_payload
 from inspect_app.photos import ProcessedPhoto, process_photo
 from inspect_app.services.clock import today
@@ -257,7 +258,7 @@ class InspectionService:
             "grade": (finding.grade or (on_fail.grade if on_fail else Grade.GENERAL)).value,
             "risk": (finding.risk or (on_fail.risk if on_fail else Risk.YELLOW)).value,
             "reference": item.reference,
-            "suggested_fix": fix.get(lang) if fix else None,
+            "suggested_fix": _in_both_languages(fix) if fix else None,
             "major_rule": on_fail.major_rule.label if on_fail and on_fail.major_rule else None,
             "photos": list(answer.photos),
             "deadline": deadline.isoformat(),
@@ -279,3 +280,13 @@ class InspectionService:
             observed_at=inspection.submitted_at or self.ws.now(),
             payload=payload,
         )
+
+
+def _in_both_languages(text: LocalText) -> str | dict[str, str]:
+    """A checklist's text as a hazard keeps it: every language the app shows that the author
+    wrote, so each reader sees his own; a single plain text as it is."""
+    if text.plain is not None:
+        return text.plain
+    return {
+        lang: text.translations[lang] for lang in SUPPORTED_LANGUAGES if lang in text.translations
+    }

@@ -21,6 +21,7 @@ from inspect_app.core.checklist import Grade, Risk
 from inspect_app.core.commands import FieldKind, FormField
 from inspect_app.core.hazard import Hazard
 from inspect_app.core.site import Person
+from inspect_app.core.text import LocalText
 from inspect_app.core.workflow import CommandResult, CommandType, action_form, allowed_actions
 from inspect_app.server.errors import HQError
 from inspect_app.server.hazard_reads import TimelineEntry
@@ -140,9 +141,12 @@ async def act(
     )
 
 
-def detail_text(key: str, value: str, t: Callable[..., str], labels: dict[str, str]) -> str:
+def detail_text(
+    key: str, value: str, t: Callable[..., str], labels: dict[str, str], lang: str
+) -> str:
     """A step's payload value as a reader says it: names for ids, words for grades and risks,
-    a count for photos (they are shown as pictures on the hazard)."""
+    a count for photos (they are shown as pictures on the hazard), a text written in both
+    languages (a suggested fix) in the reader's."""
     if key in ("photos", "after_photos"):
         try:
             count = len(json.loads(value))
@@ -151,6 +155,12 @@ def detail_text(key: str, value: str, t: Callable[..., str], labels: dict[str, s
         return t("hazard.photo_count", n=count)
     if key in ("grade", "risk", "category", "kind"):
         return t(f"{key}.{value}", _default=value)
+    if key == "suggested_fix" and value.startswith("{"):
+        try:
+            texts = json.loads(value)
+        except ValueError:
+            return value
+        return LocalText.of(texts).get(lang) if isinstance(texts, dict) else value
     return labels.get(value, value) if key.endswith("_id") else value
 
 
@@ -181,7 +191,7 @@ def hazard_page(
         status,
         record=record,
         labels=labels,
-        said=lambda key, value: detail_text(key, value, t, labels),
+        said=lambda key, value: detail_text(key, value, t, labels, lang_of(request)),
         grade=record.choice("grade", Grade),
         risk=record.choice("risk", Risk),
         timeline=timeline,

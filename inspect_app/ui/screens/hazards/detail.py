@@ -16,8 +16,10 @@ from inspect_app.ui.viewmodels.hazards import (
 from inspect_app.ui.widgets import (
     GRADE_COLOURS,
     RISK_COLOURS,
+    big_button,
     card,
     heading,
+    photo_thumb,
     status,
 )
 
@@ -81,7 +83,8 @@ def build_detail(shell: Shell) -> ft.Control:
         if origin[1]:
             facts.append(ft.Text(t("detail.reference", ref=origin[1]), italic=True))
     if hazard.suggested_fix:
-        facts.append(ft.Text(t("finding.fix", fix=hazard.suggested_fix), italic=True))
+        fix = hazard.suggested_fix.get(t.lang)
+        facts.append(ft.Text(t("finding.fix", fix=fix), italic=True))
     if hazard.on_the_spot:
         facts.append(ft.Text(t("detail.on_the_spot", who=model.person(hazard.rectified_by))))
     if hazard.funds_spent:
@@ -95,9 +98,8 @@ def build_detail(shell: Shell) -> ft.Control:
     rows.append(actions(shell, model))
     if hazard.is_major:
         rows.append(_major(shell, model))
-    rows.append(_photos(shell, t("detail.before"), hazard.photos))
-    if hazard.after_photos:
-        rows.append(_photos(shell, t("detail.after"), hazard.after_photos))
+    for group in model.photo_groups():
+        rows.append(_photos(shell, model, t(f"detail.{group.kind}"), group.kind, group.photos))
     rows.append(_plan(shell, model))
     rows.append(_timeline(shell, model))
     return ft.ListView(rows, spacing=10, expand=True, padding=ft.Padding.only(right=8))
@@ -112,29 +114,62 @@ def _chip(text: str, colour: str) -> ft.Control:
     )
 
 
-def _photos(shell: Shell, title: str, photos: tuple[str, ...]) -> ft.Control:
-    store = shell.ws.store.photos
-    images: list[ft.Control] = []
-    elsewhere = 0
-    for sha in photos:
-        path = store.path(sha) if store.has(sha) else store.thumb_path(sha)
-        if not path.exists():
-            elsewhere += 1
+def _photos(
+    shell: Shell, model: HazardDetailModel, title: str, kind: str, photos: tuple[str, ...]
+) -> ft.Control:
+    """A card of thumbnails (semantics ids ``photo-<kind>-<n>``); a tap opens the full size."""
+    t = shell.t
+    thumbs: list[ft.Control] = []
+    coming = 0
+    for index, sha in enumerate(photos, 1):
+        data = model.thumbnail(sha)
+        if data is None:
+            coming += 1
             continue
-        images.append(
-            ft.Image(
-                src=path.read_bytes(),
-                width=560,
-                fit=ft.BoxFit.CONTAIN,
-                border_radius=8,
-                semantics_label=title,
+        label = t("photo.label", kind=title, n=index)
+        thumbs.append(
+            photo_thumb(
+                data,
+                label,
+                f"photo-{kind}-{index}",
+                lambda sha=sha, label=label: shell.page.run_task(
+                    _open_photo, shell, model, sha, label
+                ),
             )
         )
-    if elsewhere:
-        images.append(ft.Text(shell.t("detail.photo_at_hq", n=elsewhere)))
-    if not images:
-        images.append(ft.Text(shell.t("home.nothing")))
-    return card(title, images)
+    rows: list[ft.Control] = [ft.Row(thumbs, wrap=True)] if thumbs else []
+    if coming:
+        rows.append(ft.Text(t("photo.coming", n=coming)))
+    if not photos:
+        rows.append(ft.Text(t("home.nothing")))
+    return card(title, rows)
+
+
+async def _open_photo(shell: Shell, model: HazardDetailModel, sha: str, label: str) -> None:
+    """Show the photo in a dialog: the thumbnail at once, the full size once it is here (fetched
+    off the event loop), or the thumbnail with a note when offline."""
+    t, page = shell.t, shell.page
+    note = ft.Column([ft.ProgressRing(width=20, height=20), ft.Text(t("photo.loading"))])
+    picture = ft.Container(
+        ft.Image(src=model.thumbnail(sha) or b"", fit=ft.BoxFit.CONTAIN, width=560),
+        alignment=ft.Alignment.CENTER,
+    )
+    page.show_dialog(
+        ft.AlertDialog(
+            title=ft.Text(label),
+            content=ft.Column([note, picture], tight=True, scroll=ft.ScrollMode.AUTO),
+            actions=[big_button(t("photo.close"), lambda _: page.pop_dialog(), selected=False)],
+        )
+    )
+    opened = await shell.run_blocking(model.open_photo, sha)
+    note.controls = [] if opened.full else [status(t("photo.offline"), bold=True)]
+    picture.content = ft.Semantics(
+        identifier="photo-full" if opened.full else "photo-small",
+        label=label,
+        container=True,
+        content=ft.Image(src=opened.data or b"", fit=ft.BoxFit.CONTAIN, width=560),
+    )
+    page.update()
 
 
 def _plan(shell: Shell, model: HazardDetailModel) -> ft.Control:
@@ -191,7 +226,9 @@ def _major(shell: Shell, model: HazardDetailModel) -> ft.Control:
                 weight=ft.FontWeight.W_600,
             )
         )
-        rows.append(_photos(shell, t(f"choice.{control.kind.value}"), control.photos))
+        rows.append(
+            _photos(shell, model, t(f"choice.{control.kind.value}"), "control", control.photos)
+        )
     plan = hazard.governance
     rows.append(ft.Text(t("detail.governance"), size=17, weight=ft.FontWeight.W_600))
     if plan is None:
