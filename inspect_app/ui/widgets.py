@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from inspect_app.core.checklist import Grade, Risk
+from inspect_app.services.photos import PhotoService
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell
@@ -136,7 +137,7 @@ def photo_rows(
             ft.Row(
                 [
                     ft.Image(
-                        src=shell.ws.store.photos.thumb_path(sha).read_bytes(),
+                        src=PhotoService(shell.ws).thumbnail(sha) or b"",
                         width=96,
                         height=96,
                         fit=ft.BoxFit.COVER,
@@ -148,3 +149,34 @@ def photo_rows(
             )
         )
     return rows
+
+
+def photo_thumb(
+    data: bytes | None,
+    label: str,
+    identifier: str,
+    on_open: Callable[[], object] | None = None,
+    size: int = 120,
+) -> ft.Control:
+    """A photo's thumbnail (an image icon while the device has none), named for screen readers
+    and with a stable semantics identifier; tapping it calls ``on_open``."""
+    picture: ft.Control = (
+        ft.Image(src=data, width=size, height=size, fit=ft.BoxFit.COVER, border_radius=8)
+        if data
+        else ft.Icon(ft.Icons.IMAGE_OUTLINED, size=size // 2, color=ft.Colors.BLUE_GREY_400)
+    )
+    return ft.Semantics(
+        identifier=identifier,
+        label=label,
+        button=on_open is not None,
+        container=True,
+        content=ft.Container(
+            picture,
+            width=size,
+            height=size,
+            border_radius=8,
+            bgcolor=ft.Colors.BLUE_GREY_50,
+            alignment=ft.Alignment.CENTER,
+            on_click=(lambda _: on_open()) if on_open else None,
+        ),
+    )

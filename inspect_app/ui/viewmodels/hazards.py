@@ -22,7 +22,11 @@ from inspect_app.core.workflow import (
 from inspect_app.services.clock import today
 from inspect_app.services.hazards import HazardFilter, HazardPage, HazardService
 from inspect_app.services.inspections import InspectionService
+from inspect_app.services.photos import PhotoService
 from inspect_app.services.workspace import Workspace
+from inspect_app.sync.client import connection
+from inspect_app.sync.photo_downloads import fetch_full
+from inspect_app.sync.transport import RetryPolicy, SyncError
 
 PAGE_SIZE = 20
 
@@ -80,7 +84,7 @@ class HazardRow:
     age_days: int
     days_left: int
     overdue: bool
-    thumbnail: str | None  # photo sha256 whose thumbnail is on this device
+    thumbnail: bytes | None  # of the first photo whose thumbnail is on this device
 
 
 @dataclass(frozen=True)
@@ -141,9 +145,9 @@ class HazardListModel:
     def row(self, hazard: Hazard) -> HazardRow:
         day = today(self.ws.clock)
         site = self.ws.catalog.site
-        photos = self.ws.store.photos
+        photos = PhotoService(self.ws)
         thumbnail = next(
-            (sha for sha in (*hazard.photos, *hazard.after_photos) if photos.has_thumb(sha)), None
+            (t for t in map(photos.thumbnail, (*hazard.photos, *hazard.after_photos)) if t), None
         )
         return HazardRow(
             id=hazard.id,
@@ -164,6 +168,28 @@ class HazardListModel:
         workshops = [(w.id, w.name.get(self.lang)) for w in site.workshops if user.can_act_in(w.id)]
         categories = sorted({c.category.value for c in self.ws.catalog.latest_checklists()})
         return FilterOptions(workshops, categories)
+
+
+@dataclass(frozen=True)
+class PhotoGroup:
+    """Photos of one kind on the hazard page: ``kind`` is "before", "after" or a control's."""
+
+    kind: str
+    photos: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OpenedPhoto:
+    """What a tapped photo shows: the full size, else (offline) the thumbnail with a note."""
+
+    data: bytes | None
+    full: bool
+
+
+#: Opening a photo waits this long for HQ (connect, read) and tries twice, then shows the
+#: thumbnail: a person is waiting with the dialog open.
+OPEN_TIMEOUTS = (3.0, 20.0)
+OPEN_RETRY = RetryPolicy(attempts=2, base_delay=0.2, max_delay=1.0)
 
 
 @dataclass(frozen=True)
@@ -281,6 +307,38 @@ class HazardDetailModel:
             for p in self.ws.catalog.site.people
             if p.can_act_in(workshop) and p.roles - {Role.HQ_ADMIN}
         ]
+
+    def photo_groups(self) -> list[PhotoGroup]:
+        """The before photos (always, even none) and the after photos when there are any."""
+        h = self.hazard
+        groups = [PhotoGroup("before", h.photos)]
+        if h.after_photos:
+            groups.append(PhotoGroup("after", h.after_photos))
+        return groups
+
+    def thumbnail(self, sha256: str) -> bytes | None:
+        return PhotoService(self.ws).thumbnail(sha256)
+
+    def open_photo(self, sha256: str) -> OpenedPhoto:
+        """The photo at full size: held here, else fetched from HQ and kept; offline (or not
+        enrolled) its thumbnail. Waits on the network: call off the event loop."""
+        photos = PhotoService(self.ws)
+        held = photos.full_size(sha256)
+        if held is not None:
+            return OpenedPhoto(held, True)
+        saved = connection(self.ws)
+        if saved is not None:
+            connect, read = OPEN_TIMEOUTS
+            transport = saved.transport(
+                connect_timeout=connect, read_timeout=read, retry=OPEN_RETRY
+            )
+            try:
+                return OpenedPhoto(fetch_full(self.ws.store, transport, sha256), True)
+            except SyncError:
+                pass  # offline or HQ cannot give it: the thumbnail, with the note
+            finally:
+                transport.close()
+        return OpenedPhoto(photos.thumbnail(sha256), False)
 
     def add_photo(self, data: bytes) -> str:
         """Run a picked photo through the pipeline into the store; returns its sha256."""

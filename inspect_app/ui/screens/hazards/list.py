@@ -198,10 +198,9 @@ def _filters(shell: Shell, model: HazardListModel) -> ft.Control:
 
 def _row(shell: Shell, row: HazardRow) -> ft.Control:
     t = shell.t
-    photos = shell.ws.store.photos
     if row.thumbnail:
         leading: ft.Control = ft.Image(
-            src=photos.thumb_path(row.thumbnail).read_bytes(),
+            src=row.thumbnail,
             width=THUMB,
             height=THUMB,
             fit=ft.BoxFit.COVER,
