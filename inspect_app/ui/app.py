@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -23,7 +22,8 @@ from inspect_app.sync.background import BackgroundSync
 from inspect_app.sync.client import connection
 from inspect_app.sync.progress import SyncProgress
 from inspect_app.ui.camera import camera_available, capture_photo
-from inspect_app.ui.i18n import Translator, language_from_locale
+from inspect_app.ui.font import CjkFont
+from inspect_app.ui.i18n import STRINGS, Translator, language_from_locale
 from inspect_app.ui.screens import first_run, home, settings, sync
 from inspect_app.ui.screens.hazards import tab as hazards
 from inspect_app.ui.screens.inspect import walk as inspect
@@ -39,12 +39,10 @@ PHONE_MAX_WIDTH = 600
 MAX_HISTORY = 50
 
 
-def prepare_assets() -> Path:
-    """Bundle the CJK font so Chinese renders offline in web mode (no tofu boxes)."""
-    target = ASSETS / "fonts" / CJK_FONT.name
-    if not target.exists() and CJK_FONT.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(CJK_FONT, target)
+def prepare_assets(font: CjkFont | None = None) -> Path:
+    """Bundle the CJK font so Chinese renders offline in web mode (no tofu boxes); a font
+    missing now is looked for again while the app runs."""
+    (font or CjkFont(CJK_FONT, ASSETS)).check()
     return ASSETS
 
 
@@ -65,9 +63,18 @@ class Shell:
         ("/settings", ft.Icons.SETTINGS_OUTLINED, ft.Icons.SETTINGS, "nav.settings"),
     )
 
-    def __init__(self, page: ft.Page, workspace: Workspace, default_lang: str = "en") -> None:
+    def __init__(
+        self,
+        page: ft.Page,
+        workspace: Workspace,
+        default_lang: str = "en",
+        font: CjkFont | None = None,
+    ) -> None:
         self.page = page
         self.ws = workspace
+        self.font = font or CjkFont(CJK_FONT, ASSETS)
+        #: Whether the page has been told where the CJK font is (only once it is there).
+        self._font_given = False
         self.settings = workspace.settings
         self.t = Translator(self.settings.language or default_lang)
         self.route = "/"
@@ -486,6 +493,8 @@ class Shell:
             if rail
             else self.body
         ]
+        if not self._font_ready():
+            self._top.controls.insert(0, _font_banner())
         views = [self._top]
         if len(self.history) > 1 and not self.first_run:
             self._below.route = self.history[-2]
@@ -493,6 +502,30 @@ class Shell:
         if list(self.page.views) != views:
             self.page.views[:] = views
         self.page.update()
+
+    def _font_ready(self) -> bool:
+        """Whether Chinese can be drawn; the moment the font is there, the page loads it."""
+        if not self.font.check():
+            return False
+        if not self._font_given:
+            self.page.fonts = {FONT_FAMILY: self.font.url}
+            self._font_given = True
+        return True
+
+
+def _font_banner() -> ft.Control:
+    """Said in both languages: without the font the Chinese line is boxes."""
+    text = f"{STRINGS['en']['font.missing']}\n{STRINGS['zh']['font.missing']}"
+    return ft.Row(
+        [
+            ft.Container(
+                ft.Text(text, color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD, size=15),
+                bgcolor=ft.Colors.RED_900,
+                padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+                expand=True,
+            )
+        ]
+    )
 
 
 def _parts(route: str) -> list[str]:
@@ -525,7 +558,8 @@ def _ancestors(route: str) -> list[str]:
     return ["/"]
 
 
-def make_main(data_dir: Path) -> Callable[[ft.Page], Awaitable[None]]:
+def make_main(data_dir: Path, font: CjkFont | None = None) -> Callable[[ft.Page], Awaitable[None]]:
+    cjk_font = font or CjkFont(CJK_FONT, ASSETS)
     # The workspace (store, checklists, site) opens when the first browser connects, off the
     # event loop: opened earlier, it competes with Flet's server start-up for the interpreter and
     # the page is served later.
@@ -542,7 +576,6 @@ def make_main(data_dir: Path) -> Callable[[ft.Page], Awaitable[None]]:
         return opened[0]
 
     async def main(page: ft.Page) -> None:
-        page.fonts = {FONT_FAMILY: f"fonts/{CJK_FONT.name}"}
         page.theme = ft.Theme(
             font_family=FONT_FAMILY,
             color_scheme_seed=ft.Colors.INDIGO,
@@ -552,7 +585,7 @@ def make_main(data_dir: Path) -> Callable[[ft.Page], Awaitable[None]]:
         page.bgcolor = ft.Colors.WHITE
         page.padding = 0
         workspace, background = await opened_workspace()
-        shell = Shell(page, workspace, await device_language(page))
+        shell = Shell(page, workspace, await device_language(page), cjk_font)
         shell.follow_sync(background)
         shell.start(page.route)
         page.on_resize = lambda _: shell.render()
@@ -575,8 +608,9 @@ async def device_language(page: ft.Page) -> str:
 
 
 def run(data_dir: Path | None, web: bool, host: str, port: int) -> None:
-    main = make_main(data_dir or default_data_dir())
-    assets = str(prepare_assets())
+    font = CjkFont(CJK_FONT, ASSETS)
+    main = make_main(data_dir or default_data_dir(), font)
+    assets = str(prepare_assets(font))
     if web:
         print(f"app: http://{host}:{port}/", flush=True)
         ft.run(
