@@ -256,7 +256,10 @@ def _touched(begins: datetime) -> list[ColumnElement[bool]]:
     since, first = stamp(begins), begins.date().isoformat()
     found_before = func.coalesce(found, "") < since  # expressions: each part's own index is read
     not_done_since = func.coalesce(done, "") < since
-    never_done = and_(done.is_(None), found_before, func.coalesce(original, "") < first)
+    # Not "done_at IS NULL" alone: the never-rectified are most of the history's open hazards.
+    never_done = and_(
+        found_before, func.coalesce(done, "") == "", func.coalesce(original, "") < first
+    )
     return [
         found >= since,
         and_(done >= since, found_before),
@@ -288,6 +291,13 @@ def _from_tallies(
     def total(condition: ColumnElement[bool], column: str, label: str) -> Any:
         return func.sum(case((condition, table.c[column]), else_=0)).label(label)
 
+    def state(after: ColumnElement[bool], column: str, label: str) -> Any:
+        """A delta summed over the months not ``after``: the total less those months."""
+        whole = month == tallies.TOTAL
+        return func.sum(case((whole, table.c[column]), (after, -table.c[column]), else_=0)).label(
+            label
+        )
+
     sums = []
     months = []
     for index, (look, _) in enumerate(closed):
@@ -296,16 +306,16 @@ def _from_tallies(
         months.append(at)
         sums += [total(month == at, name, f"{name}_{index}") for name in tallies.POINTS]
         sums += [
-            total(month < at, "open_delta", f"backlog_{index}"),
-            total(month <= at, "open_delta", f"open_{index}"),
-            total(month <= at, "overdue_delta", f"overdue_{index}"),
+            state(month >= at, "open_delta", f"backlog_{index}"),
+            state(month > at, "open_delta", f"open_{index}"),
+            state(month > at, "overdue_delta", f"overdue_{index}"),
         ]
     for index, (at, _, _) in enumerate(settled):
         months.append(at)
-        sums.append(total(month <= at, "settled_delta", f"settled_{index}"))
+        sums.append(state(month > at, "settled_delta", f"settled_{index}"))
     for row in conn.execute(
         select(key, table.c.grade, *sums)
-        .where(scoped, month <= max(months))
+        .where(scoped, or_(month == tallies.TOTAL, month >= min(months)))
         .group_by(key, table.c.grade)
     ):
         values = row._mapping

@@ -169,10 +169,10 @@ Index(
 hazard_tallies = Table(
     "hazard_tallies",
     metadata,
+    Column("month", String(7), primary_key=True),  # "" for the deltas' totals
     Column("plant_id", String(64), primary_key=True),
     Column("workshop_id", String(64), primary_key=True),
     Column("grade", String(20), primary_key=True),
-    Column("month", String(7), primary_key=True),
     *(
         Column(name, Integer, nullable=False, server_default="0")
         for name in (
@@ -189,7 +189,8 @@ hazard_tallies = Table(
         )
     ),
 )
-Index("ix_hazard_tallies_workshop", hazard_tallies.c.workshop_id)
+Index("ix_hazard_tallies_plant", hazard_tallies.c.plant_id, hazard_tallies.c.month)
+Index("ix_hazard_tallies_workshop", hazard_tallies.c.workshop_id, hazard_tallies.c.month)
 
 events = Table(
     "events",

@@ -47,7 +47,10 @@ POINTS = (
 )
 DELTAS = ("open_delta", "overdue_delta", "settled_delta")
 MEASURES = POINTS + DELTAS
-KEY = ("plant_id", "workshop_id", "grade", "month")
+#: The month of each group's row that sums its deltas over all months, so a state at a recent
+#: month is that total less the months after it, not a sum over the whole history.
+TOTAL = ""
+KEY = ("month", "plant_id", "workshop_id", "grade")
 Key = tuple[str, str, str, str]
 
 
@@ -127,28 +130,40 @@ def _overdue(hazard: Hazard, found: str, done: str | None, share: dict[str, Coun
                 share[end]["overdue_delta"] -= 1
 
 
-def _rows(
+def _summed(
     changes: Iterable[tuple[Hazard | None, str | None, int]],
 ) -> dict[Key, Counter[str]]:
     summed: dict[Key, Counter[str]] = defaultdict(Counter)
     for hazard, plant_id, sign in changes:
         if hazard is None:
             continue
+        group = (plant_id or "", hazard.workshop_id, hazard.grade.value)
         for month, counts in shares(hazard).items():
-            row = summed[(plant_id or "", hazard.workshop_id, hazard.grade.value, month)]
+            row, total = summed[(month, *group)], summed[(TOTAL, *group)]
             for name, value in counts.items():
                 row[name] += sign * value
+                if name in DELTAS:
+                    total[name] += sign * value
     return summed
+
+
+def table_rows(changes: Iterable[tuple[Hazard | None, str | None, int]]) -> list[dict[str, Any]]:
+    """The tally rows that (hazard, plant, sign) changes add up to, zero rows left out."""
+    return _as_rows(_summed(changes))
+
+
+def _as_rows(summed: dict[Key, Counter[str]]) -> list[dict[str, Any]]:
+    return [
+        {**dict(zip(KEY, key, strict=True)), **{m: counts[m] for m in MEASURES}}
+        for key, counts in summed.items()
+        if any(counts.values())
+    ]
 
 
 def adjust(conn: Connection, changes: Iterable[tuple[Hazard | None, str | None, int]]) -> None:
     """Add (sign 1) or take out (sign -1) each (hazard, plant) share, in the caller's
     transaction."""
-    rows = [
-        {**dict(zip(KEY, key, strict=True)), **{m: counts[m] for m in MEASURES}}
-        for key, counts in _rows(changes).items()
-        if any(counts.values())
-    ]
+    rows = table_rows(changes)
     if not rows:
         return
     table = schema.hazard_tallies
@@ -183,21 +198,16 @@ def _stored_hazards(conn: Connection, batch: int = 5000) -> Iterator[tuple[Hazar
 
 
 def _expected(conn: Connection) -> dict[Key, Counter[str]]:
-    return _rows((hazard, plant, 1) for hazard, plant in _stored_hazards(conn))
+    return _summed((hazard, plant, 1) for hazard, plant in _stored_hazards(conn))
 
 
 def rebuild(conn: Connection) -> int:
     """The tallies again from every stored hazard; the number of rows written."""
     conn.execute(delete(schema.hazard_tallies))
-    expected = _expected(conn)
-    adjust_rows = [
-        {**dict(zip(KEY, key, strict=True)), **{m: counts[m] for m in MEASURES}}
-        for key, counts in expected.items()
-        if any(counts.values())
-    ]
-    for start in range(0, len(adjust_rows), 5000):
-        conn.execute(schema.hazard_tallies.insert(), adjust_rows[start : start + 5000])
-    return len(adjust_rows)
+    rows = _as_rows(_expected(conn))
+    for start in range(0, len(rows), 5000):
+        conn.execute(schema.hazard_tallies.insert(), rows[start : start + 5000])
+    return len(rows)
 
 
 def drift(conn: Connection) -> list[str]:
@@ -216,5 +226,5 @@ def drift(conn: Connection) -> list[str]:
             wrong = ", ".join(
                 f"{m} {have[m]} not {want[m]}" for m in MEASURES if have[m] != want[m]
             )
-            problems.append(f"tallies {'/'.join(key)}: {wrong}")
+            problems.append(f"tallies {'/'.join(key[1:])} {key[0] or 'total'}: {wrong}")
     return problems

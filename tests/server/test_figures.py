@@ -239,7 +239,9 @@ def test_pushes_keep_the_tallies(hq: Hq) -> None:
     engine = hq.app.state.hq.engine
     with engine.connect() as conn:
         assert tallies.drift(conn) == []
-        found = conn.execute(text("SELECT SUM(found), SUM(open_delta) FROM hazard_tallies")).one()
+        found = conn.execute(
+            text("SELECT SUM(found), SUM(open_delta) FROM hazard_tallies WHERE month <> ''")
+        ).one()
     assert tuple(found) == (2, 2)
 
 
@@ -321,6 +323,9 @@ def test_check_data_finds_drifted_tallies_and_rebuild_mends_them(
     hq.engine.dispose()
     assert main(["admin", "--data", str(tmp_path), "check-data"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert "tallies plant-1/ws-stamping/general/2026-10: found 2 not 1" in lines[0]
+    assert any(
+        line.startswith("tallies plant-1/ws-stamping/general 2026-10: found 2 not 1")
+        for line in lines
+    )
     assert main(["admin", "--data", str(tmp_path), "rebuild-tallies"]) == 0
     assert main(["admin", "--data", str(tmp_path), "check-data"]) == 0

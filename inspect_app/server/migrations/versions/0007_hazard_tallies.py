@@ -28,16 +28,17 @@ DEADLINE_INDEX = [
 def upgrade() -> None:
     op.create_table(
         "hazard_tallies",
+        sa.Column("month", sa.String(7), primary_key=True),
         sa.Column("plant_id", sa.String(64), primary_key=True),
         sa.Column("workshop_id", sa.String(64), primary_key=True),
         sa.Column("grade", sa.String(20), primary_key=True),
-        sa.Column("month", sa.String(7), primary_key=True),
         *(
             sa.Column(name, sa.Integer, nullable=False, server_default="0")
             for name in tallies.MEASURES
         ),
     )
-    op.create_index("ix_hazard_tallies_workshop", "hazard_tallies", ["workshop_id"])
+    op.create_index("ix_hazard_tallies_plant", "hazard_tallies", ["plant_id", "month"])
+    op.create_index("ix_hazard_tallies_workshop", "hazard_tallies", ["workshop_id", "month"])
     op.create_index("ix_hazards_deadline_figures", "hazards", DEADLINE_INDEX)
     tallies.rebuild(op.get_bind())
 
