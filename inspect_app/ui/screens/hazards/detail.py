@@ -157,7 +157,7 @@ async def _open_photo(shell: Shell, model: HazardDetailModel, sha: str, label: s
     page.show_dialog(
         ft.AlertDialog(
             title=ft.Text(label),
-            content=ft.Column([note, picture], tight=True, scroll=ft.ScrollMode.AUTO),
+            content=ft.Column([note, picture], tight=True),
             actions=[big_button(t("photo.close"), lambda _: page.pop_dialog(), selected=False)],
         )
     )
