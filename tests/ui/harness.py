@@ -354,11 +354,12 @@ class AppDriver:
 
     def capture(self) -> bytes:
         """A screenshot once the picture has settled: two consecutive captures are identical
-        (Flutter paints the frame after it updates the semantics tree)."""
+        and drawn (Flutter paints the frame after it updates the semantics tree; on a loaded
+        machine a white frame can hold for a moment)."""
         previous = b""
-        for _ in range(40):
+        for _ in range(100):
             current = self.page.screenshot(animations="disabled")
-            if current == previous:
+            if current == previous and not is_blank(current):
                 break
             previous = current
             self.page.wait_for_timeout(100)
