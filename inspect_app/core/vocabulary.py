@@ -208,6 +208,22 @@ ERROR: dict[str, Word] = {
     ),
 }
 
+#: Why a photo was not added, by ``PhotoError.code`` (the photo pipeline's).
+PHOTO_ERROR: dict[str, Word] = {
+    "empty": Word("the file is empty", "文件是空的"),
+    "unsupported_format": Word(
+        "HEIC/HEIF photos cannot be read: set the camera to 'Most compatible' (JPEG) or pick a "
+        "JPEG or PNG",
+        "无法读取 HEIC/HEIF 照片：请将相机设为“兼容性最佳”（JPEG），或选择 JPEG、PNG 照片",
+    ),
+    "too_large": Word("the image is too large to process", "图片太大，无法处理"),
+    "not_image": Word("this file is not a photo the app can read", "此文件不是本应用能读取的照片"),
+    "animated": Word(
+        "animated images are not supported; pick a still photo", "不支持动图，请选择静态照片"
+    ),
+    "truncated": Word("the photo file is incomplete (cut off)", "照片文件不完整（已截断）"),
+}
+
 #: Each kind of word: its key prefix, the enum it names (None: keyed by name or code), its table.
 SECTIONS: tuple[tuple[str, type[StrEnum] | None, Mapping[str, Word]], ...] = (
     ("status", HazardStatus, STATUS),
@@ -223,6 +239,7 @@ SECTIONS: tuple[tuple[str, type[StrEnum] | None, Mapping[str, Word]], ...] = (
     ("field", None, FIELD),
     ("unit", None, UNIT),
     ("error", None, ERROR),
+    ("photo_error", None, PHOTO_ERROR),
 )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from inspect_app.core import vocabulary
+from inspect_app.photos import PhotoError
 from inspect_app.services.errors import ServiceError
 
 #: The app's screen strings; a key the vocabulary owns is never written here.
@@ -530,11 +531,13 @@ class Translator:
         return vocabulary.unit(code, self.lang)
 
     def error(self, exc: BaseException) -> str:
-        """What went wrong, for the person: a service error's code and params in this language;
-        any other error only as "something went wrong" (its text is for the log: it may be
-        English, or hold a file path)."""
+        """What went wrong, for the person: a service error's code and params, or why a photo
+        was refused, in this language; any other error only as "something went wrong" (its
+        text is for the log: it may be English, or hold a file path)."""
         if isinstance(exc, ServiceError):
             return self(f"error.{exc.code.value}", **exc.params)
+        if isinstance(exc, PhotoError):
+            return self(f"photo_error.{exc.code}")
         return self("error.unexpected")
 
     def when(self, iso: str | None) -> str:

@@ -11,6 +11,7 @@ import pytest
 
 import inspect_app.services as services
 from inspect_app.core import vocabulary
+from inspect_app.photos import PhotoError, pipeline
 from inspect_app.services.errors import ErrorCode, ServiceError
 from inspect_app.ui.i18n import Translator
 
@@ -69,3 +70,18 @@ def test_the_app_says_an_error_in_its_language_and_logs_keep_english() -> None:
 def test_an_error_without_a_code_is_said_without_its_text(lang: str) -> None:
     said = Translator(lang).error(RuntimeError("/home/someone/data: disk I/O"))
     assert "/home" not in said and said == Translator(lang)("error.unexpected")
+
+
+def test_every_photo_error_code_has_its_words() -> None:
+    source = Path(pipeline.__file__).read_text(encoding="utf-8")
+    codes = {
+        node.args[0].value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", "") == "PhotoError"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
+    assert codes and codes == set(vocabulary.PHOTO_ERROR)
+    refused = PhotoError("empty", "The file is empty.")
+    assert Translator("zh").error(refused) == "文件是空的"

@@ -698,7 +698,8 @@ class WalkScreen:
             try:
                 await self.shell.run_blocking(self.vm.add_photo, data, slot)
             except PhotoError as exc:
-                self.shell.toast(self.shell.t("photo.error", reason=str(exc)), error=True)
+                t = self.shell.t
+                self.shell.toast(t("photo.error", reason=t.error(exc)), error=True)
         self._fill_photos(box, slot, processing=0)
         box.update()
         self._show_progress()
