@@ -105,9 +105,13 @@ class S3BlobStore:
         return f"{self.prefix}/{key}" if self.prefix else key
 
     def ensure_bucket(self) -> None:
+        """Create the bucket if S3 says it does not exist; any other refusal (a wrong key: 403)
+        is raised as HeadBucket's, not hidden behind a CreateBucket that fails for it too."""
         try:
             self.client.head_bucket(Bucket=self.bucket)
-        except Exception:
+        except self._errors.ClientError as exc:
+            if exc.response["Error"]["Code"] not in ("404", "NoSuchBucket", "NotFound"):
+                raise
             self.client.create_bucket(Bucket=self.bucket)
 
     def exists(self, sha256: str) -> bool:

