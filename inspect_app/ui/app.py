@@ -29,6 +29,7 @@ from inspect_app.ui.screens.hazards import tab as hazards
 from inspect_app.ui.screens.inspect import walk as inspect
 from inspect_app.ui.viewmodels.dashboard import DashboardModel
 from inspect_app.ui.viewmodels.hazards import HazardListModel, HazardScreen
+from inspect_app.ui.viewmodels.start import StartModel
 from inspect_app.ui.viewmodels.walk import WalkViewModel
 from inspect_app.ui.widgets import FONT_FAMILY, MIN_TOUCH, big_button
 
@@ -94,7 +95,7 @@ class Shell:
         self._picker: ft.FilePicker | None = None
         self.walk: inspect.WalkScreen | None = None
         #: The choices made on the start-an-inspection screen so far.
-        self.start_state: dict[str, str | None] = {}
+        self.start = StartModel(workspace)
         #: What is typed into the enrolment form, kept across re-renders.
         self.enrolment_form: dict[str, str] = {}
         self._unsubscribe: Callable[[], None] | None = None
@@ -255,8 +256,7 @@ class Shell:
         self, checklist_id: str, workshop: str | None, asset: str | None = None
     ) -> None:
         """The start screen with this checklist, workshop and equipment chosen."""
-        self.start_state.clear()
-        self.start_state.update(checklist=checklist_id, workshop=workshop, asset=asset)
+        self.start.preset(checklist_id, workshop, asset)
         self.go("/inspect")
 
     def inspect_asset(self, asset: Equipment) -> None:
@@ -265,7 +265,7 @@ class Shell:
         checklist = next(
             (c for c in self.ws.catalog.latest_checklists() if c.asset_type == asset.type), None
         )
-        self.start_state.clear()
+        self.start.clear()
         if checklist is not None:
             self.start_checklist(checklist.id, asset.workshop, asset.asset_id)
         else:

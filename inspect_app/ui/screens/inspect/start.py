@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import flet as ft
 
-from inspect_app.services.inspections import InspectionError, InspectionService
+from inspect_app.ui.viewmodels.start import Choice
 from inspect_app.ui.widgets import MIN_TOUCH, big_button, card, heading, status
 
 if TYPE_CHECKING:
@@ -23,127 +24,74 @@ CATEGORY_ICONS = {
 
 
 def build(shell: Shell) -> ft.Control:
-    t, ws, lang = shell.t, shell.ws, shell.lang
-    state = shell.start_state
-    user = ws.user
+    t, lang, model = shell.t, shell.lang, shell.start
     rows: list[ft.Control] = [heading(t("start.title"))]
-    chosen = state.get("checklist")
-    # Once a checklist is picked only it stays (tap it to change), so the next choices are in view.
-    shown = [ws.catalog.latest(chosen)] if chosen else ws.catalog.latest_checklists()
     checklists = [
         ft.ListTile(
             leading=ft.Icon(
-                CATEGORY_ICONS.get(c.category.value, ft.Icons.CHECKLIST),
+                CATEGORY_ICONS.get(c.category, ft.Icons.CHECKLIST),
                 color=ft.Colors.INDIGO_800,
                 size=32,
             ),
-            title=ft.Text(c.title.get(lang), weight=ft.FontWeight.W_600),
-            subtitle=ft.Text(f"v{c.version} · {c.item_count}"),
-            selected=chosen == c.id,
+            title=ft.Text(c.title, weight=ft.FontWeight.W_600),
+            subtitle=ft.Text(f"v{c.version} · {c.items}"),
+            selected=c.selected,
             min_height=MIN_TOUCH,
-            on_click=lambda _, cid=c.id: _choose(
-                shell, checklist=None if chosen else cid, workshop=None, area=None, asset=None
-            ),
+            on_click=lambda _, cid=c.id: _then_render(shell, model.toggle_checklist, cid),
         )
-        for c in shown
+        for c in model.checklists(lang)
     ]
     rows.append(card(t("start.checklist"), checklists))
-    if chosen:
-        checklist = ws.catalog.latest(chosen)
-        workshops = [w for w in ws.catalog.site.workshops if user.can_act_in(w.id)]
+    if model.chosen is None:
+        return ft.ListView(rows, spacing=12, expand=True)
+    rows.append(_choices(shell, t("start.workshop"), model.workshops(lang), model.choose_workshop))
+    if model.workshop:
+        rows.append(_choices(shell, t("start.area"), model.areas(lang), model.choose_area))
+        if model.needs_asset:
+            rows.append(_choices(shell, t("start.asset"), model.assets(lang), model.choose_asset))
+        if model.error is not None:  # why Begin did not start, in place above it
+            rows.append(status(t.error(model.error), colour=ft.Colors.RED_900, bold=True))
         rows.append(
-            card(
-                t("start.workshop"),
-                [
-                    ft.Row(
-                        [
-                            big_button(
-                                w.name.get(lang),
-                                lambda _, wid=w.id: _choose(
-                                    shell, workshop=wid, area=None, asset=None
-                                ),
-                                selected=state.get("workshop") == w.id,
-                            )
-                            for w in workshops
-                        ],
-                        wrap=True,
-                    )
-                ],
+            big_button(
+                t("start.begin"),
+                lambda _: _begin(shell),
+                selected=model.ready,
+                icon=ft.Icons.PLAY_ARROW,
             )
         )
-        workshop = ws.catalog.site.workshop(state.get("workshop") or "")
-        if workshop:
-            rows.append(
-                card(
-                    t("start.area"),
-                    [
-                        ft.Row(
-                            [
-                                big_button(
-                                    a.name.get(lang),
-                                    lambda _, aid=a.id: _choose(shell, area=aid),
-                                    selected=state.get("area") == a.id,
-                                )
-                                for a in workshop.areas
-                            ],
-                            wrap=True,
-                        )
-                    ],
-                )
-            )
-            if checklist.asset_type:
-                assets = ws.catalog.site.equipment_of_type(checklist.asset_type)
-                rows.append(
-                    card(
-                        t("start.asset"),
-                        [
-                            ft.Row(
-                                [
-                                    big_button(
-                                        f"{e.asset_id} {e.name.get(lang)}",
-                                        lambda _, aid=e.asset_id: _choose(shell, asset=aid),
-                                        selected=state.get("asset") == e.asset_id,
-                                    )
-                                    for e in assets
-                                ],
-                                wrap=True,
-                            )
-                        ],
-                    )
-                )
-            ready = not checklist.asset_type or state.get("asset")
-            if state.get("error"):  # why Begin did not start, in place above it
-                rows.append(status(state["error"] or "", colour=ft.Colors.RED_900, bold=True))
-            rows.append(
-                big_button(
-                    t("start.begin"),
-                    lambda _: _begin(shell),
-                    selected=bool(ready),
-                    icon=ft.Icons.PLAY_ARROW,
-                )
-            )
     return ft.ListView(rows, spacing=12, expand=True)
 
 
-def _choose(shell: Shell, **changes: str | None) -> None:
-    shell.start_state.update(changes, error=None)
+def _choices(
+    shell: Shell, title: str, choices: list[Choice], choose: Callable[[str], None]
+) -> ft.Control:
+    return card(
+        title,
+        [
+            ft.Row(
+                [
+                    big_button(
+                        c.label,
+                        lambda _, cid=c.id: _then_render(shell, choose, cid),
+                        selected=c.selected,
+                    )
+                    for c in choices
+                ],
+                wrap=True,
+            )
+        ],
+    )
+
+
+def _then_render(shell: Shell, change: Callable[[str], None], value: str) -> None:
+    change(value)
     shell.render()
 
 
 def _begin(shell: Shell) -> None:
-    state = shell.start_state
-    service = InspectionService(shell.ws)
-    try:
-        inspection = service.start(
-            shell.ws.catalog.latest(state["checklist"]),
-            state["workshop"],
-            state.get("area"),
-            state.get("asset"),
-        )
-    except InspectionError as exc:
-        state["error"] = shell.t.error(exc)
+    inspection_id = shell.start.begin()
+    if inspection_id is None:
         shell.render()
         return
-    shell.start_state.clear()
-    shell.settings.open_inspection = inspection.id
-    shell.go(f"/inspect/{inspection.id}")
+    shell.settings.open_inspection = inspection_id
+    shell.go(f"/inspect/{inspection_id}")

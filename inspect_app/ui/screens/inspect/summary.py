@@ -193,7 +193,7 @@ def _stroke(points: list[Point]) -> cv.Path:
 
 
 def _start_another(shell: Shell) -> None:
-    shell.start_state.clear()
+    shell.start.clear()
     shell.go("/inspect")
 
 
