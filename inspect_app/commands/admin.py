@@ -77,9 +77,15 @@ def _admin(args: argparse.Namespace) -> int:
                 checklist_id, version = hq.publish_checklist(args.file.read_text("utf-8"))
                 print(f"published {checklist_id} v{version}")
             case "restored":
+                from inspect_app.commands.serve import cli_actor
+                from inspect_app.server import audit
                 from inspect_app.server.epoch import new_epoch
 
-                print(f"HQ's epoch is now {new_epoch(hq.engine, 'restored')}")
+                epoch = new_epoch(hq.engine, "restored")
+                audit.record(
+                    hq.engine, "restore", cli_actor(), "local", how="restored", epoch=epoch
+                )
+                print(f"HQ's epoch is now {epoch}")
             case "check-data":
                 return _check_data(hq.engine)
             case "rebuild-tallies":

@@ -42,11 +42,11 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from inspect_app.commands.serve import settings_from
+    from inspect_app.commands.serve import cli_actor, settings_from
     from inspect_app.server.backup import restore
 
     try:
-        epoch = restore(settings_from(args), args.source)
+        epoch = restore(settings_from(args), args.source, cli_actor())
     except (HQError, ValueError, OSError) as exc:
         print(f"restore failed: {exc}", file=sys.stderr)
         return 1

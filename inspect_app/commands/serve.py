@@ -106,6 +106,14 @@ def listening_socket(host: str, port: int) -> socket.socket:
         raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
 
 
+def cli_actor() -> str:
+    """Who the audit log names for an act done from the shell: "cli" and the OS user."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        return f"cli:uid {os.getuid()}"
+
+
 def admin_password() -> str:
     password = os.environ.get("INSPECT_ADMIN_PASSWORD")
     if password:

@@ -23,7 +23,7 @@ MAX_FAILURES = 5
 MAX_FAILURES_PER_ADDRESS = 20
 FAILURE_WINDOW_S = 900.0
 #: The audit detail of an attempt refused unchecked because of earlier failures.
-THROTTLED = "refused unchecked: too many failed logins"
+THROTTLED = "throttled"
 #: Longer passwords are refused unhashed: scrypt over megabytes would be a cheap way to load HQ.
 MAX_PASSWORD_CHARS = 200
 
@@ -77,8 +77,16 @@ class Accounts:
             else:
                 conn.execute(insert(table).values(username=username, **values))
                 change = "created"
-            role = "admin" if is_admin else f"user of {person_id or 'nobody'}"
-            audit.record(conn, "user_changed", actor, address, f"{change} {username} ({role})")
+            audit.record(
+                conn,
+                "user_changed",
+                actor,
+                address,
+                change=change,
+                user=username,
+                role="admin" if is_admin else "user",
+                person=person_id or "",
+            )
 
     def _locked(self, username: str, address: str) -> bool:
         """Whether the failures within the window lock this (username, address) pair or the
@@ -104,7 +112,7 @@ class Accounts:
                 conn.execute(
                     insert(table).values(username=username, address=address, failed_at=now)
                 )
-            audit.record(conn, "login_failed", username, address, reason)
+            audit.record(conn, "login_failed", username, address, reason=reason)
 
     def login(self, username: str, password: str, address: str) -> str:
         """A new session token, or Unauthorized; too many failures lock the (username, address)
@@ -125,7 +133,7 @@ class Accounts:
             or len(password) > MAX_PASSWORD_CHARS
             or not check_password(password, row.password_hash)
         ):
-            self._failed(who, address, "wrong username or password")
+            self._failed(who, address, "wrong_password")
             raise Unauthorized("wrong username or password")
         token = secrets.token_urlsafe(32)
         expires = (datetime.now(UTC) + SESSION_TTL).isoformat(timespec="seconds")
@@ -135,7 +143,7 @@ class Accounts:
                     token_hash=digest(token), username=username, expires_at=expires
                 )
             )
-            audit.record(conn, "login", username, address, "logged in")
+            audit.record(conn, "login", username, address)
         return token
 
     def logout(self, token: str) -> None:

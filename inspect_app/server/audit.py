@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, func, insert, select
@@ -26,6 +28,11 @@ KINDS = (
 PAGE_SIZE = 50
 
 
+#: Details whose values are words (codes), shown through ``audit.word.<value>``; any other
+#: detail is a name or number shown as it is. A detail ``how`` picks the kind's sentence.
+WORDED = frozenset({"change", "role", "reason"})
+
+
 @dataclass(frozen=True)
 class Entry:
     id: int
@@ -33,16 +40,48 @@ class Entry:
     kind: str
     actor: str
     address: str
+    #: The stored details: a JSON object of codes and values (older rows: English text).
     detail: str
+
+    @property
+    def details(self) -> dict[str, str] | None:
+        try:
+            value = json.loads(self.detail)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def describe(self, t: Callable[..., str]) -> str:
+        """The details in the reader's language (``t`` from ``i18n.translator``): the kind's
+        sentence ``audit.said.<kind>`` (``.<how>``) with its worded values translated."""
+        details = self.details
+        if details is None:
+            return self.detail
+        values = {
+            key: t(f"audit.word.{value}", str(value)) if key in WORDED else value
+            for key, value in details.items()
+        }
+        key = f"audit.said.{self.kind}" + (f".{details['how']}" if "how" in details else "")
+        try:
+            return t(key, self.detail, **values)
+        except (KeyError, IndexError):  # a row written by a release with other details
+            return ", ".join(f"{key}: {value}" for key, value in values.items())
 
 
 def record(
-    engine_or_conn: Engine | Connection, kind: str, actor: str, address: str, detail: str
+    engine_or_conn: Engine | Connection, kind: str, actor: str, address: str, **details: object
 ) -> None:
     """Add one entry; on a connection it joins the caller's transaction. ``actor`` is a username,
-    a device's person, or "cli"; ``address`` the client's address, or "local" for the shell."""
+    a device's person, or "cli:<shell user>"; ``address`` the client's address, or "local" for
+    the shell. ``details`` are codes (those named in ``WORDED``) and names, never sentences:
+    the page says them in its reader's language."""
     if kind not in KINDS:
         raise ValueError(f"unknown audit kind {kind!r}")
+    detail = json.dumps(
+        {key: clean(str(value), 200) for key, value in details.items()},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
     row = {
         "at": now_iso(),
         "kind": kind,

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from inspect_app.server import audit
 from inspect_app.server.app import Settings, connect, open_blobs, prepare
 from inspect_app.server.blob_store import BlobStore, FileBlobStore, S3BlobStore, is_key
 from inspect_app.server.common import now_iso
@@ -69,9 +70,10 @@ def backup(settings: Settings, dest: Path) -> dict[str, object]:
     return manifest
 
 
-def restore(settings: Settings, source: Path) -> str:
+def restore(settings: Settings, source: Path, actor: str = "cli") -> str:
     """Replace HQ's database with the backup's, put its blobs back (keeping any newer ones),
-    migrate, and start a new epoch, which it returns. HQ must be stopped."""
+    migrate, and start a new epoch, which it returns; the restored database's audit log says
+    who (``actor``) restored which backup. HQ must be stopped."""
     try:
         manifest = json.loads((source / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError) as exc:
@@ -110,6 +112,7 @@ def restore(settings: Settings, source: Path) -> str:
         if is_key(file.name):
             store.put(file.name, file.read_bytes())
     epoch = new_epoch(engine, "restored")
+    audit.record(engine, "restore", actor, "local", how="restore", source=str(source), epoch=epoch)
     engine.dispose()
     return epoch
 

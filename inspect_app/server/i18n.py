@@ -248,6 +248,38 @@ WORDS: dict[str, dict[str, str]] = {
     "audit.newer": {"zh": "较新", "en": "Newer"},
     "audit.older": {"zh": "较早", "en": "Older"},
     "audit.page": {"zh": "第 {page} / {last} 页", "en": "Page {page} of {last}"},
+    # The audit's details, one sentence per kind (server/audit.py: Entry.describe).
+    "audit.said.login": {"zh": "登录成功", "en": "logged in"},
+    "audit.said.login_failed": {"zh": "{reason}", "en": "{reason}"},
+    "audit.said.enrol_code": {"zh": "为 {person} 生成", "en": "for {person}"},
+    "audit.said.device_enrolled": {"zh": "{device}（{label}）", "en": "{device} ({label})"},
+    "audit.said.device_revoked": {"zh": "{device}", "en": "{device}"},
+    "audit.said.site_published": {"zh": "{plant} 的厂区数据", "en": "the site of {plant}"},
+    "audit.said.checklist_published": {
+        "zh": "{checklist} 第 {version} 版",
+        "en": "{checklist} v{version}",
+    },
+    "audit.said.user_changed": {
+        "zh": "{change} {user}（{role}，人员 {person}）",
+        "en": "{change} {user} ({role}, person {person})",
+    },
+    "audit.said.restore.restore": {
+        "zh": "从备份 {source} 恢复，新纪元 {epoch}",
+        "en": "restored from the backup {source}; new epoch {epoch}",
+    },
+    "audit.said.restore.restored": {
+        "zh": "标记为已恢复，新纪元 {epoch}",
+        "en": "marked as restored; new epoch {epoch}",
+    },
+    "audit.word.wrong_password": {"zh": "用户名或密码错误", "en": "wrong username or password"},
+    "audit.word.throttled": {
+        "zh": "失败次数过多，未检查即拒绝",
+        "en": "refused unchecked: too many failed logins",
+    },
+    "audit.word.created": {"zh": "新建", "en": "created"},
+    "audit.word.reset": {"zh": "重置", "en": "reset"},
+    "audit.word.admin": {"zh": "管理员", "en": "admin"},
+    "audit.word.user": {"zh": "用户", "en": "user"},
 }
 
 

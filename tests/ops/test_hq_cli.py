@@ -174,3 +174,27 @@ def test_the_device_ca_file_wins_over_the_bundle_variables(
     finally:
         ws.store.close()
         _stop(process, log)
+
+
+def test_restores_are_audited_as_the_shell_user(tmp_path: Path) -> None:
+    import getpass
+
+    from inspect_app.server import audit
+    from inspect_app.server.app import connect
+
+    data = ["--data", tmp_path / "hq"]
+    assert cli("migrate", *data, cwd=tmp_path).returncode == 0
+    assert cli("backup", *data, tmp_path / "backup", cwd=tmp_path).returncode == 0
+    done = cli("restore", *data, tmp_path / "backup", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    done = cli("admin", *data, "restored", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    engine = connect(Settings(data_dir=tmp_path / "hq"))
+    entries, _ = audit.entries(engine, "restore")
+    engine.dispose()
+    who = f"cli:{getpass.getuser()}"
+    assert [(e.actor, e.address, e.details["how"]) for e in entries] == [
+        (who, "local", "restored"),
+        (who, "local", "restore"),
+    ]
+    assert entries[1].details["source"] == str(tmp_path / "backup")

@@ -35,7 +35,7 @@ def test_each_act_is_audited_once_with_who_and_where(hq: Hq) -> None:
     admin.cookies.set("hq_lang", "en")  # the page's words are checked in English
     [created] = of_kind(hq, "user_changed")
     assert (created.actor, created.address) == ("cli", "local")
-    assert created.detail == "created admin (admin)"
+    assert created.details == {"change": "created", "user": "admin", "role": "admin", "person": ""}
     [login] = of_kind(hq, "login")
     assert (login.actor, login.address) == ("admin", "127.0.0.1")
 
@@ -44,26 +44,26 @@ def test_each_act_is_audited_once_with_who_and_where(hq: Hq) -> None:
     )
     assert bad.status_code == 401
     [failed] = of_kind(hq, "login_failed")
-    assert (failed.actor, failed.address, failed.detail) == (
+    assert (failed.actor, failed.address, failed.details) == (
         "admin",
         "127.0.0.1",
-        "wrong username or password",
+        {"reason": "wrong_password"},
     )
 
     code = admin.post(f"{hq.url}/v1/admin/codes", json={"person_id": "p-li"}, timeout=10)
     [made] = of_kind(hq, "enrol_code")
-    assert (made.actor, made.address, made.detail) == ("admin", "127.0.0.1", "for p-li")
+    assert (made.actor, made.address, made.details) == ("admin", "127.0.0.1", {"person": "p-li"})
 
     enrolled = requests.post(
         f"{hq.url}/v1/devices/enroll", json={"code": code.json()["code"], "label": "Pixel"}
     ).json()
     [enrolment] = of_kind(hq, "device_enrolled")
     assert (enrolment.actor, enrolment.address) == ("p-li", "127.0.0.1")
-    assert enrolment.detail == f"{enrolled['device_id']} Pixel"
+    assert enrolment.details == {"device": enrolled["device_id"], "label": "Pixel"}
 
     admin.post(f"{hq.url}/v1/admin/devices/{enrolled['device_id']}/revoke", timeout=10)
     [revoked] = of_kind(hq, "device_revoked")
-    assert (revoked.actor, revoked.detail) == ("admin", enrolled["device_id"])
+    assert (revoked.actor, revoked.details) == ("admin", {"device": enrolled["device_id"]})
 
     site = admin.put(
         f"{hq.url}/v1/admin/site",
@@ -73,13 +73,18 @@ def test_each_act_is_audited_once_with_who_and_where(hq: Hq) -> None:
     )
     assert site.status_code == 200
     [published] = of_kind(hq, "site_published")
-    assert (published.actor, published.detail) == ("admin", site.json()["plant_id"])
+    assert (published.actor, published.details) == ("admin", {"plant": site.json()["plant_id"]})
 
     hq.app.state.accounts.create_user(
         "head-wang", "a long password 1", is_admin=False, person_id="p-wang"
     )
     reset = of_kind(hq, "user_changed")[0]
-    assert reset.detail == "created head-wang (user of p-wang)"
+    assert reset.details == {
+        "change": "created",
+        "user": "head-wang",
+        "role": "user",
+        "person": "p-wang",
+    }
     # Newest first; nothing recorded twice.
     assert [e.id for e in logged(hq)] == sorted((e.id for e in logged(hq)), reverse=True)
     assert [e.kind for e in logged(hq)].count("login") == 1
@@ -104,7 +109,10 @@ def test_a_checklist_published_from_the_page_is_audited(hq_sqlite: Hq) -> None:
     )
     assert answer.status_code == 200, answer.text
     [published] = of_kind(hq, "checklist_published")
-    assert (published.actor, published.detail) == ("admin", "Published fire-monthly v99")
+    assert (published.actor, published.details) == (
+        "admin",
+        {"checklist": "fire-monthly", "version": "99"},
+    )
 
 
 def test_the_page_lists_entries_by_kind_and_refuses_non_admins(hq_sqlite: Hq) -> None:
@@ -139,11 +147,13 @@ def test_the_page_is_paged_newest_first(hq_sqlite: Hq) -> None:
     admin.cookies.set("hq_lang", "en")  # the page's words are checked in English
     engine = hq.app.state.hq.engine
     for i in range(audit.PAGE_SIZE + 5):
-        audit.record(engine, "restore", "cli", "local", f"restore number {i:03d}")
+        audit.record(
+            engine, "restore", "cli", "local", how="restore", source=f"number {i:03d}", epoch="e"
+        )
     first = admin.get(f"{hq.url}/audit", params={"kind": "restore"}, timeout=10).text
     second = admin.get(f"{hq.url}/audit", params={"kind": "restore", "page": 2}, timeout=10).text
-    assert f"restore number {audit.PAGE_SIZE + 4:03d}" in first and "number 004" not in first
-    assert "restore number 004" in second and "restore number 000" in second
+    assert f"number {audit.PAGE_SIZE + 4:03d}" in first and "number 004" not in first
+    assert "number 004" in second and "number 000" in second
     assert "Page 2 of 2" in second
 
 
@@ -213,3 +223,23 @@ def test_login_page_failures_are_audited_from_the_form(hq_sqlite: Hq) -> None:
     assert answer.status_code == 401
     [failed] = of_kind(hq_sqlite, "login_failed")
     assert (failed.actor, failed.address) == ("ghost", "127.0.0.1")
+
+
+def test_details_are_shown_in_the_readers_language(hq_sqlite: Hq) -> None:
+    """Details are stored as codes and values, so a Chinese reader reads them in Chinese whatever
+    language the act was done in, and an English one in English."""
+    hq = hq_sqlite
+    admin = hq.admin()
+    requests.post(
+        f"{hq.url}/v1/admin/login", json={"username": "mallory", "password": "x"}, timeout=10
+    )
+    audit.record(hq.app.state.hq.engine, "restore", "cli:ops", "local", how="restored", epoch="e1")
+    chinese = admin.get(f"{hq.url}/audit", timeout=10).text
+    assert "用户名或密码错误" in chinese and "wrong username or password" not in chinese
+    assert "登录成功" in chinese and "新建 admin" in chinese
+    assert "标记为已恢复，新纪元 e1" in chinese
+    admin.cookies.set("hq_lang", "en")
+    english = admin.get(f"{hq.url}/audit", timeout=10).text
+    assert "wrong username or password" in english and "logged in" in english
+    assert "marked as restored; new epoch e1" in english
+    assert "用户名或密码错误" not in english

@@ -46,7 +46,7 @@ def login(
 @router.post("/codes", response_model=CodeOut)
 def make_code(body: CodeIn, request: Request, hq: HQDep, who: AdminDep) -> dict[str, str]:
     code, expires = hq.make_code(body.person_id, who)
-    audit.record(hq.engine, "enrol_code", who, audit.address_of(request), f"for {body.person_id}")
+    audit.record(hq.engine, "enrol_code", who, audit.address_of(request), person=body.person_id)
     return {"code": code, "expires_at": expires, "person_id": body.person_id}
 
 
@@ -60,7 +60,7 @@ def revoke(
     device_id: Annotated[str, Path(max_length=64)], request: Request, hq: HQDep, who: AdminDep
 ) -> dict[str, str]:
     hq.revoke_device(device_id)
-    audit.record(hq.engine, "device_revoked", who, audit.address_of(request), device_id)
+    audit.record(hq.engine, "device_revoked", who, audit.address_of(request), device=device_id)
     return {"revoked": device_id}
 
 
@@ -69,7 +69,9 @@ async def put_site(request: Request, hq: HQDep, who: AdminDep) -> dict[str, str]
     """Replace a plant's site file (YAML body): workshops, people and roles, equipment."""
     plant_id = await run_in_threadpool(hq.publish_site, await _yaml_text(request))
     await run_in_threadpool(
-        audit.record, hq.engine, "site_published", who, audit.address_of(request), plant_id
+        lambda: audit.record(
+            hq.engine, "site_published", who, audit.address_of(request), plant=plant_id
+        )
     )
     return {"plant_id": plant_id}
 
@@ -80,11 +82,13 @@ async def put_checklist(request: Request, hq: HQDep, who: AdminDep) -> dict[str,
     text = await _yaml_text(request)
     checklist_id, version = await run_in_threadpool(hq.publish_checklist, text)
     await run_in_threadpool(
-        audit.record,
-        hq.engine,
-        "checklist_published",
-        who,
-        audit.address_of(request),
-        f"{checklist_id} v{version}",
+        lambda: audit.record(
+            hq.engine,
+            "checklist_published",
+            who,
+            audit.address_of(request),
+            checklist=checklist_id,
+            version=version,
+        )
     )
     return {"id": checklist_id, "version": version}

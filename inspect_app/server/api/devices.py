@@ -16,8 +16,12 @@ router = APIRouter(tags=["devices"], route_class=StrictJSONRoute)
 def enroll(body: EnrollIn, request: Request, hq: HQDep) -> dict[str, str]:
     """Trade a one-time enrolment code (made by an HQ admin) for a device id and token."""
     enrolled = hq.enroll(body.code, body.label)
-    detail = f"{enrolled['device_id']} {body.label}".strip()
     audit.record(
-        hq.engine, "device_enrolled", enrolled["person_id"], audit.address_of(request), detail
+        hq.engine,
+        "device_enrolled",
+        enrolled["person_id"],
+        audit.address_of(request),
+        device=enrolled["device_id"],
+        label=body.label,
     )
     return enrolled

@@ -30,12 +30,13 @@ def audit_page(
         kind = ""
     page = min(max(page, 1), 1_000_000)
     entries, total = audit.entries(pages(request).hq.engine, kind or None, page)
+    t = translator(lang_of(request))
     last_page = max(1, -(-total // audit.PAGE_SIZE))
     return pages(request).render(
         request,
         "audit.html",
         viewer,
-        entries=entries,
+        entries=[(entry, entry.describe(t)) for entry in entries],
         total=total,
         kinds=audit.KINDS,
         kind=kind,

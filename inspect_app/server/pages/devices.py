@@ -73,7 +73,7 @@ async def make_code(request: Request, viewer: Annotated[Viewer, Depends(allowed)
     except HQError as exc:
         return _devices_page(request, viewer, exc.status, error=str(exc))
     audit.record(
-        hq.engine, "enrol_code", viewer.username, audit.address_of(request), f"for {person}"
+        hq.engine, "enrol_code", viewer.username, audit.address_of(request), person=person
     )
     return _devices_page(
         request,
@@ -100,6 +100,6 @@ async def revoke(
         "device_revoked",
         viewer.username,
         audit.address_of(request),
-        device_id,
+        device=device_id,
     )
     return RedirectResponse("/devices", status_code=303)

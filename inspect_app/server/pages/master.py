@@ -48,15 +48,19 @@ def master_page(request: Request, viewer: Annotated[Viewer, Depends(allowed)]) -
 
 
 async def _publish(
-    request: Request, viewer: Viewer, kind: str, action: Callable[[str], str]
+    request: Request,
+    viewer: Viewer,
+    kind: str,
+    action: Callable[[str], tuple[str, dict[str, object]]],
 ) -> Response:
+    """Publish with ``action``, which answers the reader's message and the audit's details."""
     text = (await read_form(request, viewer.csrf)).get("yaml", "")
     try:
-        message = action(text)
+        message, details = action(text)
     except (HQError, ValueError) as exc:  # MasterDataError is a ValueError
         return _master_page(request, viewer, 422, error=str(exc))
     audit.record(
-        pages(request).hq.engine, kind, viewer.username, audit.address_of(request), message
+        pages(request).hq.engine, kind, viewer.username, audit.address_of(request), **details
     )
     return _master_page(request, viewer, message=message)
 
@@ -65,12 +69,11 @@ async def _publish(
 async def publish_site(request: Request, viewer: Annotated[Viewer, Depends(allowed)]) -> Response:
     hq = pages(request).hq
     t = translator(lang_of(request))
-    return await _publish(
-        request,
-        viewer,
-        "site_published",
-        lambda text: t("master.published_site", plant=hq.publish_site(text)),
-    )
+    def action(text: str) -> tuple[str, dict[str, object]]:
+        plant = hq.publish_site(text)
+        return t("master.published_site", plant=plant), {"plant": plant}
+
+    return await _publish(request, viewer, "site_published", action)
 
 
 @router.post("/master/checklist")
@@ -80,8 +83,9 @@ async def publish_checklist(
     hq = pages(request).hq
     t = translator(lang_of(request))
 
-    def action(text: str) -> str:
+    def action(text: str) -> tuple[str, dict[str, object]]:
         checklist_id, version = hq.publish_checklist(text)
-        return t("master.published_checklist", id=checklist_id, version=version)
+        message = t("master.published_checklist", id=checklist_id, version=version)
+        return message, {"checklist": checklist_id, "version": version}
 
     return await _publish(request, viewer, "checklist_published", action)
