@@ -57,6 +57,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="create or reset an HQ admin (password from INSPECT_ADMIN_PASSWORD "
         "or a prompt), then serve",
     )
+    serve.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default=None,
+        help="stderr log lines as text or one JSON object each (INSPECT_LOG_FORMAT)",
+    )
     serve.add_argument("--ssl-certfile", default=None)
     serve.add_argument("--ssl-keyfile", default=None)
     serve.set_defaults(handler=_serve)
@@ -76,6 +82,7 @@ def settings_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
             ("demo", "demo"),
             ("host", "host"),
             ("workers", "workers"),
+            ("log_format", "log_format"),
         )
     }
     port = getattr(args, "port", None)
@@ -143,6 +150,7 @@ def _serve_on(sock: socket.socket, settings, args: argparse.Namespace) -> int:  
     import uvicorn
 
     from inspect_app.server.app import bootstrap, create_app
+    from inspect_app.server.observability import uvicorn_log_config
 
     try:
         if settings.workers > 1:
@@ -164,6 +172,7 @@ def _serve_on(sock: socket.socket, settings, args: argparse.Namespace) -> int:  
         host=settings.host,
         port=settings.port,
         log_level="info",
+        log_config=uvicorn_log_config(settings.log_format),
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
         factory=settings.workers > 1,

@@ -104,6 +104,29 @@ def configure_logging(log_format: str, stream: TextIO | None = None) -> None:
     package.propagate = False
 
 
+def uvicorn_log_config(log_format: str) -> dict[str, Any]:
+    """uvicorn's ``log_config``: its own lines ("Started server process", "Uvicorn running on",
+    shutdown) on stderr in the same format as HQ's, so a JSON log holds nothing but JSON."""
+    formatter = JsonFormatter if log_format == "json" else TextFormatter
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,  # HQ's own loggers are set up already
+        "formatters": {"hq": {"()": f"{formatter.__module__}.{formatter.__qualname__}"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "hq",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": {
+            "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            "uvicorn.error": {"level": "INFO"},
+            "uvicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        },
+    }
+
+
 def _route(scope: Scope) -> str:
     """The route template (``/v1/blobs/{sha256}``), so label values stay few."""
     route = scope.get("route")
