@@ -82,13 +82,21 @@ def hazard_columns(hazard: Hazard, plant_id: str | None) -> dict[str, Any]:
     }
 
 
-def _scoped(scope: Scope, plant_id: str | None, workshop_id: str | None) -> ColumnElement[bool]:
+def _scoped(
+    scope: Scope, plant_id: str | None, workshop_id: str | None, by_place: bool = True
+) -> ColumnElement[bool]:
+    """The hazards of the scope, plant and workshop; ``by_place`` False compares expressions,
+    not the columns, so that a database reads the rows a figure counts by their own (covering)
+    index rather than every hazard of the plant by its."""
     table = schema.hazards
-    conditions = [scope.workshop_filter(table.c.workshop_id)]
+    plant, workshop = table.c.plant_id, table.c.workshop_id
+    if not by_place:
+        plant, workshop = func.coalesce(plant, ""), func.coalesce(workshop, "")
+    conditions = [scope.workshop_filter(workshop)]
     if plant_id is not None:
-        conditions.append(table.c.plant_id == plant_id)
+        conditions.append(plant == plant_id)
     if workshop_id is not None:
-        conditions.append(table.c.workshop_id == workshop_id)
+        conditions.append(workshop == workshop_id)
     return and_(*conditions)
 
 
@@ -359,7 +367,7 @@ def _count(
     tallies alone; a period from a month's start, from the hazards it touches (``_touched``)
     and the tallies' settled ones; any other period, from the hazards any figure can count."""
     found: list[Tallies] = [{} for _ in looks]
-    scoped = _scoped(scope, plant_id, workshop_id)
+    scoped = _scoped(scope, plant_id, workshop_id, by_place=False)
     closed, settled, rest = [], [], []
     for look, tally in zip(looks, found, strict=True):
         if _closed(look):

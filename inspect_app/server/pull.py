@@ -6,14 +6,37 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from sqlalchemy import Engine, Text, cast, func, select, update
+from sqlalchemy import Engine, Select, Text, and_, cast, false, func, select, union, update
 
 from inspect_app.server import schema
 from inspect_app.server.devices import Device
 from inspect_app.server.epoch import current_epoch
 from inspect_app.server.master_data import latest_checklists
+from inspect_app.server.scope import Scope
 
 PAGE_MAX = 1000
+
+
+def _visible(scope: Scope, since: int, newest: int, limit: int) -> Select[tuple[int]]:
+    """The numbers of the first ``limit`` events in (since, newest] the scope sees. A person of
+    some workshops: the first ``limit`` of each workshop's, of the plant-wide ones and of the
+    device's own, each read by its index, so the pull reads what his scope holds; not every
+    event of HQ between his."""
+    events = schema.events
+    seq = events.c.server_seq
+    in_range = and_(seq > since, seq <= newest)
+    if scope.workshops is None:
+        return select(seq).where(in_range, scope.events_filter()).order_by(seq).limit(limit)
+    shared = events.c.private == false()
+    branches = [and_(events.c.workshop_id == w, shared) for w in sorted(scope.workshops)]
+    branches.append(and_(events.c.workshop_id.is_(None), shared))
+    if scope.device_id is not None:
+        branches.append(events.c.device_id == scope.device_id)
+    firsts = [
+        select(seq).where(in_range, branch).order_by(seq).limit(limit).subquery()
+        for branch in branches
+    ]
+    return select(union(*(select(first.c.server_seq) for first in firsts)).subquery())
 
 
 def pull(engine: Engine, clock: Callable[[], str], device: Device, since: int, limit: int) -> str:
@@ -33,11 +56,7 @@ def pull(engine: Engine, clock: Callable[[], str], device: Device, since: int, l
             select(
                 events.c.server_seq, events.c.kind, events.c.hazard_id, cast(events.c.data, Text)
             )
-            .where(
-                events.c.server_seq > since,
-                events.c.server_seq <= newest,
-                scope.events_filter(),
-            )
+            .where(events.c.server_seq.in_(_visible(scope, since, newest, limit)))
             .order_by(events.c.server_seq)
             .limit(limit)
         ).all()

@@ -206,6 +206,8 @@ events = Table(
 )
 Index("ix_events_hazard", events.c.hazard_id)
 Index("ix_events_workshop_seq", events.c.workshop_id, events.c.server_seq)
+#: A device's own events, which its pull reads beside its workshops' (server/pull.py).
+Index("ix_events_device_seq", events.c.device_id, events.c.server_seq)
 
 commands = Table(
     "commands",

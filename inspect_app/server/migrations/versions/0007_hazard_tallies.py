@@ -1,5 +1,6 @@
-"""The month tallies (server/tallies.py), filled from the stored hazards, and the index of the
-hazards by deadline that a period's figures read beside them.
+"""The month tallies (server/tallies.py), filled from the stored hazards, the index of the
+hazards by deadline that a period's figures read beside them, and the index of a device's own
+events that its pull reads.
 
 Revision ID: 0007
 """
@@ -40,9 +41,11 @@ def upgrade() -> None:
     op.create_index("ix_hazard_tallies_plant", "hazard_tallies", ["plant_id", "month"])
     op.create_index("ix_hazard_tallies_workshop", "hazard_tallies", ["workshop_id", "month"])
     op.create_index("ix_hazards_deadline_figures", "hazards", DEADLINE_INDEX)
+    op.create_index("ix_events_device_seq", "events", ["device_id", "server_seq"])
     tallies.rebuild(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_index("ix_events_device_seq", "events")
     op.drop_index("ix_hazards_deadline_figures", "hazards")
     op.drop_table("hazard_tallies")
