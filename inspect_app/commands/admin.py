@@ -70,7 +70,8 @@ def _admin(args: argparse.Namespace) -> int:
                     state = (
                         "revoked" if d["revoked"] else f"last sync {d['last_sync_at'] or 'never'}"
                     )
-                    print(f"{d['id']}  {d['person_id']:<10} {state}")
+                    kind = "  (HQ web account)" if d["web"] else ""
+                    print(f"{d['id']}  {d['person_id']:<10} {state}{kind}")
             case "publish-site":
                 print(f"published site of {hq.publish_site(args.file.read_text('utf-8'))}")
             case "publish-checklist":

@@ -16,11 +16,15 @@ from inspect_app.core.site import Person
 from inspect_app.server import schema
 from inspect_app.server.common import MASTER_VERSION, counter_value, digest
 from inspect_app.server.epoch import current_epoch
-from inspect_app.server.errors import NotFound, Unauthorized
+from inspect_app.server.errors import Forbidden, NotFound, Unauthorized
 from inspect_app.server.master_data import MasterData
 from inspect_app.server.scope import Scope
 
 CODE_TTL = timedelta(hours=24)
+#: The device an HQ web account's hazard actions are pushed through is ``web-<username>``; it
+#: is made on first use with a token nobody holds, and revoking it stops those actions.
+WEB_PREFIX = "web-"
+WEB_LABEL = "web"
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,31 @@ class Devices:
             raise Unauthorized("the device's person is no longer in the site data")
         return Device(row.id, person, row.label, directory.plant_of(person.id))
 
+    def web_device(self, username: str, person_id: str) -> tuple[str, int]:
+        """The web account's device id and its last seq, made on first use; Forbidden once an
+        admin revoked it."""
+        device_id = f"{WEB_PREFIX}{username}"
+        table = schema.devices
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(table.c.last_seq, table.c.revoked_at).where(table.c.id == device_id)
+            ).first()
+            if row is None:
+                conn.execute(
+                    insert(table).values(
+                        id=device_id,
+                        person_id=person_id,
+                        token_hash=digest(secrets.token_urlsafe(32)),
+                        created_at=self.clock(),
+                        last_seq=0,
+                        label=WEB_LABEL,
+                    )
+                )
+                return device_id, 0
+        if row.revoked_at is not None:
+            raise Forbidden("an HQ admin revoked this account's actions on the HQ pages")
+        return device_id, row.last_seq
+
     def revoke(self, device_id: str) -> None:
         with self.engine.begin() as conn:
             done = conn.execute(
@@ -132,6 +161,7 @@ class Devices:
                 "last_sync_at": r.last_sync_at,
                 "revoked": r.revoked_at is not None,
                 "last_seq": r.last_seq,
+                "web": r.id.startswith(WEB_PREFIX),
             }
             for r in rows
         ]

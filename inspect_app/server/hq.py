@@ -4,11 +4,10 @@ can drive it."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 
 from inspect_app.server import schema
 from inspect_app.server.blob_store import BlobStore
@@ -107,30 +106,14 @@ class HQ:
 
     def push_from_web(self, username: str, command: dict[str, Any]) -> dict[str, Any]:
         """A web user's hazard command, pushed as his person from his own server-side device
-        ``web-<username>`` (made on first use, with a token nobody holds), so the web's steps
+        ``web-<username>`` (``Devices.web_device``; refused once revoked), so the web's steps
         join the devices' history through the same state machine. ``command`` is a command
         without its device and seq; the answer is the push's result for it."""
         person_id, _ = self.web_user(username)
         person = self.directory().person(person_id) if person_id else None
         if person is None:
             raise Forbidden("the account belongs to no person")
-        device_id = f"web-{username}"
-        with self.engine.begin() as conn:
-            last = conn.execute(
-                select(schema.devices.c.last_seq).where(schema.devices.c.id == device_id)
-            ).scalar()
-            if last is None:
-                last = 0
-                conn.execute(
-                    insert(schema.devices).values(
-                        id=device_id,
-                        person_id=person.id,
-                        token_hash=digest(secrets.token_urlsafe(32)),
-                        created_at=self.clock(),
-                        last_seq=0,
-                        label="web",
-                    )
-                )
+        device_id, last = self.devices.web_device(username, person.id)
         device = Device(device_id, person, "web", self.directory().plant_of(person.id))
         body = {
             "device_id": device_id,

@@ -280,6 +280,17 @@ WORDS: dict[str, dict[str, str]] = {
     "audit.word.reset": {"zh": "重置", "en": "reset"},
     "audit.word.admin": {"zh": "管理员", "en": "admin"},
     "audit.word.user": {"zh": "用户", "en": "user"},
+    # Web accounts' actions, listed apart from the enrolled devices (pages/devices.py).
+    "devices.web_list": {"zh": "HQ 网页上的操作", "en": "Actions on the HQ pages"},
+    "devices.web_note": {
+        "zh": "HQ 账号在隐患页面上的操作经由各自的服务器端终端提交；"
+        "吊销后该账号不能再在网页上操作隐患。",
+        "en": "Each HQ account's actions on the hazard pages go through its own server-side "
+        "device; revoking it stops that account acting on hazards from the HQ pages.",
+    },
+    "devices.account": {"zh": "账号", "en": "Account"},
+    "devices.first_used": {"zh": "首次使用", "en": "First used"},
+    "devices.last_action": {"zh": "最近操作", "en": "Last action"},
 }
 
 

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from inspect_app.core.enrolment import enrolment_link
 from inspect_app.server import audit, schema
+from inspect_app.server.devices import WEB_PREFIX
 from inspect_app.server.errors import HQError, NotFound
 from inspect_app.server.hazard_reads import fits
 from inspect_app.server.pages.common import (
@@ -47,13 +48,17 @@ def _devices_page(
     request: Request, viewer: Viewer, status: int = 200, **values: object
 ) -> Response:
     ctx = pages(request)
+    listed = ctx.hq.list_devices()
     return ctx.render(
         request,
         "devices.html",
         viewer,
         status,
         labels=ctx.labels(lang_of(request)),
-        devices=ctx.hq.list_devices(),
+        devices=[d for d in listed if not d["web"]],
+        web_devices=[
+            {**d, "username": d["id"].removeprefix(WEB_PREFIX)} for d in listed if d["web"]
+        ],
         people=[p for s in ctx.hq.directory().sites.values() for p in s.people],
         **{"code": None, "person": "", "qr": None, "error": "", **values},
     )
@@ -72,9 +77,7 @@ async def make_code(request: Request, viewer: Annotated[Viewer, Depends(allowed)
         code, _ = hq.make_code(person, viewer.username)
     except HQError as exc:
         return _devices_page(request, viewer, exc.status, error=str(exc))
-    audit.record(
-        hq.engine, "enrol_code", viewer.username, audit.address_of(request), person=person
-    )
+    audit.record(hq.engine, "enrol_code", viewer.username, audit.address_of(request), person=person)
     return _devices_page(
         request,
         viewer,
