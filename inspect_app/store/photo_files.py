@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -11,8 +12,12 @@ from inspect_app.store.atomic_storage import fsync_dir, write_atomically
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
+def is_sha(value: str) -> bool:
+    return _SHA256.fullmatch(value) is not None
+
+
 def check_sha(sha256: str) -> str:
-    if not _SHA256.fullmatch(sha256):
+    if not is_sha(sha256):
         raise ValueError(f"not a sha256 hex digest: {sha256!r}")
     return sha256
 
@@ -37,6 +42,15 @@ class PhotoFiles:
 
     def has_thumb(self, sha256: str) -> bool:
         return self.thumb_path(sha256).exists()
+
+    def thumbnails(self) -> set[str]:
+        """The photos whose thumbnail is held, from one listing of the directory."""
+        suffix = ".thumb.jpg"
+        return {
+            name[: -len(suffix)]
+            for name in os.listdir(self.root)
+            if name.endswith(suffix) and is_sha(name[: -len(suffix)])
+        }
 
     def put(self, sha256: str, data: bytes, thumb: bytes | None = None) -> None:
         """Store a photo (and its thumbnail) durably; the bytes must hash to ``sha256``."""

@@ -111,7 +111,7 @@ class SyncEngine:
                 self._restored(changed.epoch)
                 self._exchange(report)
             self._drop_kept()
-            fetch_thumbnails(self.ws.store, self.transport)  # photos taken on other devices
+            fetch_thumbnails(self.ws, self.transport)  # photos taken on other devices
         except _EpochChanged as exc:
             error = "HQ was restored twice during one sync; sync again"
             self.ws.store.set_meta(LAST_SYNC_ERROR, error)

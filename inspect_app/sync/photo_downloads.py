@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inspect_app.core.hazard import Hazard
+from inspect_app.services.hazards import HazardService
+from inspect_app.services.workspace import Workspace
 from inspect_app.store import LocalStore
-from inspect_app.store.photo_files import check_sha
+from inspect_app.store.photo_files import check_sha, is_sha
 from inspect_app.sync.transport import RequestRejected, SyncError, Transport
 
 #: The most thumbnails one sync run fetches (about 30 KB each).
@@ -34,36 +35,26 @@ class Downloads:
     stopped: str | None = None
 
 
-def wanted_thumbnails(store: LocalStore) -> list[str]:
+def wanted_thumbnails(ws: Workspace) -> list[str]:
     """The photos shown by the hazards on this device whose thumbnail it lacks, newest hazard
     first, those HQ did not have last time at the end."""
-    hazards = []
-    for doc in store.list_hazards():
-        try:
-            hazards.append(Hazard.from_dict(doc))
-        except (KeyError, ValueError, TypeError, AttributeError):
-            continue  # a record the lists leave out too (see SyncEngine._rebased)
-    hazards.sort(key=lambda h: h.found_at, reverse=True)
-    photos = store.photos
-    shas: dict[str, None] = {}
-    for hazard in hazards:
-        for sha in hazard.all_photos:
-            try:
-                if not photos.has_thumb(check_sha(sha)):
-                    shas[sha] = None
-            except ValueError:
-                continue  # not a photo hash: nothing to fetch
-    absent = set(store.get_meta(NOT_AT_HQ) or [])
+    hazards = sorted(HazardService(ws).all(), key=lambda h: h.found_at, reverse=True)
+    held = ws.store.photos.thumbnails()
+    shas = dict.fromkeys(
+        sha for hazard in hazards for sha in hazard.all_photos if sha not in held and is_sha(sha)
+    )
+    absent = set(ws.store.get_meta(NOT_AT_HQ) or [])
     return sorted(shas, key=lambda sha: sha in absent)
 
 
-def fetch_thumbnails(store: LocalStore, transport: Transport, per_run: int = PER_RUN) -> Downloads:
+def fetch_thumbnails(ws: Workspace, transport: Transport, per_run: int = PER_RUN) -> Downloads:
     """Fetch up to ``per_run`` missing thumbnails; never raises for HQ or the network."""
+    store = ws.store
     done = Downloads()
     absent = set(store.get_meta(NOT_AT_HQ) or [])
     noted = set(absent)
     try:
-        for sha in wanted_thumbnails(store)[:per_run]:
+        for sha in wanted_thumbnails(ws)[:per_run]:
             try:
                 answer = transport.request("GET", f"/v1/blobs/{sha}/thumb")
             except RequestRejected:

@@ -83,7 +83,7 @@ def test_the_heads_device_gets_the_thumbnails_once_and_not_the_full_size(
     assert fetched == 1
     sync(head)
     assert thumb_requests(proxy) == fetched  # held: not asked for again
-    assert wanted_thumbnails(head.store) == []
+    assert wanted_thumbnails(head) == []
 
 
 def test_bounded_per_run_and_resumed_by_the_next(
@@ -96,7 +96,7 @@ def test_bounded_per_run_and_resumed_by_the_next(
     for sha in shas:
         head.store.photos.thumb_path(sha).unlink()
     transport = transport_of(head)
-    counts = [fetch_thumbnails(head.store, transport, per_run=2).fetched for _ in range(4)]
+    counts = [fetch_thumbnails(head, transport, per_run=2).fetched for _ in range(4)]
     assert counts == [2, 2, 1, 0]
     assert all(head.store.photos.has_thumb(sha) for sha in shas)
 
@@ -113,13 +113,13 @@ def test_a_photo_hq_does_not_give_is_skipped_and_tried_last(
     with head.store.transaction() as tx:
         tx.put_hazard({**doc, "photos": [unknown, real]})
     head.store.photos.thumb_path(real).unlink()
-    assert wanted_thumbnails(head.store) == [unknown, real]
-    done = fetch_thumbnails(head.store, transport_of(head))
+    assert wanted_thumbnails(head) == [unknown, real]
+    done = fetch_thumbnails(head, transport_of(head))
     assert (done.fetched, done.not_at_hq, done.stopped) == (1, 1, None)
     assert head.store.get_meta(NOT_AT_HQ) == [unknown]
     # The other photos of a later hazard go before the one HQ did not have.
     head.store.photos.thumb_path(real).unlink()
-    assert wanted_thumbnails(head.store) == [real, unknown]
+    assert wanted_thumbnails(head) == [real, unknown]
 
 
 def test_no_network_ends_the_downloads_without_failing(device: Workspace, head: Workspace) -> None:
@@ -129,7 +129,7 @@ def test_no_network_ends_the_downloads_without_failing(device: Workspace, head: 
     sha = head.store.list_hazards()[0]["photos"][0]
     head.store.photos.thumb_path(sha).unlink()
     nowhere = Transport(f"http://127.0.0.1:{free_port()}", "t", retry=RetryPolicy(attempts=1))
-    done = fetch_thumbnails(head.store, nowhere)
+    done = fetch_thumbnails(head, nowhere)
     assert done.fetched == 0 and "no connection to HQ" in (done.stopped or "")
     assert head.store.get_meta(NOT_AT_HQ) is None  # not taken for a photo HQ lacks
 
