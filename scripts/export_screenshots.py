@@ -1,8 +1,10 @@
-"""Make the README's pictures of the exports, docs/screenshots/ledger.png and statistics.png, on
-purpose (tests never write there): the demo data's hazard ledger and its statistics form for the
-third quarter of 2026 (tests/exports/conftest.py), written as XLSX by the project's own writers,
-read back with openpyxl and drawn cell by cell as a spreadsheet shows them: column widths, fills,
-bold, wrapped text, dates and percentages in the cells' number formats.
+"""Make the README's pictures of the exports, docs/screenshots/ledger.png, statistics.png and
+report-page1.png, on purpose (tests never write there): the demo data's hazard ledger and its
+statistics form for the third quarter of 2026 (tests/exports/conftest.py), written as XLSX by the
+project's own writers, read back with openpyxl and drawn cell by cell as a spreadsheet shows them:
+column widths, fills, bold, wrapped text, dates and percentages in the cells' number formats; and
+page 1 of a Chinese inspection report PDF (tests/exports/test_report.py's inspection, photos and
+drawn signature), drawn by poppler's pdftoppm.
 
 LibreOffice is not installed here, so the sheet is drawn with Pillow rather than printed.
 Run: .venv/bin/python scripts/export_screenshots.py [--out DIR]
@@ -11,6 +13,7 @@ Run: .venv/bin/python scripts/export_screenshots.py [--out DIR]
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -30,8 +33,11 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from inspect_app.core.rates import PLANT_TIME, Period
 from inspect_app.exports.fonts import TextFonts
 from inspect_app.exports.ledger import ledger_rows, write_ledger_xlsx
+from inspect_app.exports.report import inspection_report_pdf
 from inspect_app.exports.statistics import statistics_rows, write_statistics_xlsx
-from tests.exports.conftest import DEMO_SITE, demo_hazards
+from tests.exports.conftest import CHECKLIST, DEMO_SITE, SITE, demo_hazards
+from tests.exports.test_report import BY_SHA
+from tests.exports.test_report import _inspection as report_inspection
 
 SCREENSHOTS = Path(__file__).parents[1] / "docs" / "screenshots"
 LANG = "zh"
@@ -211,10 +217,29 @@ def _blank(image: Image.Image) -> bool:
     return max(ImageStat.Stat(image.convert("L")).stddev) < 5
 
 
+def report_page(target: Path) -> bool:
+    """Page 1 of the report at 80 dpi; False (nothing written) when it comes out blank."""
+    pdf = inspection_report_pdf(report_inspection(), CHECKLIST, SITE, "zh", BY_SHA.get)
+    with tempfile.TemporaryDirectory() as folder:
+        source, page = Path(folder) / "report.pdf", Path(folder) / "page1"
+        source.write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", source, page],
+            check=True,
+        )
+        image = Image.open(page.with_suffix(".png"))
+        if _blank(image):
+            return False
+        image.save(target, optimize=True)
+    print(f"wrote {target} ({image.width}x{image.height})")
+    return True
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=SCREENSHOTS)
     args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
     demo = demo_hazards()
     hazards = [hazard for hazard, _ in demo]
     timelines = {hazard.id: events for hazard, events in demo}
@@ -238,6 +263,8 @@ def main() -> int:
             target = args.out / f"{name}.png"
             image.save(target, optimize=True)
             print(f"wrote {target} ({image.width}x{image.height})")
+    if not report_page(args.out / "report-page1.png"):
+        refused.append("report-page1")
     if refused:
         print(f"refused (blank): {', '.join(refused)}", file=sys.stderr)
         return 1
