@@ -95,7 +95,7 @@ class Shell:
         self._picker: ft.FilePicker | None = None
         self.walk: inspect.WalkScreen | None = None
         #: The choices made on the start-an-inspection screen so far.
-        self.start = StartModel(workspace)
+        self.start_model = StartModel(workspace)
         #: What is typed into the enrolment form, kept across re-renders.
         self.enrolment_form: dict[str, str] = {}
         self._unsubscribe: Callable[[], None] | None = None
@@ -256,7 +256,7 @@ class Shell:
         self, checklist_id: str, workshop: str | None, asset: str | None = None
     ) -> None:
         """The start screen with this checklist, workshop and equipment chosen."""
-        self.start.preset(checklist_id, workshop, asset)
+        self.start_model.preset(checklist_id, workshop, asset)
         self.go("/inspect")
 
     def inspect_asset(self, asset: Equipment) -> None:
@@ -265,7 +265,7 @@ class Shell:
         checklist = next(
             (c for c in self.ws.catalog.latest_checklists() if c.asset_type == asset.type), None
         )
-        self.start.clear()
+        self.start_model.clear()
         if checklist is not None:
             self.start_checklist(checklist.id, asset.workshop, asset.asset_id)
         else:

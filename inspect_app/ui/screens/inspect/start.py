@@ -24,7 +24,7 @@ CATEGORY_ICONS = {
 
 
 def build(shell: Shell) -> ft.Control:
-    t, lang, model = shell.t, shell.lang, shell.start
+    t, lang, model = shell.t, shell.lang, shell.start_model
     rows: list[ft.Control] = [heading(t("start.title"))]
     checklists = [
         ft.ListTile(
@@ -89,7 +89,7 @@ def _then_render(shell: Shell, change: Callable[[str], None], value: str) -> Non
 
 
 def _begin(shell: Shell) -> None:
-    inspection_id = shell.start.begin()
+    inspection_id = shell.start_model.begin()
     if inspection_id is None:
         shell.render()
         return

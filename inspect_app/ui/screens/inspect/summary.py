@@ -193,7 +193,7 @@ def _stroke(points: list[Point]) -> cv.Path:
 
 
 def _start_another(shell: Shell) -> None:
-    shell.start.clear()
+    shell.start_model.clear()
     shell.go("/inspect")
 
 
