@@ -94,13 +94,34 @@ def colour_in(app: AppDriver, element: Locator, shot: Path) -> tuple[float, ...]
     return tuple(ImageStat.Stat(picture).mean)
 
 
+def share_of(app: AppDriver, element: Locator, colour: tuple[int, int, int], shot: Path) -> float:
+    """How much of ``element``'s box shows ``colour`` in a settled screenshot (kept)."""
+    box = in_view(app, element)
+    png = app.capture()
+    shot.write_bytes(png)
+    area = (
+        int(box["x"]),
+        int(box["y"]),
+        int(box["x"] + box["width"]),
+        int(box["y"] + box["height"]),
+    )
+    pixels = list(Image.open(io.BytesIO(png)).convert("RGB").crop(area).getdata())
+    return sum(near(p, colour) for p in pixels) / max(1, len(pixels))
+
+
 def near(seen: tuple[float, ...], colour: tuple[int, int, int], tolerance: float = 40) -> bool:
     return all(abs(a - b) <= tolerance for a, b in zip(seen, colour, strict=True))
 
 
-def open_hazard(app: AppDriver, description: str) -> None:
+def hazard_row(app: AppDriver, description: str) -> Locator:
     app.nav("Hazards")
-    app.page.get_by_role("button", name=re.compile(re.escape(description[:24]))).first.click()
+    row = app.page.get_by_role("button", name=re.compile(re.escape(description[:24]))).first
+    row.wait_for(timeout=15_000)
+    return row
+
+
+def open_hazard(app: AppDriver, row: Locator) -> None:
+    row.click()
     app.see("Back to the list")
 
 
@@ -126,7 +147,9 @@ def test_the_head_and_the_verifier_see_the_photos_on_their_own_devices(tmp_path:
                 head = AppDriver(page)
                 open_app(page, url)
                 sync_in_the_app(head)
-                open_hazard(head, description)
+                row = hazard_row(head, description)  # the list row shows the first photo
+                assert share_of(head, row, BEFORE, tmp_path / "head-list.png") > 0.05
+                open_hazard(head, row)
                 head.see("Before photo 1")
                 before = by_id(head, "photo-before-1")
                 assert near(colour_in(head, before, tmp_path / "head-hazard.png"), BEFORE)
@@ -152,7 +175,7 @@ def test_the_head_and_the_verifier_see_the_photos_on_their_own_devices(tmp_path:
                 verifier = AppDriver(page)
                 open_app(page, url)
                 sync_in_the_app(verifier)
-                open_hazard(verifier, description)
+                open_hazard(verifier, hazard_row(verifier, description))
                 verifier.see("After photo 1")
                 after = by_id(verifier, "photo-after-1")
                 assert near(colour_in(verifier, after, tmp_path / "verifier-hazard.png"), AFTER)

@@ -156,6 +156,7 @@ async def _open_photo(shell: Shell, model: HazardDetailModel, sha: str, label: s
     )
     page.show_dialog(
         ft.AlertDialog(
+            modal=True,  # closed by its button only: a stray tap beside the photo keeps it
             title=ft.Text(label),
             content=ft.Column([note, picture], tight=True),
             actions=[big_button(t("photo.close"), lambda _: page.pop_dialog(), selected=False)],
