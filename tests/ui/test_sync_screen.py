@@ -93,7 +93,7 @@ def test_enrol_on_the_first_run_and_sync_in_the_browser(tmp_path: Path, hq: Hq) 
         app.see("Signed in as 李明")  # the code was made for him; Home, no demo label
         assert not app.shows("Demo")
         app.nav("Sync")
-        app.see("Up to date with HQ", timeout=30_000)
+        app.see("Up to date with HQ", timeout=90_000)
         app.see("0 items waiting")
         app.see(f"HQ: {hq.url}")
 
