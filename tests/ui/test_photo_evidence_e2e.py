@@ -105,7 +105,8 @@ def share_of(app: AppDriver, element: Locator, colour: tuple[int, int, int], sho
         int(box["x"] + box["width"]),
         int(box["y"] + box["height"]),
     )
-    pixels = list(Image.open(io.BytesIO(png)).convert("RGB").crop(area).getdata())
+    raw = Image.open(io.BytesIO(png)).convert("RGB").crop(area).tobytes()
+    pixels = [tuple(raw[i : i + 3]) for i in range(0, len(raw), 3)]
     return sum(near(p, colour) for p in pixels) / max(1, len(pixels))
 
 
