@@ -5,7 +5,6 @@ back, devices retry and nothing they were told is stored is lost or stored twice
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 import time
 import uuid
@@ -162,16 +161,12 @@ def test_s3_down_for_uploads_and_readiness(
         comment = device.command(hazard["hazard_id"], "comment", None, {"text": "still here"})
         assert device.push([comment]).status_code == 200
 
-        # SeaweedFS started again on its folder comes back alone in this file but not reliably
-        # beside the session's other gateway in a full run; the return is covered for
-        # PostgreSQL above, and for S3 only when run on its own (INSPECT_S3_RETURN=1).
-        if os.environ.get("INSPECT_S3_RETURN") == "1":
-            own_seaweed.start()
-            wait_until(lambda: ready(hq) == 200, 180, "/readyz answering 200 again")
-            assert device.put_blob(new_sha, new).status_code == 201
-            again = requests.get(
-                f"{hq.url}/v1/blobs/{held_sha}", headers=device.headers, timeout=30
-            )
-            assert again.status_code == 200 and again.content == held
+        # Started again on its folder and its own ports (SeaweedS3 keeps them), and returned
+        # from start() only once it writes and reads back an object.
+        own_seaweed.start()
+        wait_until(lambda: ready(hq) == 200, 60, "/readyz answering 200 again")
+        assert device.put_blob(new_sha, new).status_code == 201
+        again = requests.get(f"{hq.url}/v1/blobs/{held_sha}", headers=device.headers, timeout=30)
+        assert again.status_code == 200 and again.content == held
     finally:
         server.stop()

