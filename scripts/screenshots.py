@@ -1,6 +1,7 @@
 """Make the README's screenshots of the app in docs/screenshots/, on purpose (tests never write
 there): phone (412x860) and tablet (1024x1366), English and Chinese, on a demo device holding one
-submitted fire inspection (hazards on Home) and one open on its first item.
+submitted fire inspection (hazards on Home) and one open on its first item: the inspector's walk
+and Home, then the workshop head's hazards list, five-fix form, rates and Sync tab.
 
 Each picture is checked before it is written: not blank (grey levels spread), and the screen's
 own title in the semantics tree when it was taken. A bad one is refused: nothing is written for
@@ -23,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from tests.browser import SCREENSHOTS, chromium
 from tests.ui.harness import PHONE, TABLET, AppDriver, is_blank, open_app, running_app
-from tests.ui.test_hazard_loop_e2e import seed
+from tests.ui.test_hazard_loop_e2e import seed, sign_in_as
 from tests.ui.test_inspection_e2e import open_at
 
 PAINT_TRIES = 40
@@ -38,6 +39,8 @@ class Screen:
     #: Taps (button names) or a ("nav", destination) that lead to it from the screen before.
     taps: tuple[str, ...] = ()
     nav: str | None = None
+    #: Signs this person in (Settings, in the demo) before going there.
+    person: str | None = None
 
 
 EN = [
@@ -45,6 +48,16 @@ EN = [
     Screen("finding", "A photo is required for this finding", taps=("Fail",)),
     Screen("summary", "Cannot submit yet:", taps=("Summary",)),
     Screen("home", "Equipment certificates", nav="Home"),
+    # The workshop head takes the device (the inspector walked the checks).
+    Screen("hazards", "2 hazard(s)", nav="Hazards", person="王建国"),
+    Screen("five-fixes", "Responsible person", taps=("Gauge in red", "Assign five fixes")),
+    Screen("rates", "Rectification rate", nav="Hazards", taps=("Rates",)),
+    Screen("sync", "Enrol this device", nav="Sync"),
+]
+#: The tablet shows the list and the open hazard side by side.
+TABLET_EN = [
+    *EN[:4],
+    Screen("hazards", "Back to the list", nav="Hazards", taps=("Door 3 chained",), person="王建国"),
 ]
 ZH = [
     Screen("item", "压力表指针在绿区"),
@@ -52,7 +65,7 @@ ZH = [
 ]
 RUNS = [
     ("phone", PHONE, "en-US", "", EN),
-    ("tablet", TABLET, "en-US", "", EN),
+    ("tablet", TABLET, "en-US", "", TABLET_EN),
     ("phone", PHONE, "zh-CN", "-zh", ZH),
     ("tablet", TABLET, "zh-CN", "-zh", ZH),
 ]
@@ -74,6 +87,8 @@ def settled(page: Page) -> bytes:
 def take(app: AppDriver, screen: Screen, before: bytes) -> bytes | str:
     """The checked picture of ``screen``, reached from the screen pictured in ``before``; or
     why it was refused."""
+    if screen.person:
+        sign_in_as(app, screen.person)
     if screen.nav:
         app.nav(screen.nav)
     for name in screen.taps:
