@@ -499,6 +499,44 @@ class HazardPage:
     next_after: tuple[str, str] | None
 
 
+def _listed(
+    now: datetime,
+    scope: Scope,
+    status: str | None,
+    overdue_only: bool,
+    plant_id: str | None,
+    workshop_id: str | None,
+    grade: Grade | None,
+) -> list[ColumnElement[bool]]:
+    table = schema.hazards
+    conditions = [
+        _scoped(scope, plant_id, workshop_id),
+        table.c.status == status if status else table.c.status.in_(OPEN_STATUSES),
+        table.c.deadline.is_not(None),
+    ]
+    if overdue_only:
+        conditions.append(table.c.deadline <= _last_passed_day(now))
+    if grade is not None:
+        conditions.append(table.c.grade == grade.value)
+    return conditions
+
+
+def listed_count(
+    conn: Connection,
+    now: datetime,
+    *,
+    scope: Scope,
+    status: str | None = None,
+    overdue_only: bool = False,
+    plant_id: str | None = None,
+    workshop_id: str | None = None,
+    grade: Grade | None = None,
+) -> int:
+    """How many hazards ``open_page`` lists over all its pages."""
+    conditions = _listed(now, scope, status, overdue_only, plant_id, workshop_id, grade)
+    return int(conn.execute(select(func.count()).where(*conditions)).scalar_one())
+
+
 def open_page(
     conn: Connection,
     now: datetime,
@@ -508,22 +546,15 @@ def open_page(
     plant_id: str | None = None,
     workshop_id: str | None = None,
     grade: Grade | None = None,
+    status: str | None = None,
     after: tuple[str, str] | None = None,
     limit: int = 50,
 ) -> HazardPage:
-    """One page of the open (or overdue) hazards, nearest deadline first, after the key
-    (deadline, id) of the previous page's last row."""
+    """One page of the open hazards (or those of one ``status``; or only the overdue), nearest
+    deadline first, after the key (deadline, id) of the previous page's last row."""
     table = schema.hazards
     limit = max(1, min(limit, PAGE_MAX))
-    conditions = [
-        _scoped(scope, plant_id, workshop_id),
-        table.c.status.in_(OPEN_STATUSES),
-        table.c.deadline.is_not(None),
-    ]
-    if overdue_only:
-        conditions.append(table.c.deadline <= _last_passed_day(now))
-    if grade is not None:
-        conditions.append(table.c.grade == grade.value)
+    conditions = _listed(now, scope, status, overdue_only, plant_id, workshop_id, grade)
     if after is not None:
         conditions.append(tuple_(table.c.deadline, table.c.id) > tuple_(*after))
     rows = conn.execute(

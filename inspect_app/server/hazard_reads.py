@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Column, Engine, Text, cast, select
+from sqlalchemy import Column, ColumnElement, Connection, Engine, Text, cast, select
 
 from inspect_app.core.checklist import Grade
 from inspect_app.core.hazard import Hazard
@@ -92,9 +92,87 @@ class TimelineEntry:
     details: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a hazard list, its records in the list's order."""
+
+    records: list[HazardRecord]
+    #: The key to pass as ``after`` for the next page; None on the last page.
+    next_after: tuple[str, str] | None
+    #: How many the list holds over all its pages.
+    total: int
+
+
 class HazardReads:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+
+    def _records(self, conn: Connection, *conditions: ColumnElement[bool]) -> list[HazardRecord]:
+        table = schema.hazards
+        rows = conn.execute(
+            select(table.c.id, cast(table.c.data, Text).label("raw")).where(*conditions)
+        ).all()
+        return [parse_record(r.id, r.raw) for r in rows]
+
+    def list_page(
+        self,
+        now: datetime,
+        scope: Scope,
+        *,
+        status: str | None = None,
+        overdue_only: bool = False,
+        plant_id: str | None = None,
+        workshop_id: str | None = None,
+        grade: Grade | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int = 50,
+    ) -> ListPage:
+        """A page of the open hazards (or of one status, or the overdue), nearest deadline
+        first, read by key: the page's rows and their count, never the whole list."""
+        where = {
+            "scope": scope,
+            "status": status,
+            "overdue_only": overdue_only,
+            "plant_id": plant_id,
+            "workshop_id": workshop_id,
+            "grade": grade,
+        }
+        with self.engine.connect() as conn:
+            page = sql_figures.open_page(conn, now, after=after, limit=limit, **where)
+            ids = [row.id for row in page.rows]
+            found = {r.id: r for r in self._records(conn, schema.hazards.c.id.in_(ids))}
+            total = sql_figures.listed_count(conn, now, **where)
+        return ListPage([found[i] for i in ids if i in found], page.next_after, total)
+
+    def unindexed(self, scope: Scope, workshops: frozenset[str] | None) -> list[HazardRecord]:
+        """The records whose columns are empty (revision 0006 could not read them, or they
+        were written by hand): the figures and lists skip them, a page names them."""
+        table = schema.hazards
+        conditions = [table.c.found_at.is_(None), scope.workshop_filter(table.c.workshop_id)]
+        if workshops is not None:
+            conditions.append(table.c.workshop_id.in_(sorted(workshops)))
+        with self.engine.connect() as conn:
+            return self._records(conn, *conditions)
+
+    def found_since(
+        self,
+        since: datetime,
+        scope: Scope,
+        plant_id: str | None = None,
+        workshop_id: str | None = None,
+    ) -> list[Hazard]:
+        """The hazards found since ``since`` that parse, read by the found index."""
+        table = schema.hazards
+        conditions = [
+            table.c.found_at >= sql_figures.stamp(since),
+            scope.workshop_filter(table.c.workshop_id),
+        ]
+        if plant_id is not None:
+            conditions.append(table.c.plant_id == plant_id)
+        if workshop_id is not None:
+            conditions.append(table.c.workshop_id == workshop_id)
+        with self.engine.connect() as conn:
+            return [r.hazard for r in self._records(conn, *conditions) if r.hazard is not None]
 
     def all(self, scope: Scope) -> list[HazardRecord]:
         table = schema.hazards

@@ -93,6 +93,8 @@ WORDS: dict[str, dict[str, str]] = {
     "dash.month": {"zh": "月份", "en": "month"},
     "dash.filter": {"zh": "筛选", "en": "Filter"},
     "dash.first_n": {"zh": "只列出前 {n} 条。", "en": "The first {n} are listed."},
+    "dash.next_page": {"zh": "下一页", "en": "Next page"},
+    "dash.all_overdue": {"zh": "全部逾期隐患", "en": "All overdue hazards"},
     "dash.overdue": {"zh": "逾期", "en": "Overdue"},
     "dash.invalid": {"zh": "无效记录（{n}）", "en": "Records that are not valid ({n})"},
     "dash.invalid_note": {

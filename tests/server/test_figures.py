@@ -329,3 +329,48 @@ def test_check_data_finds_drifted_tallies_and_rebuild_mends_them(
     )
     assert main(["admin", "--data", str(tmp_path), "rebuild-tallies"]) == 0
     assert main(["admin", "--data", str(tmp_path), "check-data"]) == 0
+
+
+@SETTINGS
+@given(
+    stored=hazard_sets(),
+    size=st.integers(1, 4),
+    status=st.sampled_from([None, *HazardStatus]),
+    grade=st.sampled_from([None, *Grade]),
+)
+def test_list_pages_hold_each_listed_hazard_once_with_its_record(
+    engine: Engine,
+    stored: list[Hazard],
+    size: int,
+    status: HazardStatus | None,
+    grade: Grade | None,
+) -> None:
+    """The pages' lists: any status or the open ones, a grade, page by page by key, each row
+    with the record the page shows (description, risk), the count the whole list's."""
+    store(engine, stored)
+    listed = [
+        h
+        for h in stored
+        if (h.status is status if status else h.status.is_open) and grade in (None, h.grade)
+    ]
+    expected = sorted((deadline_at(h, NOW).isoformat(), h.id) for h in listed)
+    reads = HazardReads(engine)
+    got: list[Hazard] = []
+    after = None
+    for _ in range(len(stored) + 1):
+        page = reads.list_page(
+            NOW,
+            EVERYWHERE,
+            status=status.value if status else None,
+            grade=grade,
+            after=after,
+            limit=size,
+        )
+        assert page.total == len(listed)
+        got += [r.hazard for r in page.records if r.hazard is not None]
+        after = page.next_after
+        if after is None:
+            break
+    assert [h.id for h in got] == [i for _, i in expected]
+    by_id = {h.id: h for h in stored}
+    assert all(h.description == by_id[h.id].description and h.risk == by_id[h.id].risk for h in got)

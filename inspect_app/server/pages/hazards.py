@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -19,16 +19,15 @@ from fastapi.responses import Response
 from inspect_app.core.checklist import Grade
 from inspect_app.core.hazard import Hazard, HazardStatus
 from inspect_app.core.rates import Period, RectificationFigures, rectification_figures
-from inspect_app.server.figures import OpenCounts
-from inspect_app.server.hazard_reads import HazardRecord
+from inspect_app.server.figures import PAGE_MAX, OpenCounts
 from inspect_app.server.i18n import LOCAL_TIME, translator
 from inspect_app.server.pages.charts import bar_chart, trend_chart
 from inspect_app.server.pages.common import PageRefused, Viewer, lang_of, may_open, pages, signed_in
 
 router = APIRouter(include_in_schema=False)
 
-#: Rows of the open hazards table; the count in its heading is the whole number.
-MAX_ROWS = 500
+#: Rows of a hazard list's page; the count in its heading is the whole list's.
+LIST_PAGE = 50
 MONTHS_CHARTED = 6
 #: A checklist item or a piece of equipment found failing this often in the months charted
 #: is listed as recurring.
@@ -62,10 +61,6 @@ def parse_month(text: str) -> Period | None:
         return Period.month(int(match[1]), int(match[2]))
     except ValueError:  # month 13, year 0, or December 9999 (its period ends in year 10000)
         return None
-
-
-def _sort_key(hazard: Hazard, today: date) -> tuple[bool, bool, int, str]:
-    return (not hazard.is_major, not hazard.is_overdue(today), hazard.risk.rank, hazard.deadline)
 
 
 def recurring(hazards: Iterable[Hazard], today: date, names: dict[str, str]) -> list[Recurring]:
@@ -121,10 +116,6 @@ def _total(
     return found.get(key) or rectification_figures([], period, as_of)
 
 
-def _in(workshops: frozenset[str] | None, hazards: list[HazardRecord]) -> list[HazardRecord]:
-    return [r for r in hazards if workshops is None or r.text("workshop_id") in workshops]
-
-
 @dataclass(frozen=True)
 class Place:
     """What a dashboard covers: a plant, a workshop, or (both None) all the reader may see."""
@@ -148,17 +139,16 @@ def _dashboard(
     summary_href: str | None = None,
 ) -> Response:
     """The dashboard of the hazards of ``place``: figures and charts counted in SQL, the lists
-    from the stored hazards."""
+    read a page at a time by key (a "next page" link carries the last row's key)."""
     ctx = pages(request)
     lang = lang_of(request)
     t = translator(lang)
     today = date.today()
+    now = datetime.now(LOCAL_TIME)
     labels = ctx.labels(lang)
-    records = _in(place.workshops, ctx.reads.all(viewer.scope))
-    hazards = [r.hazard for r in records if r.hazard is not None]
     workshop_ids = sorted(
         w
-        for w in {h.workshop_id for h in hazards} | set(ctx.hq.directory().workshop_names())
+        for w in ctx.hq.directory().workshop_names()
         if (viewer.scope.workshops is None or w in viewer.scope.workshops)
         and (place.workshops is None or w in place.workshops)
     )
@@ -177,16 +167,38 @@ def _dashboard(
             notices.append(t("notice.bad_filter", value=value[:40], name=t(f"filter.{name}")))
             filters[name] = ""
     workshop, grade, status = filters["workshop"], filters["grade"], filters["status"]
-    shown = sorted(
-        (
-            h
-            for h in hazards
-            if (h.status.value == status if status else h.status.is_open)
-            and (not workshop or h.workshop_id == workshop)
-            and (not grade or h.grade.value == grade)
-            and (not filters["overdue"] or h.is_overdue(today))
-        ),
-        key=lambda h: _sort_key(h, today),
+    where = {
+        "plant_id": place.plant_id,
+        "workshop_id": workshop or place.workshop_id,
+        "grade": Grade(grade) if grade else None,
+    }
+    after = _after(filters["after"])
+    listed = ctx.reads.list_page(
+        now,
+        viewer.scope,
+        status=status or None,
+        overdue_only=bool(filters["overdue"]),
+        after=after,
+        limit=LIST_PAGE,
+        **where,
+    )
+    unindexed = ctx.reads.unindexed(viewer.scope, place.workshops)
+    # Records the lists cannot key (no columns): shown on the first page, as they always were.
+    loose = [
+        r.hazard
+        for r in unindexed
+        if after is None
+        and r.hazard is not None
+        and (r.hazard.status.value == status if status else r.hazard.status.is_open)
+        and (not workshop or r.hazard.workshop_id == workshop)
+        and (not grade or r.hazard.grade.value == grade)
+        and (not filters["overdue"] or r.hazard.is_overdue(today))
+    ]
+    shown = [r.hazard for r in listed.records if r.hazard is not None] + loose
+    overdue = ctx.reads.list_page(now, viewer.scope, overdue_only=True, limit=LIST_PAGE, **where)
+    since = datetime.combine(today - timedelta(days=30 * MONTHS_CHARTED + 1), time(), LOCAL_TIME)
+    recent = ctx.reads.found_since(
+        since, viewer.scope, plant_id=place.plant_id, workshop_id=place.workshop_id
     )
     as_of = min(period.end, today)
     months = ctx.reads.months(today, MONTHS_CHARTED, viewer.scope, **place.where)
@@ -213,13 +225,13 @@ def _dashboard(
             ]
         ),
         trends=[trend_chart(months, g) for g in (Grade.GENERAL, Grade.MAJOR)],
-        shown=shown[:MAX_ROWS],
-        shown_count=len(shown),
-        overdue_list=sorted(
-            (h for h in hazards if h.is_overdue(today)), key=lambda h: _sort_key(h, today)
-        ),
-        recurring=recurring(hazards, today, {**labels, **_asset_names(request, lang)}),
-        invalid=[r for r in records if r.hazard is None],
+        shown=shown,
+        shown_count=listed.total + len(loose),
+        next_href=_next_href(request, listed.next_after),
+        overdue_list=[r.hazard for r in overdue.records if r.hazard is not None],
+        overdue_more=overdue.next_after is not None,
+        recurring=recurring(recent, today, {**labels, **_asset_names(request, lang)}),
+        invalid=[r for r in unindexed if r.hazard is None],
         workshop_ids=workshop_ids,
         statuses=[s.value for s in HazardStatus],
         filters=filters,
@@ -234,14 +246,32 @@ def _asset_names(request: Request, lang: str) -> dict[str, str]:
     }
 
 
-def _filters(workshop: str, grade: str, status: str, overdue: str, month: str) -> dict[str, str]:
+def _filters(
+    workshop: str, grade: str, status: str, overdue: str, month: str, after: str = ""
+) -> dict[str, str]:
     return {
         "workshop": workshop,
         "grade": grade,
         "status": status,
         "overdue": overdue,
         "month": month,
+        "after": after,
     }
+
+
+def _after(text: str) -> tuple[str, str] | None:
+    """A list's key from the "next page" link: the deadline's ten characters, then the id."""
+    try:
+        date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+    return (text[:10], text[10:]) if len(text) > 10 else None
+
+
+def _next_href(request: Request, key: tuple[str, str] | None) -> str | None:
+    if key is None:
+        return None
+    return str(request.url.include_query_params(after=key[0] + key[1]))
 
 
 @router.get("/")
@@ -253,6 +283,7 @@ def dashboard(
     status: str = "",
     overdue: str = "",
     month: str = "",
+    after: str = "",
 ) -> Response:
     t = translator(lang_of(request))
     return _dashboard(
@@ -260,7 +291,7 @@ def dashboard(
         viewer,
         t("dash.title"),
         Place(),
-        _filters(workshop, grade, status, overdue, month),
+        _filters(workshop, grade, status, overdue, month, after),
     )
 
 
@@ -349,6 +380,7 @@ def plant(
     status: str = "",
     overdue: str = "",
     month: str = "",
+    after: str = "",
 ) -> Response:
     workshops = _plant_workshops(request, viewer, plant_id)
     name = pages(request).labels(lang_of(request)).get(plant_id, plant_id)
@@ -357,7 +389,7 @@ def plant(
         viewer,
         name,
         Place(plant_id=plant_id, workshops=workshops),
-        _filters(workshop, grade, status, overdue, month),
+        _filters(workshop, grade, status, overdue, month, after),
         summary_href=f"/plants/{plant_id}/summary?month={month}",
     )
 
@@ -375,9 +407,13 @@ def plant_summary(
     period = _period(month, today, notices, t)
     as_of = min(period.end, today)
     labels = ctx.labels(lang)
-    hazards = [
-        r.hazard for r in _in(workshops, ctx.reads.all(viewer.scope)) if r.hazard is not None
-    ]
+    now = datetime.now(LOCAL_TIME)
+    majors = ctx.reads.list_page(
+        now, viewer.scope, plant_id=plant_id, grade=Grade.MAJOR, limit=PAGE_MAX
+    )
+    overdue = ctx.reads.list_page(
+        now, viewer.scope, plant_id=plant_id, overdue_only=True, limit=PAGE_MAX
+    )
     by_workshop = ctx.reads.figures(period, as_of, viewer.scope, by="workshop", plant_id=plant_id)
     return ctx.render(
         request,
@@ -393,13 +429,10 @@ def plant_summary(
             ctx.reads.figures(period, as_of, viewer.scope, plant_id=plant_id), period, as_of
         ),
         rows=[(w, _total(by_workshop, period, as_of, w)) for w in sorted(workshops)],
-        open_majors=sorted(
-            (h for h in hazards if h.is_major and h.status.is_open),
-            key=lambda h: _sort_key(h, today),
-        ),
-        overdue_list=sorted(
-            (h for h in hazards if h.is_overdue(today)), key=lambda h: _sort_key(h, today)
-        ),
+        open_majors=[r.hazard for r in majors.records if r.hazard is not None],
+        open_majors_count=majors.total,
+        overdue_list=[r.hazard for r in overdue.records if r.hazard is not None],
+        overdue_count=overdue.total,
     )
 
 
@@ -434,6 +467,7 @@ def workshop_page(
     status: str = "",
     overdue: str = "",
     month: str = "",
+    after: str = "",
 ) -> Response:
     ctx = pages(request)
     if workshop_id not in ctx.hq.directory().workshop_names():
@@ -446,5 +480,5 @@ def workshop_page(
         viewer,
         name,
         Place(workshop_id=workshop_id, workshops=frozenset({workshop_id})),
-        _filters(workshop_id, grade, status, overdue, month),
+        _filters(workshop_id, grade, status, overdue, month, after),
     )
