@@ -6,7 +6,7 @@ figures and the paged lists computed in SQL (server/figures.py), each in one con
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -174,16 +174,6 @@ class HazardReads:
         with self.engine.connect() as conn:
             return [r.hazard for r in self._records(conn, *conditions) if r.hazard is not None]
 
-    def all(self, scope: Scope) -> list[HazardRecord]:
-        table = schema.hazards
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(table.c.id, cast(table.c.data, Text).label("raw")).where(
-                    scope.workshop_filter(table.c.workshop_id)
-                )
-            ).all()
-        return [parse_record(r.id, r.raw) for r in rows]
-
     def one(self, hazard_id: str, scope: Scope) -> HazardRecord | None:
         table = schema.hazards
         if not fits(table.c.id, hazard_id):
@@ -329,15 +319,6 @@ def _timeline_entry(raw: str) -> TimelineEntry:
         device_id=shown(data.get("device_id"), 100),
         details=details,
     )
-
-
-def figures_by_workshop(
-    hazards: list[Hazard], workshop_ids: Iterable[str], period: Period, as_of: date
-) -> list[tuple[str, RectificationFigures]]:
-    return [
-        (ws, rectification_figures([h for h in hazards if h.workshop_id == ws], period, as_of))
-        for ws in workshop_ids
-    ]
 
 
 def figures_by_month(hazards: list[Hazard], today: date, months: int) -> list[RectificationFigures]:
