@@ -176,7 +176,7 @@ UNIT: dict[str, Word] = {
 #: What a device's use case refuses, by the code it raises (``services.errors.ErrorCode``); the
 #: values in braces are the error's params.
 ERROR: dict[str, Word] = {
-    "no_inspection": Word("No inspection {id} on this device", "本设备上没有检查记录 {id}"),
+    "no_inspection": Word("no inspection {id}", "本设备上没有检查记录 {id}"),
     "pick_area": Word(
         "pick the area: this checklist reads limits set per area ({limits})",
         "请选择区域：此检查表读取按区域设定的限值（{limits}）",
