@@ -74,6 +74,9 @@ class Answer:
     answered_at: str = ""
     #: When each photo was taken (sha256 -> ISO time): the camera's, else when it was picked.
     photo_taken: dict[str, str] = field(default_factory=dict)
+    #: Where each photo was taken (sha256 -> {"lat", "lon"} in degrees), from the photo's GPS,
+    #: kept only where the person allows it; never inside the JPEG.
+    photo_places: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -93,6 +96,7 @@ class Answer:
             "finding": self.finding.to_dict() if self.finding else None,
             "answered_at": self.answered_at,
             "photo_taken": dict(self.photo_taken),
+            "photo_places": {sha: dict(place) for sha, place in self.photo_places.items()},
         }
 
     @classmethod
@@ -107,6 +111,9 @@ class Answer:
             finding=Finding.from_dict(finding) if finding else None,
             answered_at=data.get("answered_at", ""),
             photo_taken=dict(data.get("photo_taken") or {}),
+            photo_places={
+                sha: dict(place) for sha, place in (data.get("photo_places") or {}).items()
+            },
         )
 
 
@@ -169,9 +176,7 @@ class Inspection:
     def with_position(self, position: Position) -> Inspection:
         return replace(self, position=position)
 
-    def submitted(
-        self, at: str, signed_by: str, signature_photo: str | None = None
-    ) -> Inspection:
+    def submitted(self, at: str, signed_by: str, signature_photo: str | None = None) -> Inspection:
         self._require_draft()
         return replace(
             self,

@@ -42,6 +42,13 @@ class FindingPayload(_Strict):
     risk: Risk | None = None
 
 
+class PlacePayload(_Strict):
+    """Where a photo was taken, in degrees (WGS 84, as the camera's GPS writes it)."""
+
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, strict=True)]
+    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, strict=True)]
+
+
 class AnswerPayload(_Strict):
     item_id: Code
     tag: ShortText | None = None
@@ -51,6 +58,7 @@ class AnswerPayload(_Strict):
     finding: FindingPayload | None = None
     answered_at: Timestamp | Literal[""] = ""
     photo_taken: dict[Sha256Hex, Timestamp] = Field(default_factory=dict, max_length=MAX_PHOTOS)
+    photo_places: dict[Sha256Hex, PlacePayload] = Field(default_factory=dict, max_length=MAX_PHOTOS)
 
 
 class PositionPayload(_Strict):

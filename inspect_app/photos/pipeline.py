@@ -2,15 +2,17 @@
 
 EXIF orientation applied, at most 1600 px on the long edge, JPEG quality 80, every piece of
 metadata (GPS included) dropped from the JPEG, a 320 px thumbnail, named by the sha256 of the JPEG
-bytes; the capture time (EXIF DateTimeOriginal) is read out as data before the metadata goes.
-JPEG draft mode lets libjpeg decode a 12 MP photo at 1/2, 1/4 or 1/8 scale, so it is never fully
-decoded. Bad input raises ``PhotoError`` with a message for the person and a stable ``code``.
+bytes; the capture time (EXIF DateTimeOriginal) and the GPS position are read out as data before
+the metadata goes (the app keeps the position only where the person allows it). JPEG draft mode
+lets libjpeg decode a 12 MP photo at 1/2, 1/4 or 1/8 scale, so it is never fully decoded. Bad
+input raises ``PhotoError`` with a message for the person and a stable ``code``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import math
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +27,7 @@ THUMB_EDGE = 320
 THUMB_QUALITY = 75
 _ORIENTATION = 0x0112
 _EXIF_IFD = 0x8769
+_GPS_IFD = 0x8825
 _DATE_TIME_ORIGINAL = 0x9003
 # EXIF orientation -> the transpose that makes the picture upright (as ImageOps.exif_transpose).
 _TRANSPOSE = {
@@ -54,6 +57,8 @@ class ProcessedPhoto:
     height: int
     #: When the camera took it (EXIF DateTimeOriginal, the camera's local time, no zone).
     taken: datetime | None = None
+    #: Where (EXIF GPS latitude, longitude in degrees), read out before the metadata goes.
+    place: tuple[float, float] | None = None
 
 
 def _taken(exif: Image.Exif) -> datetime | None:
@@ -62,6 +67,29 @@ def _taken(exif: Image.Exif) -> datetime | None:
         return datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S") if raw else None
     except ValueError:  # a camera with its clock unset writes "0000:00:00 00:00:00"
         return None
+
+
+def _degrees(dms: object, ref: object, negative: str, limit: float) -> float | None:
+    """EXIF degrees, minutes, seconds (rationals) and a hemisphere letter as signed degrees."""
+    try:
+        d, m, sec = (float(part) for part in dms)  # type: ignore[attr-defined]
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    value = d + m / 60 + sec / 3600
+    if str(ref).strip("\x00 ").upper() == negative:
+        value = -value
+    return round(value, 6) if math.isfinite(value) and abs(value) <= limit else None
+
+
+def _place(exif: Image.Exif) -> tuple[float, float] | None:
+    gps = exif.get_ifd(_GPS_IFD)
+    if not gps:
+        return None
+    latitude = _degrees(gps.get(2), gps.get(1), "S", 90)
+    longitude = _degrees(gps.get(4), gps.get(3), "W", 180)
+    if latitude is None or longitude is None or (latitude, longitude) == (0, 0):
+        return None  # no fix: cameras write zeros
+    return latitude, longitude
 
 
 def _is_heif(data: bytes) -> bool:
@@ -159,14 +187,15 @@ def process_photo(
 ) -> ProcessedPhoto:
     image = _open(data, MAX_PIXELS)
     try:
-        taken = _taken(image.getexif())
+        exif = image.getexif()
+        taken, place = _taken(exif), _place(exif)
         image = _upright(image, max_edge)
         image.thumbnail((max_edge, max_edge), Image.Resampling.LANCZOS)
         jpeg = _encode(image, quality)
         thumb = _thumbnail(image, thumb_edge)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise _failed(exc) from exc
-    return ProcessedPhoto(hashlib.sha256(jpeg).hexdigest(), jpeg, thumb, *image.size, taken)
+    return ProcessedPhoto(hashlib.sha256(jpeg).hexdigest(), jpeg, thumb, *image.size, taken, place)
 
 
 def make_thumbnail(data: bytes, *, edge: int = THUMB_EDGE, max_pixels: int = MAX_PIXELS) -> bytes:

@@ -154,7 +154,8 @@ class InspectionService:
         self, inspection: Inspection, item_id: str, tag: str | None, data: bytes
     ) -> Inspection:
         """Process and attach a photo, with when it was taken: the camera's time (read as the
-        device's zone), else now, when it was picked."""
+        device's zone), else now, when it was picked; and where, from its GPS, if the person
+        allows it in Settings."""
         picked = self.ws.clock()
         photo = self.process_photo(data)
         current = inspection.answer(item_id, tag) or Answer(item_id, tag=tag)
@@ -170,8 +171,15 @@ class InspectionService:
                     **current.photo_taken,
                     photo.sha256: taken.isoformat(timespec="seconds"),
                 },
+                photo_places={**current.photo_places, **self._place_of(photo)},
             ),
         )
+
+    def _place_of(self, photo: ProcessedPhoto) -> dict[str, dict[str, float]]:
+        if photo.place is None or not self.ws.settings.keep_photo_places:
+            return {}
+        latitude, longitude = photo.place
+        return {photo.sha256: {"lat": latitude, "lon": longitude}}
 
     def thumbnail(self, sha256: str) -> bytes | None:
         """A photo's thumbnail as stored on this device, if it is."""
@@ -186,7 +194,10 @@ class InspectionService:
             return inspection
         photos = tuple(p for p in current.photos if p != sha256)
         taken = {sha: at for sha, at in current.photo_taken.items() if sha != sha256}
-        return self.answer(inspection, replace(current, photos=photos, photo_taken=taken))
+        places = {sha: at for sha, at in current.photo_places.items() if sha != sha256}
+        return self.answer(
+            inspection, replace(current, photos=photos, photo_taken=taken, photo_places=places)
+        )
 
     def discard_draft(self, inspection_id: str) -> None:
         """Throw away an inspection that was never submitted: it was never queued, so HQ never

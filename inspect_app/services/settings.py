@@ -1,5 +1,6 @@
-"""The device's settings, typed, in one place: language, the open inspection, the last sync and
-whether the person chose the demo plant. Kept in the store, so they survive a restart."""
+"""The device's settings, typed, in one place: language, the open inspection, the last sync,
+whether the person chose the demo plant and whether photos keep where they were taken. Kept in
+the store, so they survive a restart."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from inspect_app.store import LocalStore
 LANGUAGE = "language"
 OPEN_INSPECTION = "open_inspection"
 DEMO = "demo_mode"
+KEEP_PHOTO_PLACES = "keep_photo_places"
 #: Written by the sync engine when a sync ends well (``sync.engine.LAST_SYNC_AT``).
 LAST_SYNC_AT = "last_sync_at"
 
@@ -43,6 +45,16 @@ class DeviceSettings:
     @demo.setter
     def demo(self, on: bool) -> None:
         self.store.set_meta(DEMO, on)
+
+    @property
+    def keep_photo_places(self) -> bool:
+        """Keep where a photo was taken (its GPS position) with the finding; off unless the
+        person turns it on."""
+        return bool(self.store.get_meta(KEEP_PHOTO_PLACES))
+
+    @keep_photo_places.setter
+    def keep_photo_places(self, on: bool) -> None:
+        self.store.set_meta(KEEP_PHOTO_PLACES, on)
 
     @property
     def last_sync(self) -> str | None:

@@ -109,6 +109,7 @@ SCREEN: dict[str, dict[str, str]] = {
         "finding.processing": "Processing photo…",
         "finding.delete_photo": "Delete photo",
         "finding.taken": "taken {at}",
+        "finding.place": "at {lat}, {lon}",
         "summary.title": "Summary",
         "summary.failures": "{n} failure(s)",
         "summary.blocked": "Cannot submit yet:",
@@ -129,6 +130,12 @@ SCREEN: dict[str, dict[str, str]] = {
         "settings.title": "Settings",
         "settings.language": "Language",
         "settings.who": "Who is using this device",
+        "settings.photo_places": "Photo locations",
+        "settings.keep_places": "Keep where each photo was taken (from the photo's GPS)",
+        "settings.places_help": (
+            "Off: positions are never kept. On: a photo's GPS position is kept with the "
+            "finding and sent to HQ; the photo itself never carries it."
+        ),
         "photo.error": "Photo not added: {reason}",
         "sync.enrol_again": "Enrol again for another person",
         "settings.enrolled_as": "This device is enrolled with HQ for {name}.",
@@ -360,6 +367,7 @@ SCREEN: dict[str, dict[str, str]] = {
         "finding.processing": "正在处理照片…",
         "finding.delete_photo": "删除照片",
         "finding.taken": "拍摄于 {at}",
+        "finding.place": "位置 {lat}, {lon}",
         "summary.title": "汇总",
         "summary.failures": "{n} 项不合格",
         "summary.blocked": "暂不能提交：",
@@ -380,6 +388,12 @@ SCREEN: dict[str, dict[str, str]] = {
         "settings.title": "设置",
         "settings.language": "语言",
         "settings.who": "使用本设备的人",
+        "settings.photo_places": "照片位置",
+        "settings.keep_places": "记录每张照片的拍摄位置（取自照片的GPS）",
+        "settings.places_help": (
+            "关闭：从不记录位置。开启：照片的GPS位置随发现问题一并保存并发送至总部；"
+            "照片文件本身从不带有位置。"
+        ),
         "photo.error": "照片未添加：{reason}",
         "sync.enrol_again": "重新登记给他人",
         "settings.enrolled_as": "本设备已在总部登记给 {name}。",

@@ -55,6 +55,7 @@ def test_the_capture_time_is_kept_as_data_and_gps_never_reaches_the_jpeg() -> No
     exif[0x8769] = {0x9003: "2026:11:20 14:03:09"}  # Exif IFD: DateTimeOriginal
     photo = process_photo(encode(image, "JPEG", exif=exif.tobytes()))
     assert photo.taken == datetime(2026, 11, 20, 14, 3, 9)
+    assert photo.place == (31.3, 120.616667)  # read out as data, signed degrees
     for jpeg in (photo.jpeg, photo.thumb):
         out = Image.open(io.BytesIO(jpeg))
         assert not out.getexif() and "exif" not in out.info
@@ -63,6 +64,26 @@ def test_the_capture_time_is_kept_as_data_and_gps_never_reaches_the_jpeg() -> No
     assert process_photo(encode(image, "JPEG")).taken is None
     exif[0x8769] = {0x9003: "0000:00:00 00:00:00"}
     assert process_photo(encode(image, "JPEG", exif=exif.tobytes())).taken is None
+
+
+@pytest.mark.parametrize(
+    ("gps", "place"),
+    [
+        ({1: "S", 2: (33.0, 52.0, 4.0), 3: "W", 4: (151.0, 12.0, 36.0)}, (-33.867778, -151.21)),
+        ({1: "N", 2: (0.0, 0.0, 0.0), 3: "E", 4: (0.0, 0.0, 0.0)}, None),  # no fix
+        ({1: "N", 2: (95.0, 0.0, 0.0), 3: "E", 4: (10.0, 0.0, 0.0)}, None),  # off the globe
+        ({1: "N", 2: (31.0, 18.0, 0.0)}, None),  # no longitude
+        ({}, None),
+    ],
+)
+def test_a_gps_position_is_read_only_when_it_is_whole_and_on_earth(
+    gps: dict[int, object], place: tuple[float, float] | None
+) -> None:
+    exif = Image.Exif()
+    if gps:
+        exif[0x8825] = gps
+    data = encode(Image.new("RGB", (64, 48), "grey"), "JPEG", exif=exif.tobytes())
+    assert process_photo(data).place == place
 
 
 def test_small_images_are_not_upscaled() -> None:

@@ -3,12 +3,15 @@ could put in one is refused naming the field."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from inspect_app.core.commands import PayloadError
 from inspect_app.core.inspection_payload import validate_inspection
+from inspect_app.services.inspections import InspectionService
 from inspect_app.services.workspace import Workspace
 from tests.services.test_inspection_flow import walk_fire
 
@@ -62,3 +65,46 @@ def test_hostile_inspections_name_the_field(
     with pytest.raises(PayloadError) as caught:
         validate_inspection(change(pushed))
     assert caught.value.field is not None and caught.value.field.startswith(field)
+
+
+SHA = "a" * 64
+
+
+@pytest.mark.parametrize(
+    ("place", "field"),
+    [
+        ({"lat": 91.0, "lon": 10.0}, "answers.0.photo_places.{sha}.lat"),
+        ({"lat": 31.0, "lon": -180.5}, "answers.0.photo_places.{sha}.lon"),
+        ({"lat": 31.0}, "answers.0.photo_places.{sha}.lon"),
+        ({"lat": 31.0, "lon": 120.0, "alt": 4.0}, "answers.0.photo_places.{sha}.alt"),
+        ({"lat": "31", "lon": 120.0}, "answers.0.photo_places.{sha}.lat"),
+    ],
+)
+def test_a_photo_place_off_the_globe_or_malformed_is_refused(
+    pushed: dict[str, Any], place: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(PayloadError) as refused:
+        validate_inspection(_answer(pushed, photo_places={SHA: place}))
+    assert refused.value.field == field.format(sha=SHA)
+
+
+def test_photo_places_are_kept_only_when_the_person_allows(workspace: Workspace) -> None:
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (31.0, 18.0, 0.0), 3: "E", 4: (120.0, 37.0, 0.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), "grey").save(out, "JPEG", exif=exif.tobytes())
+    service = InspectionService(workspace)
+    inspection = service.start(workspace.catalog.latest("fire-monthly"), "ws-stamping", "line-1")
+    inspection = service.attach_photo(inspection, "exit-clear", None, out.getvalue())
+    [kept] = [a for a in inspection.answers.values() if a.photos]
+    assert kept.photo_places == {}  # off unless turned on
+    workspace.settings.keep_photo_places = True
+    out2 = io.BytesIO()
+    Image.new("RGB", (320, 240), "navy").save(out2, "JPEG", exif=exif.tobytes())
+    inspection = service.attach_photo(inspection, "exit-clear", None, out2.getvalue())
+    [kept] = [a for a in inspection.answers.values() if a.photos]
+    [second] = [sha for sha in kept.photos if sha in kept.photo_places]
+    assert kept.photo_places[second] == {"lat": 31.3, "lon": 120.616667}
+    inspection = service.remove_photo(inspection, "exit-clear", None, second)
+    [kept] = [a for a in inspection.answers.values() if a.photos]
+    assert kept.photo_places == {}

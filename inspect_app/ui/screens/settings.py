@@ -1,5 +1,5 @@
 """Settings: language (Chinese or English), who uses this device (fixed once it is enrolled with
-HQ, which answers for that person), where the data is."""
+HQ, which answers for that person), whether photos keep where they were taken."""
 
 from __future__ import annotations
 
@@ -55,7 +55,24 @@ def _page(shell: Shell, languages: ft.Control, people: list[ft.Control]) -> ft.C
             heading(t("settings.title")),
             card(t("settings.language"), [languages]),
             card(t("settings.who"), people),
+            card(t("settings.photo_places"), _photo_places(shell)),
         ],
         spacing=12,
         expand=True,
     )
+
+
+def _photo_places(shell: Shell) -> list[ft.Control]:
+    def toggled(e: ft.Event) -> None:
+        shell.settings.keep_photo_places = bool(e.control.value)
+        shell.render()
+
+    return [
+        ft.Switch(
+            label=shell.t("settings.keep_places"),
+            value=shell.settings.keep_photo_places,
+            on_change=toggled,
+            height=48,
+        ),
+        ft.Text(shell.t("settings.places_help"), size=14),
+    ]

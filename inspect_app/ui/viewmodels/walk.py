@@ -139,7 +139,7 @@ class WalkViewModel:
         current = self._answer_of(slot) or Answer(slot.item.id, tag=slot.tag)
         changed = replace(current, value=value)
         if drop_finding:
-            changed = replace(changed, finding=None, photos=())
+            changed = replace(changed, finding=None, photos=(), photo_taken={}, photo_places={})
         self.inspection = self.service.answer(self.inspection, changed)
         return self.outcome(slot)
 
@@ -213,6 +213,13 @@ class WalkViewModel:
         """When the photo was taken (ISO time), if known."""
         answer = self._answer_of(self._slot(slot))
         return answer.photo_taken.get(sha256) if answer else None
+
+    def photo_place(self, sha256: str, slot: Slot | None = None) -> tuple[str, str] | None:
+        """Where the photo was taken (latitude, longitude to 5 places, about a metre), if
+        kept."""
+        answer = self._answer_of(self._slot(slot))
+        place = answer.photo_places.get(sha256) if answer else None
+        return (f"{place['lat']:.5f}", f"{place['lon']:.5f}") if place else None
 
     def thumbnail(self, sha256: str) -> bytes | None:
         return self.service.thumbnail(sha256)

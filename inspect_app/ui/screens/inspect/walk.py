@@ -651,6 +651,7 @@ class WalkScreen:
             else ft.Container(width=96, height=96, bgcolor=ft.Colors.BLUE_GREY_100)
         )
         taken = vm.photo_taken(sha, slot)
+        place = vm.photo_place(sha, slot)
 
         def delete(_: ft.Event) -> None:
             vm.remove_photo(sha, slot)
@@ -680,6 +681,11 @@ class WalkScreen:
                 ft.Text(
                     t("finding.taken", at=local_time(taken, self.shell.lang)) if taken else "",
                     size=12,
+                ),
+                *(
+                    [ft.Text(t("finding.place", lat=place[0], lon=place[1]), size=12)]
+                    if place
+                    else []
                 ),
             ],
             spacing=2,
