@@ -181,11 +181,6 @@ class InspectionService:
         latitude, longitude = photo.place
         return {photo.sha256: {"lat": latitude, "lon": longitude}}
 
-    def thumbnail(self, sha256: str) -> bytes | None:
-        """A photo's thumbnail as stored on this device, if it is."""
-        photos = self.ws.store.photos
-        return photos.thumb_path(sha256).read_bytes() if photos.has_thumb(sha256) else None
-
     def remove_photo(
         self, inspection: Inspection, item_id: str, tag: str | None, sha256: str
     ) -> Inspection:

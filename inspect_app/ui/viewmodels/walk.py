@@ -26,6 +26,7 @@ from inspect_app.core.evaluation import (
 from inspect_app.core.inspection import Answer, Finding, Position, finding_wording
 from inspect_app.photos.signature import Point, signature_png
 from inspect_app.services.inspections import InspectionService, Submission
+from inspect_app.services.photos import PhotoService
 
 UNITS = "__units__"
 SUMMARY = "__summary__"
@@ -222,7 +223,7 @@ class WalkViewModel:
         return (f"{place['lat']:.5f}", f"{place['lon']:.5f}") if place else None
 
     def thumbnail(self, sha256: str) -> bytes | None:
-        return self.service.thumbnail(sha256)
+        return PhotoService(self.service.ws).thumbnail(sha256)
 
     # -- repeated units ------------------------------------------------------------------------
 
