@@ -339,11 +339,11 @@ class WalkScreen:
                 for o in item.options
             ]
         choices = [
-            (PassFail.PASS, t("walk.pass"), ft.Colors.GREEN_800),
-            (PassFail.FAIL, t("walk.fail"), ft.Colors.RED_800),
+            (PassFail.PASS, t("outcome.pass"), ft.Colors.GREEN_800),
+            (PassFail.FAIL, t("outcome.fail"), ft.Colors.RED_800),
         ]
         if item.allow_na:
-            choices.append((PassFail.NA, t("walk.na"), ft.Colors.BLUE_GREY_700))
+            choices.append((PassFail.NA, t("outcome.na"), ft.Colors.BLUE_GREY_700))
         return [
             big_button(
                 label,
@@ -488,7 +488,9 @@ class WalkScreen:
         if item.allow_na:
             buttons.append(
                 big_button(
-                    t("walk.na"), self._on_answer(slot, origin, PassFail.NA.value), selected=False
+                    t("outcome.na"),
+                    self._on_answer(slot, origin, PassFail.NA.value),
+                    selected=False,
                 )
             )
         self._verdict = self._verdict_badge(vm.outcome(slot))
