@@ -420,18 +420,44 @@ def month_figures(
     plant_id: str | None = None,
     workshop_id: str | None = None,
 ) -> list[RectificationFigures]:
-    """The last ``months`` months, oldest first, each as it stands today, in one query."""
+    """The last ``months`` months, oldest first, each as it stands today."""
+    found = month_figures_by(
+        conn, today, months, scope=scope, by=None, plant_id=plant_id, workshop_id=workshop_id
+    )
+    return found.get("") or _month_looks(today, months)[1]
+
+
+def _month_looks(today: date, months: int) -> tuple[list[_Look], list[RectificationFigures]]:
+    """The looks at the last ``months`` months, and their empty figures."""
     looks = []
     for back in range(months - 1, -1, -1):
         year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
         period = Period.month(year, month + 1)
         looks.append(_Look(period, _as_instant(min(period.end, today), period)))
-    counted = _count(conn, looks, scope, plant_id, workshop_id, None)
     nothing = {g: Counts() for g in Grade}
-    return [
-        found.get("", RectificationFigures(look.period, look.moment, nothing))
-        for look, found in zip(looks, counted, strict=True)
-    ]
+    return looks, [RectificationFigures(look.period, look.moment, nothing) for look in looks]
+
+
+def month_figures_by(
+    conn: Connection,
+    today: date,
+    months: int,
+    *,
+    scope: Scope,
+    by: Group,
+    plant_id: str | None = None,
+    workshop_id: str | None = None,
+) -> dict[str, list[RectificationFigures]]:
+    """The last ``months`` months per plant or workshop (or under "" for the scope), oldest
+    first, in one read of the tallies and one of the hazards this month touches; a group with
+    nothing counted is absent."""
+    looks, empty = _month_looks(today, months)
+    counted = _count(conn, looks, scope, plant_id, workshop_id, by)
+    groups = sorted({group for found in counted for group in found})
+    return {
+        group: [found.get(group, none) for found, none in zip(counted, empty, strict=True)]
+        for group in groups
+    }
 
 
 @dataclass(frozen=True)

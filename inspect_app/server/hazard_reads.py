@@ -227,6 +227,13 @@ class HazardReads:
                 conn, today, months, scope=scope, plant_id=plant_id, workshop_id=workshop_id
             )
 
+    def months_by(
+        self, today: date, months: int, scope: Scope, by: Group
+    ) -> dict[str, list[RectificationFigures]]:
+        """The last ``months`` months per plant or workshop, oldest first."""
+        with self.engine.connect() as conn:
+            return sql_figures.month_figures_by(conn, today, months, scope=scope, by=by)
+
     def open_counts(
         self,
         now: datetime,

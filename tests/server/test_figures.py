@@ -180,6 +180,16 @@ def test_sql_figures_equal_core_rates(
     assert HazardReads(engine).months(period.end, 3, EVERYWHERE) == figures_by_month(
         stored, period.end, 3
     )
+    per_plant = HazardReads(engine).months_by(period.end, 3, EVERYWHERE, "plant")
+    for plant in ("p1", "p2"):
+        mine = [h for h in stored if PLANT[h.workshop_id] == plant]
+        if plant in per_plant:
+            assert per_plant[plant] == figures_by_month(mine, period.end, 3), plant
+        else:
+            assert all(
+                not f.total.found and not f.total.backlog
+                for f in figures_by_month(mine, period.end, 3)
+            )
 
 
 @SETTINGS

@@ -18,7 +18,7 @@ from fastapi.responses import Response
 
 from inspect_app.core.checklist import Grade
 from inspect_app.core.hazard import Hazard, HazardStatus
-from inspect_app.core.rates import Period, RectificationFigures, rectification_figures
+from inspect_app.core.rates import Period, Rate, RectificationFigures, rectification_figures
 from inspect_app.server.figures import PAGE_MAX, OpenCounts
 from inspect_app.server.i18n import LOCAL_TIME, translator
 from inspect_app.server.pages.charts import bar_chart, trend_chart
@@ -309,10 +309,12 @@ def _overview(
     as_of = min(period.end, today)
     rates = reads.figures(period, as_of, viewer.scope, by=by)
     counts = reads.open_counts(datetime.now(LOCAL_TIME), viewer.scope, by=by)
+    trends = reads.months_by(today, MONTHS_CHARTED, viewer.scope, by)
+    nothing = [Rate(0, 0)] * MONTHS_CHARTED  # a unit with nothing counted: no rate
     lines = []
     for key, name, href in units:
         opened = counts.get(key, OpenCounts())
-        months = reads.months(today, MONTHS_CHARTED, viewer.scope, **{f"{by}_id": key})
+        months = [f.overall for f in trends[key]] if key in trends else nothing
         lines.append(
             Overview(
                 href,
@@ -320,7 +322,7 @@ def _overview(
                 opened.open_major,
                 opened.overdue,
                 _total(rates, period, as_of, key),
-                [f.overall.percent() for f in months],
+                [rate.percent() for rate in months],
             )
         )
     return lines
