@@ -169,9 +169,12 @@ def prepare(settings: Settings) -> Engine:
         master = MasterData(engine, now_iso)
         with engine.begin() as conn:
             ensure_counter(conn, SEQ)
-        site = settings.site_file or (demo_site_path() if settings.demo else None)
-        if site is not None and not master.directory().sites:
-            master.publish_site(site.read_text("utf-8"))
+        # The demo is a group of two plants (demo-site.yaml and demo-site-2.yaml beside it).
+        demo = sorted(demo_site_path().parent.glob("demo-site*.yaml")) if settings.demo else []
+        sites = [settings.site_file] if settings.site_file else demo
+        if sites and not master.directory().sites:
+            for site in sites:
+                master.publish_site(site.read_text("utf-8"))
         if not _has_checklists(engine):
             for path in checklist_files([shipped_checklists_dir()]):
                 master.publish_checklist(path.read_text("utf-8"))

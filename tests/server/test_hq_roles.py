@@ -96,3 +96,11 @@ def test_each_role_sees_its_menu_and_opens_only_its_pages(hq: Hq, username: str)
 def test_an_account_with_no_person_is_told_why_it_sees_nothing(hq: Hq) -> None:
     session, _ = browser_login(hq, "nobody")
     assert "belongs to no person" in session.get(f"{hq.url}/", timeout=10).text
+
+
+def test_the_demo_group_overview_shows_both_demo_plants(hq: Hq) -> None:
+    session, _ = browser_login(hq, "admin")
+    group = session.get(f"{hq.url}/group", timeout=30)
+    assert group.status_code == 200
+    assert f'href="{PLANT}"' in group.text
+    assert 'href="/plants/plant-wuxi-02"' in group.text
