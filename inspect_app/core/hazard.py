@@ -289,6 +289,8 @@ class HazardEvent:
     recorded_at: str | None = None
     reason: str | None = None
     field: str | None = None  # the payload field a rejected_invalid command got wrong
+    #: Why it was not applied, for people: ``workflow.Reason.to_dict()`` (``reason`` is English).
+    why: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

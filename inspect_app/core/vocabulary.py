@@ -1,7 +1,8 @@
 """Every domain word in Chinese and English, said once: hazard statuses, grades, risks,
 categories, roles, commands and their results, extension statuses, control kinds, answer
-outcomes, payload fields and units, keyed by the core enums (fields by name, units by code), and
-what the device's use cases refuse, by error code.
+outcomes, payload fields and units, keyed by the core enums (fields by name, units by code); why
+the state machine refuses a command (``workflow.Refusal``); and the errors people are told about,
+by code: the device's use cases, sync, exports, photos.
 
 The app (``ui.i18n``), the exports (``exports.words``) and HQ's pages (``server.i18n``) read
 these words from here and keep only their own screen's strings, so a status reads the same on
@@ -18,7 +19,7 @@ from inspect_app.core.checklist import Category, Grade, Risk
 from inspect_app.core.evaluation import Outcome
 from inspect_app.core.hazard import ControlKind, ExtensionStatus, HazardStatus
 from inspect_app.core.roles import Role
-from inspect_app.core.workflow import CommandResult, CommandType
+from inspect_app.core.workflow import CommandResult, CommandType, Reason, Refusal
 
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 
@@ -173,6 +174,71 @@ UNIT: dict[str, Word] = {
     "mm": Word("mm", "毫米"),
 }
 
+#: Why the state machine refuses a command, by ``workflow.Refusal``; the values in braces are
+#: the reason's params, said with the words of ``REFUSAL_PARAMS``.
+REFUSAL: dict[Refusal, Word] = {
+    Refusal.UNKNOWN_ACTOR: Word("unknown actor", "操作人身份无法识别"),
+    Refusal.UNKNOWN_HAZARD: Word("unknown hazard", "没有这项隐患"),
+    Refusal.HAZARD_EXISTS: Word("the hazard already exists", "这项隐患已登记"),
+    Refusal.OUTSIDE_WORKSHOPS: Word(
+        "the hazard is outside your workshops", "这项隐患不在您负责的车间"
+    ),
+    Refusal.ROLE_MAY_NOT: Word("your role may not {action}", "您的岗位不能执行“{action}”"),
+    Refusal.RECTIFIER_VERIFIES: Word(
+        "the person who rectified a hazard cannot verify it", "整改人不能验收自己整改的隐患"
+    ),
+    Refusal.RESPONSIBLE_VERIFIES: Word(
+        "the person responsible for the fix cannot verify it", "整改责任人不能验收此隐患"
+    ),
+    Refusal.REQUESTER_DECIDES: Word(
+        "the person who asked for an extension cannot decide on it", "申请延期的人不能审批此申请"
+    ),
+    Refusal.NEXT_LEVEL_DECIDES: Word(
+        "an extension is decided by the next level up", "延期须由上一级审批"
+    ),
+    Refusal.WRONG_GRADE: Word("only for a {grade} hazard", "仅适用于{grade}隐患"),
+    Refusal.EXTENSION_WAITING: Word(
+        "an extension request is waiting for a decision", "已有延期申请等待审批"
+    ),
+    Refusal.EXTENSIONS_USED: Word(
+        "a hazard gets at most {n} extensions", "每项隐患最多延期 {n} 次"
+    ),
+    Refusal.NO_EXTENSION_WAITING: Word(
+        "no extension request is waiting for a decision", "没有等待审批的延期申请"
+    ),
+    Refusal.NO_GOVERNANCE: Word("no governance plan has been submitted", "尚未提交治理方案"),
+    Refusal.GOVERNANCE_APPROVED: Word(
+        "the governance plan is already approved", "治理方案已经批准"
+    ),
+    Refusal.NOT_SUPERVISED: Word(
+        "the hazard is not under official supervision", "这项隐患未被挂牌督办"
+    ),
+    Refusal.SIGNED_OFF: Word(
+        "the supervising authority has already signed off", "督办部门已经同意销号"
+    ),
+    Refusal.MAJOR_NEEDS_GOVERNANCE: Word(
+        "a major hazard closes only once the principal approved its governance plan",
+        "重大隐患须待主要负责人批准治理方案后才能销号",
+    ),
+    Refusal.SUPERVISED_NEEDS_SIGNOFF: Word(
+        "a supervised hazard closes only after the authority's sign-off",
+        "挂牌督办的隐患须待督办部门同意后才能销号",
+    ),
+    Refusal.STATUS_CHANGED: Word(
+        "the hazard is now {now}, not {expected}", "这项隐患现为“{now}”，而非“{expected}”"
+    ),
+    Refusal.VERSION_CHANGED: Word(
+        "the hazard was decided on again (version {version}) since this was decided on "
+        "version {base}",
+        "在此操作（基于第 {base} 版）之后，这项隐患已被再次处理（现为第 {version} 版）",
+    ),
+    Refusal.NOT_IN_STATUS: Word(
+        "{action} is not allowed when the hazard is {status}",
+        "隐患处于“{status}”时不能执行“{action}”",
+    ),
+    Refusal.INVALID_VALUE: Word("“{field}” is not valid", "“{field}”填写无效"),
+}
+
 #: What a device's use case refuses, by the code it raises (``services.errors.ErrorCode``); the
 #: values in braces are the error's params.
 ERROR: dict[str, Word] = {
@@ -238,6 +304,7 @@ SECTIONS: tuple[tuple[str, type[StrEnum] | None, Mapping[str, Word]], ...] = (
     ("outcome", Outcome, OUTCOME),
     ("field", None, FIELD),
     ("unit", None, UNIT),
+    ("refusal", Refusal, REFUSAL),
     ("error", None, ERROR),
     ("photo_error", None, PHOTO_ERROR),
 )
@@ -263,6 +330,45 @@ def words(lang: str) -> Mapping[str, str]:
     if lang not in _IN_LANGUAGE:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
     return _IN_LANGUAGE[lang]
+
+
+#: A refusal's params that name a domain word, and the table that says it; any other param (a
+#: number) is shown as it is.
+REFUSAL_PARAMS: dict[str, Mapping[str, Word]] = {
+    "action": ACTION,
+    "now": STATUS,
+    "expected": STATUS,
+    "status": STATUS,
+    "grade": GRADE,
+    "field": FIELD,
+}
+
+
+def _param(name: str, value: str | int, lang: str) -> str | int:
+    table = REFUSAL_PARAMS.get(name)
+    if table is None or not isinstance(value, str):
+        return value
+    # "photos.2" is about the photos; grades may be listed ("general/major").
+    parts = [table.get(part.split(".")[0]) for part in value.split("/")]
+    if not all(parts):
+        return value  # a code this version has no word for: as it is
+    return "/".join(getattr(word, lang) for word in parts if word)
+
+
+def refusal(reason: Reason, lang: str) -> str:
+    """Why the state machine refused, in ``lang``, every code among its params in words."""
+    params = {name: _param(name, value, lang) for name, value in reason.params.items()}
+    return getattr(REFUSAL[reason.code], lang).format(**params)
+
+
+def refusal_for_logs(reason: Reason) -> str:
+    """Why the state machine refused, in English with its params as codes ("verify pass"):
+    what HQ logs and answers a push with."""
+    params = {
+        name: value.replace("_", " ") if name == "action" and isinstance(value, str) else value
+        for name, value in reason.params.items()
+    }
+    return REFUSAL[reason.code].en.format(**params)
 
 
 def unit(code: str | None, lang: str) -> str:

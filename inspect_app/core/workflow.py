@@ -12,10 +12,15 @@ finder or a safety officer, a major one a safety officer only, and only once the
 approved its governance plan and, where it is under official supervision, the authority has
 signed off. Extension requests move the deadline only when the next level approves them (a
 safety officer; the principal for a major hazard), at most twice.
+
+Why a command is refused is a ``Reason``: a stable code (``Refusal``) and the values its sentence
+needs, said in zh and en by ``core.vocabulary``; ``Decision.message`` is the English for HQ's logs
+and API.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -91,6 +96,65 @@ class CommandResult(StrEnum):
     REJECTED_CONFLICT = "rejected_conflict"
     FORBIDDEN = "forbidden"
     INVALID = "rejected_invalid"
+
+
+class Refusal(StrEnum):
+    """Why the state machine refuses a command; the comments name each one's params."""
+
+    UNKNOWN_ACTOR = "unknown_actor"
+    UNKNOWN_HAZARD = "unknown_hazard"
+    HAZARD_EXISTS = "hazard_exists"
+    OUTSIDE_WORKSHOPS = "outside_workshops"
+    ROLE_MAY_NOT = "role_may_not"  # action
+    RECTIFIER_VERIFIES = "rectifier_verifies"
+    RESPONSIBLE_VERIFIES = "responsible_verifies"
+    REQUESTER_DECIDES = "requester_decides"
+    NEXT_LEVEL_DECIDES = "next_level_decides"
+    WRONG_GRADE = "wrong_grade"  # grade
+    EXTENSION_WAITING = "extension_waiting"
+    EXTENSIONS_USED = "extensions_used"  # n
+    NO_EXTENSION_WAITING = "no_extension_waiting"
+    NO_GOVERNANCE = "no_governance"
+    GOVERNANCE_APPROVED = "governance_approved"
+    NOT_SUPERVISED = "not_supervised"
+    SIGNED_OFF = "signed_off"
+    MAJOR_NEEDS_GOVERNANCE = "major_needs_governance"
+    SUPERVISED_NEEDS_SIGNOFF = "supervised_needs_signoff"
+    STATUS_CHANGED = "status_changed"  # now, expected
+    VERSION_CHANGED = "version_changed"  # version, base
+    NOT_IN_STATUS = "not_in_status"  # action, status
+    INVALID_VALUE = "invalid_value"  # field
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A refusal and its params (codes and numbers: an action, a status, a grade, a field),
+    which the vocabulary says in words; ``str()`` is the English for logs."""
+
+    code: Refusal
+    params: Mapping[str, str | int] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        # Imported here: the vocabulary names this module's enums.
+        from inspect_app.core.vocabulary import refusal_for_logs
+
+        return refusal_for_logs(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code.value, "params": dict(self.params)}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Reason | None:
+        """A stored or pulled reason; None for none, or one this version does not know."""
+        if not isinstance(data, dict) or data.get("code") not in set(Refusal):
+            return None
+        params = data.get("params")
+        known = params if isinstance(params, dict) else {}
+        return cls(Refusal(data["code"]), {str(k): v for k, v in known.items()})
+
+
+def _why(code: Refusal, **params: str | int) -> Reason:
+    return Reason(code, params)
 
 
 _ALL_ROLES = frozenset(Role)
@@ -201,8 +265,9 @@ class Decision:
     result: CommandResult
     hazard: Hazard | None  # the state after the command (unchanged unless applied)
     event: HazardEvent
-    message: str = ""
+    message: str = ""  # the English for HQ's logs and API
     field: str | None = None  # the payload field at fault, for rejected_invalid
+    reason: Reason | None = None  # why it was not applied, for people
 
     @property
     def applied(self) -> bool:
@@ -258,31 +323,31 @@ def may_issue(hazard: Hazard | None, command_type: CommandType, actor: Actor) ->
     return _refusal(hazard, command_type, actor) is None
 
 
-def _refusal(hazard: Hazard | None, command_type: CommandType, actor: Actor) -> str | None:
+def _refusal(hazard: Hazard | None, command_type: CommandType, actor: Actor) -> Reason | None:
     """Why this person may not issue this command type on this hazard; None when he may."""
     if hazard is None:
         if command_type is CommandType.CREATE and actor.roles & CREATE_ROLES:
             return None
-        return "no such hazard"
+        return _why(Refusal.UNKNOWN_HAZARD)
     if command_type is CommandType.CREATE:
-        return "the hazard already exists"
+        return _why(Refusal.HAZARD_EXISTS)
     if not actor.can_act_in(hazard.workshop_id):
-        return "the hazard is outside your workshops"
+        return _why(Refusal.OUTSIDE_WORKSHOPS)
     transition = TRANSITIONS[command_type]
     as_finder = transition.finder and not hazard.is_major and actor.id == hazard.found_by
     if not (actor.roles & transition.roles or as_finder):
-        return f"your role may not {command_type.value.replace('_', ' ')}"
+        return _why(Refusal.ROLE_MAY_NOT, action=command_type.value)
     if command_type in _VERIFICATIONS:
         if hazard.rectified_by == actor.id:
-            return "the person who rectified a hazard cannot verify it"
+            return _why(Refusal.RECTIFIER_VERIFIES)
         if hazard.plan is not None and hazard.plan.responsible_id == actor.id:
-            return "the person responsible for the fix cannot verify it"
+            return _why(Refusal.RESPONSIBLE_VERIFIES)
     pending = hazard.pending_extension
     if command_type in _EXTENSION_DECISIONS and pending is not None:
         if pending.requested_by == actor.id:
-            return "the person who asked for an extension cannot decide on it"
+            return _why(Refusal.REQUESTER_DECIDES)
         if not actor.roles & _extension_deciders(hazard):
-            return "an extension is decided by the next level up"
+            return _why(Refusal.NEXT_LEVEL_DECIDES)
     return None
 
 
@@ -291,34 +356,35 @@ def _extension_deciders(hazard: Hazard) -> frozenset[Role]:
     return _PRINCIPAL if hazard.is_major else _SAFETY_OFFICER
 
 
-def unmet_condition(hazard: Hazard, command_type: CommandType) -> str | None:
+def unmet_condition(hazard: Hazard, command_type: CommandType) -> Reason | None:
     """What the hazard lacks for this command beyond its status; None when nothing."""
     transition = TRANSITIONS[command_type]
     if hazard.grade not in transition.grades:
-        return f"only for a {'/'.join(sorted(transition.grades))} hazard"
+        # A transition limited by grade names one: the other grade is refused.
+        return _why(Refusal.WRONG_GRADE, grade="/".join(sorted(transition.grades)))
     pending = hazard.pending_extension
     match command_type:
         case CommandType.REQUEST_EXTENSION if pending is not None:
-            return "an extension request is waiting for a decision"
+            return _why(Refusal.EXTENSION_WAITING)
         case CommandType.REQUEST_EXTENSION if hazard.approved_extensions >= MAX_EXTENSIONS:
-            return f"a hazard gets at most {MAX_EXTENSIONS} extensions"
+            return _why(Refusal.EXTENSIONS_USED, n=MAX_EXTENSIONS)
         case CommandType.APPROVE_EXTENSION | CommandType.REFUSE_EXTENSION if pending is None:
-            return "no extension request is waiting for a decision"
+            return _why(Refusal.NO_EXTENSION_WAITING)
         case CommandType.APPROVE_GOVERNANCE if hazard.governance is None:
-            return "no governance plan has been submitted"
+            return _why(Refusal.NO_GOVERNANCE)
         case CommandType.APPROVE_GOVERNANCE if hazard.governance and hazard.governance.approved:
-            return "the governance plan is already approved"
+            return _why(Refusal.GOVERNANCE_APPROVED)
         case CommandType.RECORD_SUPERVISION_SIGNOFF if hazard.supervision is None:
-            return "the hazard is not under official supervision"
+            return _why(Refusal.NOT_SUPERVISED)
         case CommandType.RECORD_SUPERVISION_SIGNOFF if (
             hazard.supervision and hazard.supervision.signed_off
         ):
-            return "the supervising authority has already signed off"
+            return _why(Refusal.SIGNED_OFF)
         case CommandType.VERIFY_PASS if hazard.is_major:
             if hazard.governance is None or not hazard.governance.approved:
-                return "a major hazard closes only once the principal approved its governance plan"
+                return _why(Refusal.MAJOR_NEEDS_GOVERNANCE)
             if hazard.supervision is not None and not hazard.supervision.signed_off:
-                return "a supervised hazard closes only after the authority's sign-off"
+                return _why(Refusal.SUPERVISED_NEEDS_SIGNOFF)
     return None
 
 
@@ -515,8 +581,15 @@ def decide(
     that does not fit is ``rejected_invalid`` with the field at fault and is not kept."""
 
     def outcome(
-        result: CommandResult, after: Hazard | None, message: str = "", field: str | None = None
+        result: CommandResult,
+        after: Hazard | None,
+        why: Reason | None = None,
+        field: str | None = None,
+        detail: str = "",
     ) -> Decision:
+        """The decision and its event; ``detail`` is the English of a payload error, else the
+        reason's."""
+        message = detail or (str(why) if why else "")
         before = hazard.status.value if hazard else None
         event = HazardEvent(
             id=command.id,
@@ -532,14 +605,16 @@ def decide(
             recorded_at=recorded_at,
             reason=message or None,
             field=field,
+            why=why.to_dict() if why else None,
         )
-        return Decision(result, after, event, message, field)
+        return Decision(result, after, event, message, field, why)
 
     def invalid(exc: PayloadError) -> Decision:
-        return outcome(CommandResult.INVALID, hazard, exc.reason, exc.field)
+        why = _why(Refusal.INVALID_VALUE, field=exc.field or "")
+        return outcome(CommandResult.INVALID, hazard, why, exc.field, exc.reason)
 
     if actor is None or actor.id != command.actor:
-        return outcome(CommandResult.FORBIDDEN, hazard, "unknown actor")
+        return outcome(CommandResult.FORBIDDEN, hazard, _why(Refusal.UNKNOWN_ACTOR))
     refusal = _refusal(hazard, command.type, actor) if hazard is not None else None
     if refusal and command.type is not CommandType.CREATE:
         return outcome(CommandResult.FORBIDDEN, hazard, refusal)
@@ -550,37 +625,27 @@ def decide(
         return invalid(exc)
     if isinstance(data, CreatePayload):
         if hazard is not None:
-            return outcome(CommandResult.INVALID, hazard, "the hazard already exists", "hazard_id")
+            return outcome(CommandResult.INVALID, hazard, _why(Refusal.HAZARD_EXISTS), "hazard_id")
         if not (actor.roles & CREATE_ROLES and actor.can_act_in(data.workshop_id)):
-            return outcome(CommandResult.FORBIDDEN, None, "outside your workshops")
+            return outcome(CommandResult.FORBIDDEN, None, _why(Refusal.OUTSIDE_WORKSHOPS))
         try:
             return outcome(CommandResult.APPLIED, new_hazard(command, data, recorded_at))
         except PayloadError as exc:
             return invalid(exc)
     if hazard is None:
-        return outcome(CommandResult.INVALID, None, "unknown hazard", "hazard_id")
+        return outcome(CommandResult.INVALID, None, _why(Refusal.UNKNOWN_HAZARD), "hazard_id")
     transition = TRANSITIONS[command.type]
     if not transition.always_applies:
         if command.expected_from is not hazard.status:
-            return outcome(
-                CommandResult.REJECTED_CONFLICT,
-                hazard,
-                f"the hazard is now {hazard.status.value}, not {_status(command.expected_from)}",
-            )
+            now, expected = hazard.status.value, _status(command.expected_from)
+            why = _why(Refusal.STATUS_CHANGED, now=now, expected=expected)
+            return outcome(CommandResult.REJECTED_CONFLICT, hazard, why)
         if command.base_version != hazard.version:
-            return outcome(
-                CommandResult.REJECTED_CONFLICT,
-                hazard,
-                f"the hazard was decided on again (version {hazard.version}) since this was "
-                f"decided on version {command.base_version}",
-            )
+            why = _why(Refusal.VERSION_CHANGED, version=hazard.version, base=command.base_version)
+            return outcome(CommandResult.REJECTED_CONFLICT, hazard, why)
     if hazard.status not in transition.allowed_from:
-        return outcome(
-            CommandResult.INVALID,
-            hazard,
-            f"{command.type.value} is not allowed when the hazard is {hazard.status.value}",
-            "type",
-        )
+        why = _why(Refusal.NOT_IN_STATUS, action=command.type.value, status=hazard.status.value)
+        return outcome(CommandResult.INVALID, hazard, why, "type")
     if unmet := unmet_condition(hazard, command.type):
         return outcome(CommandResult.INVALID, hazard, unmet, "type")
     try:
