@@ -38,9 +38,9 @@ def free_port() -> int:
 
 def serve(db_url: str, data: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
+    command = [APP, "serve", "--db", db_url, "--data", str(data), "--demo"]
     process = subprocess.Popen(
-        [APP, "serve", "--db", db_url, "--data", str(data), "--demo", "--port", str(port)]
-        + ["--workers", str(workers)],
+        [*command, "--port", str(port), "--workers", str(workers)],
         stdout=subprocess.DEVNULL,
         stderr=open(data / "serve.log", "wb"),  # noqa: SIM115 - the process holds it
         env={**os.environ, "INSPECT_LOG_FORMAT": "text"},
@@ -61,10 +61,11 @@ def serve(db_url: str, data: Path, workers: int) -> tuple[subprocess.Popen[bytes
 def enroll(hq: Hq, db_url: str, data: Path, person_id: str) -> Device:
     made = subprocess.run(
         [APP, "admin", "--db", db_url, "--data", str(data), "make-code", person_id],
-        check=True,
         capture_output=True,
         text=True,
     )
+    if made.returncode != 0:
+        raise RuntimeError(f"make-code for {person_id}: {made.stderr.strip()[-500:]}")
     code = made.stdout.split()[0]
     answer = requests.post(f"{hq.url}/v1/devices/enroll", json={"code": code}, timeout=10)
     answer.raise_for_status()
