@@ -92,7 +92,9 @@ class S3BlobStore:
         self.bucket = parsed.netloc
         self.prefix = parsed.path.strip("/")
         endpoint = query.get("endpoint", [None])[0]
-        self.client = boto3.client(
+        # A session of its own reads the AWS_* keys now; boto3's default session keeps the
+        # keys it read first for the life of the process.
+        self.client = boto3.session.Session().client(
             "s3",
             endpoint_url=endpoint,
             region_name=query.get("region", [os.environ.get("AWS_REGION", "us-east-1")])[0],
