@@ -146,19 +146,21 @@ def test_master_data_page_publishes_and_shows_errors(hq_with_hazards) -> None:  
         page.get_by_label("Password").fill(ADMIN_PASSWORD)
         page.get_by_role("button", name="Log in").click()
         page.get_by_role("link", name="Master data").click()
-        site = page.get_by_label("site file")
+        # The demo is two plants, a site form each: the first plant's.
+        form = page.locator("form", has_text="id: plant-suzhou-01")
+        site = form.get_by_label("site file")
         text = site.input_value()
         site.fill(
             text.replace("name: 赵磊, roles: [inspector]", "name: 赵磊, roles: [inspector, boss]")
         )
-        page.get_by_role("button", name="Publish site").click()
+        form.get_by_role("button", name="Publish site").click()
         page.get_by_text(
             "roles entry must be one of inspector, workshop_head, hq_admin, safety_officer, principal, "
             "not 'boss'",
             exact=False,
         ).wait_for()
-        page.get_by_label("site file").fill(text.replace("name: 赵磊", "name: 赵磊磊"))
-        page.get_by_role("button", name="Publish site").click()
+        form.get_by_label("site file").fill(text.replace("name: 赵磊", "name: 赵磊磊"))
+        form.get_by_role("button", name="Publish site").click()
         page.get_by_text("Published the site of plant-suzhou-01").wait_for()
         assert errors == [], errors
     assert hq.app.state.hq.directory().person("p-zhao").name.get("zh") == "赵磊磊"
