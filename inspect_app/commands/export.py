@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from inspect_app.exports import LEDGER_FORMATS, ExportError
+from inspect_app.exports import LEDGER_FORMATS, ExportError, ExportErrorCode
 from inspect_app.exports.fonts import FontNotFoundError, MissingGlyphsError
 from inspect_app.exports.words import EXPORT_LANGUAGES
 from inspect_app.services.bootstrap import default_data_dir, open_workspace
@@ -59,11 +59,11 @@ def _workspace(data: Path | None) -> Iterator[Workspace]:
     data_dir = data or default_data_dir()
     # Opening a workspace creates it; an export from a mistyped path must not.
     if not data_dir.is_dir():
-        raise ExportError(f"no data directory at {data_dir}")
+        raise ExportError(ExportErrorCode.NO_DATA_DIR, path=data_dir)
     try:
         workspace = open_workspace(data_dir)
     except (StoreLockedError, StoreCorruptError, CatalogError) as exc:
-        raise ExportError(str(exc)) from exc
+        raise ExportError(ExportErrorCode.DATA_UNUSABLE, detail=str(exc)) from exc
     try:
         yield workspace
     finally:
@@ -77,7 +77,7 @@ def _run(args: argparse.Namespace, export: Export) -> int:
     output: Path = args.output
     try:
         if output.is_dir() or not output.parent.is_dir():
-            raise ExportError(f"cannot write {output}: not a file in an existing directory")
+            raise ExportError(ExportErrorCode.CANNOT_WRITE, path=output)
         with _workspace(args.data) as workspace:
             stored = workspace.store.get_meta("language")
             lang = args.lang or (stored if stored in EXPORT_LANGUAGES else "en")

@@ -274,6 +274,120 @@ ERROR: dict[str, Word] = {
     ),
 }
 
+#: Why a sync or an enrolment failed, by ``sync.errors.SyncErrorCode``; the values in braces are
+#: the error's params.
+SYNC_ERROR: dict[str, Word] = {
+    "not_hq": Word(
+        "the answer from {url} is not HQ's ({kind}); is the address right?",
+        "{url} 的应答不是总部发出的（{kind}）；请检查地址是否正确",
+    ),
+    "certificate": Word("HQ's certificate is not trusted", "总部的证书不受信任"),
+    "no_connection": Word(
+        "could not reach HQ after {tries} tries: no connection to HQ",
+        "尝试 {tries} 次仍无法连接总部：没有网络连接",
+    ),
+    "connect_timeout": Word(
+        "could not reach HQ after {tries} tries: HQ did not answer (connection timed out)",
+        "尝试 {tries} 次仍无法连接总部：总部没有应答（连接超时）",
+    ),
+    "read_timeout": Word(
+        "could not reach HQ after {tries} tries: HQ took too long to answer",
+        "尝试 {tries} 次仍无法连接总部：总部应答太慢",
+    ),
+    "cut_short": Word(
+        "could not reach HQ after {tries} tries: HQ's answer was cut short",
+        "尝试 {tries} 次仍无法连接总部：总部的应答不完整",
+    ),
+    "hq_trouble": Word(
+        "could not reach HQ after {tries} tries: HQ answered {status}",
+        "尝试 {tries} 次仍无法完成同步：总部返回错误 {status}",
+    ),
+    "network": Word(
+        "could not reach HQ after {tries} tries: the network failed",
+        "尝试 {tries} 次仍无法连接总部：网络出错",
+    ),
+    "device_revoked": Word(
+        "HQ no longer accepts this device; enrol it again", "总部不再接受本设备，请重新登记"
+    ),
+    "device_refused": Word("HQ refused this device", "总部拒绝了本设备"),
+    "request_rejected": Word("HQ refused the request ({status})", "总部拒绝了此请求（{status}）"),
+    "not_enrolled": Word("this device is not enrolled with HQ yet", "本设备尚未在总部登记"),
+    "bad_address": Word(
+        "the server address must start with https:// (or http:// on a test rig)",
+        "总部地址须以 https:// 开头（测试环境可用 http://）",
+    ),
+    "enter_address": Word(
+        "enter HQ's address, e.g. https://hq.example.com",
+        "请输入总部地址，例如 https://hq.example.com",
+    ),
+    "enter_code": Word(
+        "enter the one-time code from HQ's Devices page", "请输入总部“设备”页面生成的一次性登记码"
+    ),
+    "code_not_accepted": Word(
+        "the enrolment code was not accepted: it is mistyped, used already or expired",
+        "登记码未被接受：可能输错、已用过或已过期",
+    ),
+    "sync_first": Word(
+        "sync first: {waiting} items still wait to go to HQ under the current enrolment",
+        "请先同步：还有 {waiting} 项要以当前登记发送到总部",
+    ),
+    "revoked_waiting": Word(
+        "HQ revoked this device: its {waiting} waiting items cannot be sent under a new "
+        "enrolment; ask an HQ admin",
+        "总部已停用本设备：待发送的 {waiting} 项不能以新的登记发送，请联系总部管理员",
+    ),
+    "other_person": Word(
+        "this code is for {person}, but the items waiting here are {before}'s: ask HQ for a "
+        "code for {before}",
+        "此登记码属于 {person}，但本设备待发送的是 {before} 的记录：请向总部申请 {before} 的登记码",
+    ),
+    "photo_mismatch": Word(
+        "the photo HQ sent does not match its hash", "总部发来的照片与其校验值不符"
+    ),
+    "restored_twice": Word(
+        "HQ was restored twice during one sync; sync again", "同步期间总部两次恢复数据，请再次同步"
+    ),
+    "command_order": Word(
+        "HQ and this device disagree on the command order", "总部与本设备的记录顺序不一致"
+    ),
+    "photos_gone": Word(
+        "HQ keeps asking for photos this device no longer has", "总部一直索要本设备已没有的照片"
+    ),
+    "unexpected": Word("sync failed unexpectedly", "同步意外失败，详情已记入应用日志"),
+}
+
+#: Why an export was not made, by ``exports.ExportErrorCode`` and, for the app, the fonts' and
+#: the file system's errors; the values in braces are the error's params.
+EXPORT_ERROR: dict[str, Word] = {
+    "no_inspection": Word("no inspection {id}", "本设备上没有检查记录 {id}"),
+    "checklist_missing": Word(
+        "checklist {checklist} version {version} is not on this device",
+        "本设备上没有检查表 {checklist} 的第 {version} 版",
+    ),
+    "not_a_period": Word(
+        "{text} is not a period: write a year (2026) or a quarter (2026Q3)",
+        "{text} 不是统计期间：请写年份（2026）或季度（2026Q3）",
+    ),
+    "no_data_dir": Word("no data directory at {path}", "数据目录不存在：{path}"),
+    "cannot_write": Word(
+        "cannot write {path}: not a file in an existing directory",
+        "无法写入 {path}：它不是已有目录中的文件",
+    ),
+    "data_unusable": Word("the device's data cannot be opened", "无法打开本设备的数据"),
+    "font_missing": Word(
+        "a font the PDF needs is not installed; the details are in the app's log",
+        "缺少生成 PDF 所需的字体，详情已记入应用日志",
+    ),
+    "missing_glyphs": Word(
+        "the fonts cannot show these characters: {characters}; change the text",
+        "字体无法显示这些字符：{characters}；请修改文字",
+    ),
+    "write_failed": Word(
+        "the file could not be written; the details are in the app's log",
+        "文件无法写入，详情已记入应用日志",
+    ),
+}
+
 #: Why a photo was not added, by ``PhotoError.code`` (the photo pipeline's).
 PHOTO_ERROR: dict[str, Word] = {
     "empty": Word("the file is empty", "文件是空的"),
@@ -306,6 +420,8 @@ SECTIONS: tuple[tuple[str, type[StrEnum] | None, Mapping[str, Word]], ...] = (
     ("unit", None, UNIT),
     ("refusal", Refusal, REFUSAL),
     ("error", None, ERROR),
+    ("sync_error", None, SYNC_ERROR),
+    ("export_error", None, EXPORT_ERROR),
     ("photo_error", None, PHOTO_ERROR),
 )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from inspect_app.exports import LEDGER_FORMATS, ExportError
+from inspect_app.exports import LEDGER_FORMATS, ExportError, ExportErrorCode
 from inspect_app.exports.ledger import ledger_rows, write_ledger_csv, write_ledger_xlsx
 from inspect_app.exports.report import PhotoLoader, inspection_report_pdf
 from inspect_app.services.hazards import HazardService
@@ -33,13 +33,14 @@ def inspection_report(workspace: Workspace, inspection_id: str, lang: str) -> by
     try:
         inspection = inspections.get(inspection_id)
     except InspectionError as exc:
-        raise ExportError(str(exc)) from exc
+        raise ExportError(ExportErrorCode.NO_INSPECTION, id=inspection_id) from exc
     try:
         checklist = inspections.checklist_of(inspection)
     except KeyError as exc:
         raise ExportError(
-            f"checklist {inspection.checklist_id} version {inspection.checklist_version} "
-            "is not on this device"
+            ExportErrorCode.CHECKLIST_MISSING,
+            checklist=inspection.checklist_id,
+            version=inspection.checklist_version,
         ) from exc
     return inspection_report_pdf(
         inspection, checklist, workspace.catalog.site, lang, stored_photos(workspace.store)

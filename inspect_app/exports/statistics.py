@@ -28,7 +28,7 @@ from inspect_app.core.rates import (
     rectified_at,
 )
 from inspect_app.core.site import Site
-from inspect_app.exports import ExportError
+from inspect_app.exports import ExportError, ExportErrorCode
 from inspect_app.exports.words import words
 from inspect_app.services.hazards import HazardService
 from inspect_app.services.workspace import Workspace
@@ -43,9 +43,7 @@ def parse_period(text: str) -> Period:
     match = _PERIOD.fullmatch(text.strip())
     # The period's end is the start of the day after it: 9999 would end in year 10000.
     if match is None or not 1 <= int(match[1]) < 9999:
-        raise ExportError(
-            f"{text[:40]!r} is not a period: write a year (2026) or a quarter (2026Q3)"
-        )
+        raise ExportError(ExportErrorCode.NOT_A_PERIOD, text=repr(text[:40]))
     year = int(match[1])
     return Period.quarter(year, int(match[2])) if match[2] else Period.year(year)
 

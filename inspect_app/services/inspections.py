@@ -231,7 +231,7 @@ class InspectionService:
                 command = self._create_command(checklist, submitted, failure, seq)
                 decision = decide(None, command, self.ws.user, submitted.submitted_at or "")
                 if decision.hazard is None or not decision.applied:
-                    raise InspectionError(ErrorCode.FINDING_REFUSED, reason=decision.message)
+                    raise InspectionError(ErrorCode.FINDING_REFUSED, reason=decision.reason)
                 queue_command(tx, command, decision)
                 hazards.append(decision.hazard)
                 seq += 1

@@ -3,16 +3,18 @@ a time, so the Flet event loop never waits on the network."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.client import connection, sync_once
-from inspect_app.sync.engine import SyncReport
+from inspect_app.sync.engine import LAST_SYNC_ERROR, SyncReport
+from inspect_app.sync.errors import SyncError, SyncErrorCode
 from inspect_app.sync.progress import Phase, ProgressCallback, SyncProgress, ignore_progress
-from inspect_app.sync.transport import SyncError
 
 DEFAULT_INTERVAL_S = 300.0
+log = logging.getLogger(__name__)
 
 
 class BackgroundSync:
@@ -20,7 +22,7 @@ class BackgroundSync:
         self,
         workspace: Workspace,
         on_progress: ProgressCallback = ignore_progress,
-        on_finished: Callable[[SyncReport | None, str | None], None] | None = None,
+        on_finished: Callable[[SyncReport | None, SyncError | None], None] | None = None,
         interval_s: float = DEFAULT_INTERVAL_S,
         run: Callable[[Workspace, ProgressCallback], SyncReport] = sync_once,
     ) -> None:
@@ -81,20 +83,23 @@ class BackgroundSync:
             self._wake.clear()
             if self._stop.is_set():
                 return
-            report, error = None, None
+            report: SyncReport | None = None
+            error: SyncError | None = None
             if connection(self.workspace) is not None:
                 self._running = True
                 try:
                     report = self._run(self.workspace, self._progress)
                 except SyncError as exc:
-                    error = str(exc)
+                    error = exc
                 except Exception as exc:  # a sync bug must not kill the worker for good
-                    error = f"sync failed unexpectedly: {exc}"
+                    log.exception("sync failed unexpectedly")
+                    error = SyncError(SyncErrorCode.UNEXPECTED, detail=repr(exc))
+                    self.workspace.store.set_meta(LAST_SYNC_ERROR, error.to_dict())
                     self._progress(self.last_progress.but(phase=Phase.FAILED, error=error))
                 finally:
                     self._running = False
             else:
-                error = "this device is not enrolled with HQ yet"
+                error = SyncError(SyncErrorCode.NOT_ENROLLED)
             with self._idle:
                 self._runs_finished += 1
                 self._idle.notify_all()

@@ -6,14 +6,10 @@ from dataclasses import dataclass
 
 from inspect_app.services.workspace import COMMAND_SEQ, DEVICE_ID, USER_ID, Workspace
 from inspect_app.sync.engine import PULL_CURSOR, SyncEngine, SyncReport
+from inspect_app.sync.errors import AuthError, RequestRejected, SyncError, SyncErrorCode
 from inspect_app.sync.progress import ProgressCallback, ignore_progress
 from inspect_app.sync.reenrolment import carries_over, carry_over, check_same_person
-from inspect_app.sync.transport import (
-    AuthError,
-    RequestRejected,
-    SyncError,
-    Transport,
-)
+from inspect_app.sync.transport import Transport
 
 SERVER_URL = "server_url"
 TOKEN = "token"
@@ -48,16 +44,14 @@ def enroll(
     again = saved is not None
     carry = saved is not None and carries_over(workspace, saved)
     if not server_url.startswith(("http://", "https://")):
-        raise SyncError("the server address must start with https:// (or http:// on a test rig)")
+        raise SyncError(SyncErrorCode.BAD_ADDRESS)
     transport = Transport(server_url, ca_file=ca_file)
     try:
         answer = transport.request_json("POST", "/v1/devices/enroll", json={"code": code.strip()})
     except AuthError as exc:
-        raise SyncError(
-            "the enrolment code was not accepted: it is mistyped, used already or expired"
-        ) from exc
+        raise SyncError(SyncErrorCode.CODE_NOT_ACCEPTED) from exc
     except RequestRejected as exc:
-        raise SyncError(f"the enrolment code was not accepted: {exc}") from exc
+        raise SyncError(SyncErrorCode.CODE_NOT_ACCEPTED, detail=exc.detail) from exc
     finally:
         transport.close()
     if carry:
@@ -81,7 +75,7 @@ def enroll(
 def sync_once(workspace: Workspace, on_progress: ProgressCallback = ignore_progress) -> SyncReport:
     saved = connection(workspace)
     if saved is None:
-        raise SyncError("this device is not enrolled with HQ yet")
+        raise SyncError(SyncErrorCode.NOT_ENROLLED)
     transport = saved.transport()
     try:
         return SyncEngine(workspace, transport, on_progress).run()

@@ -31,10 +31,11 @@ from inspect_app.services.master_data import (
 )
 from inspect_app.services.outbox import COMMAND, INSPECTION
 from inspect_app.services.workspace import Workspace
+from inspect_app.sync.errors import RequestRejected, SyncError, SyncErrorCode
 from inspect_app.sync.photo_downloads import fetch_thumbnails
 from inspect_app.sync.photo_uploads import PhotoUploads
 from inspect_app.sync.progress import Phase, ProgressCallback, SyncProgress, ignore_progress
-from inspect_app.sync.transport import RequestRejected, SyncError, Transport
+from inspect_app.sync.transport import Transport
 
 PULL_CURSOR = "pull_cursor"
 #: HQ's epoch as last seen; a new one means HQ was restored from a backup.
@@ -44,6 +45,7 @@ HQ_EPOCH = "hq_epoch"
 KEEP_SENT_SECONDS = "keep_sent_seconds"
 KEEP_SENT_DEFAULT = 14 * 24 * 3600
 LAST_SYNC_AT = "last_sync_at"
+#: Why the last sync failed: ``SyncError.to_dict()`` (versions before 2026-11 kept English text).
 LAST_SYNC_ERROR = "last_sync_error"
 #: [hazard id, command id] of this device's commands HQ refused (see ``NOT_APPLIED``), oldest
 #: first, so the Sync tab lists them without reading every event on the device.
@@ -113,19 +115,21 @@ class SyncEngine:
             self._drop_kept()
             fetch_thumbnails(self.ws, self.transport)  # photos taken on other devices
         except _EpochChanged as exc:
-            error = "HQ was restored twice during one sync; sync again"
-            self.ws.store.set_meta(LAST_SYNC_ERROR, error)
-            self._report(phase=Phase.FAILED, error=error)
-            raise SyncError(error) from exc
+            failed = SyncError(SyncErrorCode.RESTORED_TWICE)
+            self._failed(failed)
+            raise failed from exc
         except SyncError as exc:
-            self.ws.store.set_meta(LAST_SYNC_ERROR, str(exc))
-            self._report(phase=Phase.FAILED, error=str(exc))
+            self._failed(exc)
             raise
         with self.ws.store.transaction() as tx:
             tx.set_meta(LAST_SYNC_AT, self.ws.now())
             tx.set_meta(LAST_SYNC_ERROR, None)
         self._report(phase=Phase.DONE)
         return report
+
+    def _failed(self, error: SyncError) -> None:
+        self.ws.store.set_meta(LAST_SYNC_ERROR, error.to_dict())
+        self._report(phase=Phase.FAILED, error=error)
 
     def _exchange(self, report: SyncReport) -> None:
         entries = self.ws.store.pending_outbox()
@@ -158,9 +162,7 @@ class SyncEngine:
             tx.set_meta(PULL_CURSOR, 0)
             tx.set_meta(HQ_EPOCH, epoch)
         self.uploads.forget(self._photos_of(kept))
-        seqs = [
-            e["command"]["seq"] for e in self.ws.store.pending_outbox() if e["kind"] == COMMAND
-        ]
+        seqs = [e["command"]["seq"] for e in self.ws.store.pending_outbox() if e["kind"] == COMMAND]
         self._restart_seq = min(seqs, default=None)
 
     def _drop_kept(self) -> None:
@@ -268,7 +270,7 @@ class SyncEngine:
                     self._upload_photos(missing, report)
                     batch = [e for e in batch if e["seq"] not in self._acked]
                 else:
-                    raise SyncError("HQ keeps asking for photos this device no longer has")
+                    raise SyncError(SyncErrorCode.PHOTOS_GONE)
                 if len(self._answered) >= ACK_EVERY:
                     self._commit_acks()
         finally:
@@ -303,7 +305,7 @@ class SyncEngine:
             if exc.status == 409:
                 if isinstance(exc.body, dict):
                     self._check_epoch(exc.body)
-                raise SyncError(f"HQ and this device disagree on the command order: {exc}") from exc
+                raise SyncError(SyncErrorCode.COMMAND_ORDER, detail=exc.detail) from exc
             raise
         done: list[int] = []
         missing: list[str] = []

@@ -18,7 +18,8 @@ from inspect_app.services.hazards import HazardService
 from inspect_app.services.workspace import Workspace
 from inspect_app.store import LocalStore
 from inspect_app.store.photo_files import check_sha, is_sha
-from inspect_app.sync.transport import RequestRejected, SyncError, Transport
+from inspect_app.sync.errors import RequestRejected, SyncError, SyncErrorCode
+from inspect_app.sync.transport import Transport
 
 #: The most thumbnails one sync run fetches (about 30 KB each).
 PER_RUN = 200
@@ -83,5 +84,5 @@ def fetch_full(store: LocalStore, transport: Transport, sha: str) -> bytes:
     try:
         store.photos.put(sha, data)
     except ValueError as exc:
-        raise SyncError("the photo HQ sent does not match its hash") from exc
+        raise SyncError(SyncErrorCode.PHOTO_MISMATCH) from exc
     return data

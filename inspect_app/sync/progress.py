@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from inspect_app.sync.errors import SyncError
+
 
 class Phase(StrEnum):
     PHOTOS = "photos"
@@ -25,7 +27,7 @@ class SyncProgress:
     commands_total: int = 0
     commands_done: int = 0
     events_received: int = 0
-    error: str | None = None
+    error: SyncError | None = None
 
     @property
     def photos_left(self) -> int:

@@ -15,7 +15,8 @@ from inspect_app.services.outbox import COMMAND
 from inspect_app.services.workspace import COMMAND_SEQ, USER_ID, Workspace
 from inspect_app.store.local_store import Transaction
 from inspect_app.sync.engine import HQ_EPOCH, KEPT_FIELDS
-from inspect_app.sync.transport import RetryPolicy, SyncError
+from inspect_app.sync.errors import SyncError, SyncErrorCode
+from inspect_app.sync.transport import RetryPolicy
 
 if TYPE_CHECKING:
     from inspect_app.sync.client import Connection
@@ -58,13 +59,8 @@ def carries_over(workspace: Workspace, saved: Connection) -> bool:
     if not waiting:
         return False
     if reason == REVOKED_DEVICE:
-        raise SyncError(
-            f"HQ revoked this device: its {waiting} waiting items cannot be sent under a new "
-            "enrolment; ask an HQ admin"
-        )
-    raise SyncError(
-        f"sync first: {waiting} items still wait to go to HQ under the current enrolment"
-    )
+        raise SyncError(SyncErrorCode.REVOKED_WAITING, waiting=waiting)
+    raise SyncError(SyncErrorCode.SYNC_FIRST, waiting=waiting)
 
 
 def check_same_person(workspace: Workspace, person_id: str | None) -> None:
@@ -72,10 +68,7 @@ def check_same_person(workspace: Workspace, person_id: str | None) -> None:
     command as the new enrolment's person, so it may only go on under the same one."""
     before = workspace.store.get_meta(USER_ID)
     if person_id != before:
-        raise SyncError(
-            f"this code is for {person_id}, but the items waiting here are {before}'s: "
-            f"ask HQ for a code for {before}"
-        )
+        raise SyncError(SyncErrorCode.OTHER_PERSON, person=person_id, before=before)
 
 
 def carry_over(workspace: Workspace, tx: Transaction, carry: bool) -> None:

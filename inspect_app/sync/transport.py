@@ -14,25 +14,12 @@ from typing import Any, TypeVar
 
 import requests
 
+from inspect_app.sync.errors import AuthError, RequestRejected, SyncError, SyncErrorCode
+
+__all__ = ["AuthError", "RequestRejected", "RetryPolicy", "SyncError", "Transport"]
+
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 T = TypeVar("T")
-
-
-class SyncError(Exception):
-    """Sync failed; ``str()`` is the reason in plain words for the person."""
-
-
-class AuthError(SyncError):
-    """The token was refused: the device was revoked or belongs to someone else."""
-
-
-class RequestRejected(SyncError):
-    """HQ refused the request itself (4xx other than auth); retrying will not help."""
-
-    def __init__(self, status: int, message: str, body: Any = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.body = body
 
 
 @dataclass(frozen=True)
@@ -53,17 +40,15 @@ class _CutShort(Exception):
 def _read_json(response: requests.Response) -> Any:
     """The JSON body of a successful answer. An answer cut short (no Content-Type because the
     headers were cut, an empty body, JSON that stops early) raises _CutShort; a whole answer that
-    is not JSON (a captive portal or a proxy answering for HQ) is a SyncError with a plain
-    reason, like any other failed sync."""
+    is not JSON (a captive portal or a proxy answering for HQ) is a SyncError, like any other
+    failed sync."""
     kind = response.headers.get("Content-Type")
     try:
         return response.json()
     except ValueError as exc:
         if kind is None or not response.content or "json" in kind:
             raise _CutShort("HQ's answer was cut short") from exc
-        raise SyncError(
-            f"the answer from {response.url} is not HQ's ({kind}); is the address right?"
-        ) from exc
+        raise SyncError(SyncErrorCode.NOT_HQ, url=response.url, kind=kind) from exc
 
 
 def _detail(response: requests.Response) -> tuple[str, Any]:
@@ -130,7 +115,9 @@ class Transport:
         read: Callable[[requests.Response], T],
         **kwargs: Any,
     ) -> T:
-        last_error = "no attempt made"
+        # Why the last attempt failed: the code said if every attempt fails, and the detail.
+        last_error: tuple[SyncErrorCode, dict[str, Any], str | None]
+        last_error = (SyncErrorCode.NETWORK, {}, "no attempt made")
         for attempt in range(self.retry.attempts):
             if attempt:
                 self._sleep(self.retry.delay(attempt, self._rng))
@@ -139,35 +126,41 @@ class Transport:
                     method, self.base_url + path, timeout=self.timeout, verify=self.verify, **kwargs
                 )
             except requests.exceptions.SSLError as exc:
-                raise SyncError(f"HQ's certificate is not trusted: {exc}") from exc
+                raise SyncError(SyncErrorCode.CERTIFICATE, detail=str(exc)) from exc
             except requests.RequestException as exc:
-                last_error = _network_reason(exc)
+                code = _network_reason(exc)
+                last_error = (code, {}, str(exc) if code is SyncErrorCode.NETWORK else None)
                 continue
             if response.status_code in ok:
                 try:
                     return read(response)
-                except _CutShort as exc:
-                    last_error = str(exc)
+                except _CutShort:
+                    last_error = (SyncErrorCode.CUT_SHORT, {}, None)
                     continue
             message, body = _detail(response)
             if response.status_code in RETRYABLE_STATUS:
-                last_error = f"HQ answered {response.status_code}: {message}"
+                last_error = (
+                    SyncErrorCode.HQ_TROUBLE,
+                    {"status": response.status_code},
+                    message,
+                )
                 continue
             if response.status_code == 401:
-                raise AuthError("HQ no longer accepts this device; enrol it again")
+                raise AuthError(SyncErrorCode.DEVICE_REVOKED)
             if response.status_code == 403:
-                raise AuthError(f"HQ refused this device: {message}")
+                raise AuthError(SyncErrorCode.DEVICE_REFUSED, detail=message)
             raise RequestRejected(response.status_code, message, body)
-        raise SyncError(f"could not reach HQ after {self.retry.attempts} tries: {last_error}")
+        code, params, detail = last_error
+        raise SyncError(code, detail=detail, tries=self.retry.attempts, **params)
 
 
-def _network_reason(exc: requests.RequestException) -> str:
+def _network_reason(exc: requests.RequestException) -> SyncErrorCode:
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return "HQ did not answer (connection timed out)"
+        return SyncErrorCode.CONNECT_TIMEOUT
     if isinstance(exc, requests.exceptions.ReadTimeout):
-        return "HQ took too long to answer"
+        return SyncErrorCode.READ_TIMEOUT
     if isinstance(exc, requests.exceptions.ConnectionError):
-        return "no connection to HQ"
+        return SyncErrorCode.NO_CONNECTION
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        return "HQ's answer was cut short"
-    return str(exc)
+        return SyncErrorCode.CUT_SHORT
+    return SyncErrorCode.NETWORK

@@ -5,6 +5,7 @@ Views are thin: state lives in services and view-models."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -33,6 +34,7 @@ from inspect_app.ui.viewmodels.start import StartModel
 from inspect_app.ui.viewmodels.walk import WalkViewModel
 from inspect_app.ui.widgets import FONT_FAMILY, MIN_TOUCH, big_button
 
+log = logging.getLogger(__name__)
 ASSETS = Path(__file__).with_name("assets")
 CJK_FONT = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
 PHONE_MAX_WIDTH = 600
@@ -348,11 +350,18 @@ class Shell:
         await self._picker.save_file(file_name=file_name, src_bytes=data)
 
     async def export(self, file_name: str, make: Callable[[], bytes]) -> None:
-        """Make an export off the event loop and offer it; a failure is shown, never raised."""
+        """Make an export off the event loop and offer it; a failure is shown in words, never
+        raised; its details (a path, the system's English) go to the log."""
         try:
             data = await self.run_blocking(make)
-        except (ExportError, MissingGlyphsError, FontNotFoundError, OSError) as exc:
-            self.toast(self.t("export.failed", reason=str(exc)), error=True)
+        except (ExportError, MissingGlyphsError, FontNotFoundError) as exc:
+            log.warning("export %s failed: %s", file_name, exc)
+            self.toast(self.t("export.failed", reason=self.t.error(exc)), error=True)
+            return
+        except OSError:
+            log.exception("export %s failed", file_name)
+            reason = self.t("export_error.write_failed")
+            self.toast(self.t("export.failed", reason=reason), error=True)
             return
         await self.save_file(file_name, data)
         self.toast(self.t("export.done", name=file_name))

@@ -5,6 +5,7 @@ such control, so there ``capture_photo`` answers None and the app uses the file 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING
 
 import flet as ft
@@ -13,6 +14,8 @@ from inspect_app.ui.widgets import big_button
 
 if TYPE_CHECKING:
     from inspect_app.ui.app import Shell
+
+log = logging.getLogger(__name__)
 
 #: How long the camera may take to start before the app falls back to the picker (seconds).
 CAMERA_START_TIMEOUT = 10.0
@@ -42,8 +45,9 @@ async def capture_photo(shell: Shell) -> bytes | None:
     async def shoot(_: ft.Event) -> None:
         try:
             data = await camera.take_picture()
-        except Exception as exc:  # the plugin reports device errors as exceptions
-            shell.toast(t("photo.error", reason=str(exc)), error=True)
+        except Exception:  # the plugin reports device errors as exceptions, in English
+            log.exception("the camera did not take the picture")
+            shell.toast(t("photo.error", reason=t("camera.failed")), error=True)
             return
         if not answer.done():
             answer.set_result(data)

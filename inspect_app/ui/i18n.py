@@ -7,8 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from inspect_app.core import vocabulary
+from inspect_app.core.hazard import HazardEvent
+from inspect_app.core.workflow import Reason
+from inspect_app.exports import ExportError
+from inspect_app.exports.fonts import FontNotFoundError, MissingGlyphsError
 from inspect_app.photos import PhotoError
 from inspect_app.services.errors import ServiceError
+from inspect_app.sync.errors import SyncError
 
 #: The app's screen strings; a key the vocabulary owns is never written here.
 SCREEN: dict[str, dict[str, str]] = {
@@ -141,6 +146,7 @@ SCREEN: dict[str, dict[str, str]] = {
         ),
         "camera.shoot": "Take photo",
         "camera.gallery": "From gallery",
+        "camera.failed": "the camera did not take the picture; try again or pick from the gallery",
         "export.ledger": "Hazard ledger:",
         "export.report": "PDF report",
         "export.failed": "Export failed: {reason}",
@@ -157,10 +163,12 @@ SCREEN: dict[str, dict[str, str]] = {
         "sync.phase.failed": "Sync failed",
         "sync.refused": "Not applied at HQ",
         "sync.refused.by": "{action} by {who}",
-        "sync.refused.rejected_conflict": "Someone decided first: {reason}",
-        "sync.refused.rejected_invalid": "HQ found a value wrong: {reason}",
-        "sync.refused.rejected_invalid.field": "HQ found “{field}” wrong: {reason}",
-        "sync.refused.forbidden": "Not allowed: {reason}",
+        "sync.refused.rejected_conflict": "Someone decided first",
+        "sync.refused.rejected_invalid": "HQ found a value wrong",
+        "sync.refused.rejected_invalid.field": "HQ found “{field}” wrong",
+        "sync.refused.forbidden": "Not allowed",
+        "sync.refused.why": "{result}: {reason}",
+        "sync.earlier_error": "the reason was kept by an earlier version of the app",
         "sync.connection": "Connection",
         "sync.server": "HQ: {url}",
         "sync.device": "Device: {id}",
@@ -393,6 +401,7 @@ SCREEN: dict[str, dict[str, str]] = {
         "settings.hand_over": "如需交给他人使用，请先同步，再在“同步”页用其登记码重新登记。",
         "camera.shoot": "拍照",
         "camera.gallery": "从相册选择",
+        "camera.failed": "相机未能拍照，请重试或从相册选择",
         "export.ledger": "隐患台账：",
         "export.report": "导出PDF报告",
         "export.failed": "导出失败：{reason}",
@@ -409,10 +418,12 @@ SCREEN: dict[str, dict[str, str]] = {
         "sync.phase.failed": "同步失败",
         "sync.refused": "总部未采纳",
         "sync.refused.by": "{who} 的“{action}”",
-        "sync.refused.rejected_conflict": "他人已先处理：{reason}",
-        "sync.refused.rejected_invalid": "总部认为填写有误：{reason}",
-        "sync.refused.rejected_invalid.field": "总部认为“{field}”有误：{reason}",
-        "sync.refused.forbidden": "无权执行：{reason}",
+        "sync.refused.rejected_conflict": "他人已先处理",
+        "sync.refused.rejected_invalid": "总部认为填写有误",
+        "sync.refused.rejected_invalid.field": "总部认为“{field}”有误",
+        "sync.refused.forbidden": "无权执行",
+        "sync.refused.why": "{result}：{reason}",
+        "sync.earlier_error": "原因由旧版本应用记录，无法显示",
         "sync.connection": "连接",
         "sync.server": "总部：{url}",
         "sync.device": "设备：{id}",
@@ -537,14 +548,37 @@ class Translator:
         return vocabulary.unit(code, self.lang)
 
     def error(self, exc: BaseException) -> str:
-        """What went wrong, for the person: a service error's code and params, or why a photo
-        was refused, in this language; any other error only as "something went wrong" (its
-        text is for the log: it may be English, or hold a file path)."""
+        """What went wrong, for the person, in this language: the code and params of a service,
+        sync or export error, why a photo was refused or the fonts could not draw; any other
+        error only as "something went wrong" (its text is for the log: it may be English, or
+        hold a file path)."""
         if isinstance(exc, ServiceError):
-            return self(f"error.{exc.code.value}", **exc.params)
+            params = {
+                name: self.reason(value) if isinstance(value, Reason) else value
+                for name, value in exc.params.items()
+            }
+            return self(f"error.{exc.code.value}", **params)
+        if isinstance(exc, SyncError):
+            return self(f"sync_error.{exc.code.value}", **exc.params)
+        if isinstance(exc, ExportError):
+            return self(f"export_error.{exc.code.value}", **exc.params)
+        if isinstance(exc, MissingGlyphsError):
+            return self("export_error.missing_glyphs", characters=" ".join(exc.characters))
+        if isinstance(exc, FontNotFoundError):
+            return self("export_error.font_missing")
         if isinstance(exc, PhotoError):
             return self(f"photo_error.{exc.code}")
         return self("error.unexpected")
+
+    def reason(self, why: Reason) -> str:
+        """Why the state machine refused a command, in this language."""
+        return vocabulary.refusal(why, self.lang)
+
+    def not_applied(self, event: HazardEvent) -> str:
+        """Why a timeline's event was not applied: its reason, else (an event from an HQ that
+        kept only English) its result in words."""
+        why = Reason.from_dict(event.why)
+        return self.reason(why) if why else self(f"result.{event.result}")
 
     def when(self, iso: str | None) -> str:
         """A stored time for people: local, in this language; "never" when there is none."""

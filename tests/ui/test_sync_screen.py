@@ -17,7 +17,7 @@ from inspect_app.core.enrolment import enrolment_link, parse_enrolment_link
 from inspect_app.core.evaluation import finish_blockers, slots
 from inspect_app.core.hazard import Hazard, HazardStatus
 from inspect_app.core.inspection import Answer, Inspection
-from inspect_app.core.workflow import Command, CommandType
+from inspect_app.core.workflow import Command, CommandType, Refusal
 from inspect_app.services.bootstrap import open_workspace
 from inspect_app.services.hazards import HazardService
 from inspect_app.services.inspections import InspectionService
@@ -243,20 +243,23 @@ def test_every_action_hq_did_not_apply_is_listed_with_its_reason(
     assert {(r.hazard_id, r.hazard, r.who) for r in refused} == {
         (hazard.id, hazard.description, "李明")
     }
-    assert all(r.reason for r in refused)
+    assert [r.reason.code if r.reason else None for r in refused] == [
+        Refusal.STATUS_CHANGED,
+        Refusal.INVALID_VALUE,
+        Refusal.ROLE_MAY_NOT,
+    ]
     assert model.state().refused == refused
     conflict, invalid, forbidden = refused
     en, zh = Translator("en"), Translator("zh")
     assert refusal_lines(en, conflict) == (
         "Start rectification by 李明",
-        f"Someone decided first: {conflict.reason}",
+        "Someone decided first: the hazard is now Registered, not Plan assigned",
     )
-    assert refusal_lines(en, invalid) == (
-        "Comment by 李明",
-        f"HQ found “found_by” wrong: {invalid.reason}",
-    )
-    assert refusal_lines(zh, forbidden) == ("李明 的“作废”", f"无权执行：{forbidden.reason}")
-    assert refusal_lines(zh, invalid)[1] == f"总部认为“found_by”有误：{invalid.reason}"
+    assert refusal_lines(en, invalid) == ("Comment by 李明", "HQ found “found_by” wrong")
+    # In Chinese, the reason is the vocabulary's: never HQ's English message.
+    assert refusal_lines(zh, conflict)[1] == "他人已先处理：这项隐患现为“待下达”，而非“已下达”"
+    assert refusal_lines(zh, forbidden) == ("李明 的“作废”", "无权执行：您的岗位不能执行“作废”")
+    assert refusal_lines(zh, invalid)[1] == "总部认为“found_by”有误"
 
     # Pulling the same events again (a reset cursor) lists nothing twice.
     workspace.store.set_meta(PULL_CURSOR, 0)

@@ -5,15 +5,15 @@ button, and this device's actions HQ did not apply, each with its reason."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import flet as ft
 
-from inspect_app.core.workflow import CommandResult
+from inspect_app.core.workflow import CommandResult, Refusal
+from inspect_app.sync.errors import SyncError
 from inspect_app.sync.progress import Phase
-from inspect_app.sync.transport import SyncError
-from inspect_app.ui.viewmodels.sync import Refusal, SyncModel, progress_line
+from inspect_app.ui.i18n import Translator
+from inspect_app.ui.viewmodels.sync import NotApplied, SyncModel, progress_line
 from inspect_app.ui.widgets import big_button, card, heading, status
 
 if TYPE_CHECKING:
@@ -51,10 +51,9 @@ def build(shell: Shell) -> ft.Control:
                 colour=ft.Colors.GREEN_900,
             )
         )
-    if state.last_error and not running:
-        now.append(
-            status(t("sync.failed", reason=state.last_error), colour=ft.Colors.RED_900, bold=True)
-        )
+    if (state.last_error or state.earlier_error) and not running:
+        reason = t.error(state.last_error) if state.last_error else t("sync.earlier_error")
+        now.append(status(t("sync.failed", reason=reason), colour=ft.Colors.RED_900, bold=True))
     now.append(
         big_button(
             t("sync.now"),
@@ -105,14 +104,18 @@ REFUSAL_ICONS = {
 }
 
 
-def refusal_lines(t: Callable[..., str], refusal: Refusal) -> tuple[str, str]:
-    """The action and who took it, then why HQ did not apply it, in the app's language."""
-    why = t(f"sync.refused.{refusal.result}", reason=refusal.reason or "—")
-    if refusal.result == CommandResult.INVALID.value and refusal.field:
+def refusal_lines(t: Translator, refusal: NotApplied) -> tuple[str, str]:
+    """The action and who took it, then why HQ did not apply it, in the app's language: the
+    state machine's reason in words, never HQ's English."""
+    result = t(f"sync.refused.{refusal.result}")
+    reason = refusal.reason
+    about_a_value = reason is None or reason.code is Refusal.INVALID_VALUE
+    if refusal.result == CommandResult.INVALID.value and refusal.field and about_a_value:
         name = refusal.field.split(".")[0]  # "photos.2" is about the photos
         label = t(f"field.{name}")
         field = refusal.field if label == f"field.{name}" else label  # no label: its own name
-        why = t("sync.refused.rejected_invalid.field", field=field, reason=refusal.reason or "—")
+        result, reason = t("sync.refused.rejected_invalid.field", field=field), None
+    why = t("sync.refused.why", result=result, reason=t.reason(reason)) if reason else result
     return t("sync.refused.by", action=t(f"action.{refusal.action}"), who=refusal.who), why
 
 
@@ -172,7 +175,7 @@ async def _enrol(shell: Shell, model: SyncModel) -> None:
     try:
         await shell.run_blocking(model.enroll, form.get("address", ""), form.get("code", ""))
     except SyncError as exc:
-        form["error"] = shell.t("sync.enrol_failed", reason=str(exc))
+        form["error"] = shell.t("sync.enrol_failed", reason=shell.t.error(exc))
         shell.render()
         return
     form.clear()

@@ -7,17 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inspect_app.core.enrolment import parse_enrolment_link
-from inspect_app.core.workflow import CommandResult
+from inspect_app.core.workflow import CommandResult, Reason
 from inspect_app.services.hazards import HazardService
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.client import Connection, connection, enroll
 from inspect_app.sync.engine import LAST_SYNC_AT, LAST_SYNC_ERROR, LEGACY_INVALID, REFUSED_HERE
+from inspect_app.sync.errors import SyncError, SyncErrorCode
 from inspect_app.sync.progress import SyncProgress
-from inspect_app.sync.transport import SyncError
 
 
 @dataclass(frozen=True)
-class Refusal:
+class NotApplied:
     """One of this device's actions HQ did not apply, and why."""
 
     hazard_id: str
@@ -25,7 +25,8 @@ class Refusal:
     action: str
     who: str
     result: str  # forbidden, rejected_invalid or rejected_conflict
-    reason: str
+    #: Why, as HQ's state machine said it; None from an HQ that sent only English (not shown).
+    reason: Reason | None
     field: str | None = None  # the payload field at fault, for rejected_invalid
 
 
@@ -35,8 +36,11 @@ class SyncState:
     device_id: str
     pending: int
     last_sync: str | None
-    last_error: str | None
-    refused: list[Refusal]
+    #: Why the last sync failed; None when it did not, or when an older version of the app kept
+    #: it as English text (``earlier_error``).
+    last_error: SyncError | None
+    earlier_error: bool
+    refused: list[NotApplied]
 
 
 def progress_line(progress: SyncProgress) -> dict[str, int | float]:
@@ -55,16 +59,19 @@ class SyncModel:
 
     def state(self) -> SyncState:
         store = self.ws.store
+        stored = store.get_meta(LAST_SYNC_ERROR)
+        last_error = last_sync_error(stored)
         return SyncState(
             connection=connection(self.ws),
             device_id=self.ws.device_id,
             pending=len(store.pending_outbox()),
             last_sync=store.get_meta(LAST_SYNC_AT),
-            last_error=store.get_meta(LAST_SYNC_ERROR),
+            last_error=last_error,
+            earlier_error=bool(stored) and last_error is None,
             refused=self.refused(),
         )
 
-    def refused(self) -> list[Refusal]:
+    def refused(self) -> list[NotApplied]:
         """This device's actions HQ answered forbidden, rejected_invalid or rejected_conflict,
         newest first."""
         service = HazardService(self.ws)
@@ -75,13 +82,13 @@ class SyncModel:
             hazard = service.get(hazard_id)
             result = event["result"]
             found.append(
-                Refusal(
+                NotApplied(
                     hazard_id=hazard_id,
                     hazard=hazard.description if hazard else hazard_id,
                     action=event["type"],
                     who=site.person_name(event["actor"], self.lang),
                     result=CommandResult.INVALID.value if result == LEGACY_INVALID else result,
-                    reason=event.get("reason") or "",
+                    reason=Reason.from_dict(event.get("why")),
                     field=event.get("field"),
                 )
             )
@@ -89,12 +96,26 @@ class SyncModel:
 
     def enroll(self, address: str, code: str) -> Connection:
         """Enrol with an address and code, or with the enrolment link pasted into the address;
-        raises SyncError with a reason in plain words."""
+        raises SyncError."""
         link = parse_enrolment_link(address)
         if link is not None:
             address, code = link
         if not address.strip():
-            raise SyncError("enter HQ's address, e.g. https://hq.example.com")
+            raise SyncError(SyncErrorCode.ENTER_ADDRESS)
         if not code.strip():
-            raise SyncError("enter the one-time code from HQ's Devices page")
+            raise SyncError(SyncErrorCode.ENTER_CODE)
         return enroll(self.ws, address, code)
+
+
+def last_sync_error(stored: object) -> SyncError | None:
+    """The stored error of the last sync as its code and params; None for none, and for the
+    English text versions before codes kept (or a code this version does not know)."""
+    if not isinstance(stored, dict) or stored.get("code") not in set(SyncErrorCode):
+        return None
+    params = stored.get("params")
+    try:
+        return SyncError(
+            SyncErrorCode(stored["code"]), **(params if isinstance(params, dict) else {})
+        )
+    except (KeyError, IndexError, ValueError):  # params that do not fill its words
+        return None

@@ -330,9 +330,7 @@ def _timeline(shell: Shell, model: HazardDetailModel) -> ft.Control:
         if detail:
             lines.append(ft.Text(detail))
         if not entry.applied:
-            lines.append(
-                ft.Text(t("detail.conflict", reason=event.reason or event.result), color=colour)
-            )
+            lines.append(ft.Text(t("detail.conflict", reason=t.not_applied(event)), color=colour))
         rows.append(
             ft.Container(
                 ft.Column(lines, spacing=2),

@@ -192,7 +192,8 @@ async def _send(shell: Shell, model: HazardDetailModel, command_type: CommandTyp
         shell.render()
         return
     if not decision.applied:
-        screen.error = t("form.refused", reason=decision.message)
+        said = t.reason(decision.reason) if decision.reason else t(f"result.{decision.result}")
+        screen.error = t("form.refused", reason=said)
         shell.render()
         return
     screen.close_form()
