@@ -379,4 +379,6 @@ def _apply(push: _Push, command: Command) -> dict[str, Any]:
         result["message"] = decision.message
     if decision.field:
         result["field"] = decision.field
+    if decision.reason:  # for HQ's own pages, which say it in the reader's language
+        result["why"] = decision.reason.to_dict()
     return result

@@ -167,6 +167,25 @@ def test_a_form_without_its_token_is_refused(acting_hq: tuple[Hq, Device, str]) 
     assert current(hq, hazard_id).comments == 0
 
 
+def test_a_refused_step_is_said_in_the_reader_s_language(
+    acting_hq: tuple[Hq, Device, str],
+) -> None:
+    """The state machine's reason in the reader's words, never HQ's English log message."""
+    hq, _, hazard_id = acting_hq
+    session, csrf = browser_login(hq, "zhang")  # a principal does not plan the five fixes
+    session.cookies.set("hq_lang", "zh")
+    answer = session.post(
+        f"{hq.url}/hazards/{hazard_id}/act",
+        data={"csrf": csrf, "action": "assign_five_fixes"}
+        | form_for(CommandType.ASSIGN_FIVE_FIXES, current(hq, hazard_id)),
+        headers={"Origin": hq.url},
+        timeout=10,
+    )
+    assert answer.status_code == 403
+    assert "您的岗位不能执行“下达五定方案”" in answer.text
+    assert "your role may not" not in answer.text
+
+
 def test_every_step_and_field_a_form_shows_has_its_words() -> None:
     for command_type in STEPS:
         assert f"action.{command_type.value}" in DOMAIN_WORDS

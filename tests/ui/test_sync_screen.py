@@ -291,10 +291,9 @@ def test_a_refusal_hq_called_invalid_before_rejected_invalid_is_listed(
     assert workspace.store.get_meta(REFUSED_HERE) == [[hazard.id, "cmd-old"]]
     [listed] = SyncModel(workspace, "zh").refused()
     assert (listed.result, listed.field) == ("rejected_invalid", None)
-    assert refusal_lines(Translator("zh"), listed) == (
-        "李明 的“下达五定方案”",
-        "总部认为填写有误：deadline: not a date",
-    )
+    # An HQ before reason codes sent only English: the result is said, not HQ's words.
+    assert listed.reason is None
+    assert refusal_lines(Translator("zh"), listed) == ("李明 的“下达五定方案”", "总部认为填写有误")
 
 
 def test_the_sync_tab_lists_them_in_the_browser(tmp_path: Path, hq: Hq) -> None:
@@ -310,5 +309,5 @@ def test_the_sync_tab_lists_them_in_the_browser(tmp_path: Path, hq: Hq) -> None:
         open_app(page, url)
         app.nav("Sync")
         app.see("Not applied at HQ")
-        for line in ("Someone decided first:", "HQ found “found_by” wrong:", "Not allowed:"):
+        for line in ("Someone decided first:", "HQ found “found_by” wrong", "Not allowed:"):
             app.see(line)

@@ -17,12 +17,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from inspect_app.core import vocabulary
 from inspect_app.core.checklist import Grade, Risk
 from inspect_app.core.commands import FieldKind, FormField
 from inspect_app.core.hazard import Hazard
 from inspect_app.core.site import Person
 from inspect_app.core.text import LocalText
-from inspect_app.core.workflow import CommandResult, CommandType, action_form, allowed_actions
+from inspect_app.core.workflow import (
+    CommandResult,
+    CommandType,
+    Reason,
+    action_form,
+    allowed_actions,
+)
 from inspect_app.server.errors import HQError
 from inspect_app.server.hazard_reads import TimelineEntry
 from inspect_app.server.hq import HQ
@@ -129,9 +136,10 @@ async def act(
         )
     if result.get("status") == CommandResult.APPLIED.value:
         return hazard_page(request, hazard_id, viewer, outcome=t("hazard.done", action=action))
-    reason = result.get("message") or t(f"result.{result.get('status')}")
-    if result.get("field"):
-        reason = f"{t('field.' + result['field'])}: {reason}"
+    # The state machine's reason in the reader's words (its English "message" is for logs).
+    why = Reason.from_dict(result.get("why"))
+    said = vocabulary.refusal(why, lang_of(request)) if why else None
+    reason = said or t(f"result.{result.get('status')}")
     return hazard_page(
         request,
         hazard_id,
