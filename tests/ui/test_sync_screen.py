@@ -24,7 +24,14 @@ from inspect_app.services.inspections import InspectionService
 from inspect_app.services.outbox import COMMAND
 from inspect_app.services.workspace import COMMAND_SEQ, Workspace
 from inspect_app.sync.client import connection, enroll, sync_once
-from inspect_app.sync.engine import LAST_SYNC_AT, PULL_CURSOR, REFUSED_HERE, SyncEngine, SyncReport
+from inspect_app.sync.engine import (
+    LAST_SYNC_AT,
+    LAST_SYNC_ERROR,
+    PULL_CURSOR,
+    REFUSED_HERE,
+    SyncEngine,
+    SyncReport,
+)
 from inspect_app.sync.progress import Phase, SyncProgress
 from inspect_app.sync.transport import SyncError
 from inspect_app.ui.i18n import Translator, local_time
@@ -57,8 +64,9 @@ def test_enrol_with_the_link_and_say_why_it_fails(workspace: Workspace, hq: Hq) 
         model.enroll(" ", "")
     with pytest.raises(SyncError, match="must start with https://"):
         model.enroll("hq.example.com", "X")
-    with pytest.raises(SyncError, match="code was not accepted"):
+    with pytest.raises(SyncError, match="code was not accepted") as refused:
         model.enroll(hq.url, "WRONG-CODE")
+    assert Translator("zh").error(refused.value) == "登记码未被接受：可能输错、已用过或已过期"
     assert connection(workspace) is None
     code, _ = hq.app.state.hq.make_code("p-zhao", "tablet")
     model.enroll(enrolment_link(hq.url, code), "")
@@ -67,6 +75,22 @@ def test_enrol_with_the_link_and_say_why_it_fails(workspace: Workspace, hq: Hq) 
     assert workspace.user.id == "p-zhao"  # the code was made for him
     with pytest.raises(SyncError, match="code was not accepted"):
         SyncModel(open_workspace(workspace.store.root.parent / "other"), "en").enroll(hq.url, code)
+
+
+def test_the_last_sync_error_is_said_from_its_code_and_an_old_english_one_is_not(
+    workspace: Workspace,
+) -> None:
+    model = SyncModel(workspace, "zh")
+    workspace.store.set_meta(LAST_SYNC_ERROR, {"code": "no_connection", "params": {"tries": 6}})
+    state = model.state()
+    assert state.last_error is not None and not state.earlier_error
+    assert Translator("zh").error(state.last_error) == "尝试 6 次仍无法连接总部：没有网络连接"
+    # What versions before codes kept: English text, which a Chinese screen must not show.
+    workspace.store.set_meta(LAST_SYNC_ERROR, "could not reach HQ after 6 tries: no connection")
+    state = model.state()
+    assert state.last_error is None and state.earlier_error
+    workspace.store.set_meta(LAST_SYNC_ERROR, None)
+    assert not model.state().earlier_error
 
 
 def test_progress_figures() -> None:
