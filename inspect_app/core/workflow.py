@@ -145,12 +145,18 @@ class Reason:
 
     @classmethod
     def from_dict(cls, data: Any) -> Reason | None:
-        """A stored or pulled reason; None for none, or one this version does not know."""
+        """A stored or pulled reason; None for none, or one this version cannot say (an unknown
+        code, params that do not fill its words)."""
         if not isinstance(data, dict) or data.get("code") not in set(Refusal):
             return None
         params = data.get("params")
         known = params if isinstance(params, dict) else {}
-        return cls(Refusal(data["code"]), {str(k): v for k, v in known.items()})
+        reason = cls(Refusal(data["code"]), {str(k): v for k, v in known.items()})
+        try:
+            str(reason)
+        except (KeyError, IndexError, ValueError):
+            return None
+        return reason
 
 
 def _why(code: Refusal, **params: str | int) -> Reason:

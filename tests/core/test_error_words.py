@@ -156,6 +156,7 @@ def test_the_log_english_of_a_refusal_is_what_hq_has_always_answered() -> None:
 def test_a_reason_from_an_unknown_or_older_hq_is_none() -> None:
     assert Reason.from_dict(None) is None
     assert Reason.from_dict({"code": "from_the_future", "params": {}}) is None
+    assert Reason.from_dict({"code": "role_may_not", "params": {}}) is None  # words need action
     known = Reason.from_dict({"code": "role_may_not", "params": {"action": "void"}})
     assert known == Reason(Refusal.ROLE_MAY_NOT, {"action": "void"})
 
