@@ -15,6 +15,8 @@ from inspect_app.server.errors import HQError
 
 #: The app factory worker processes import (``uvicorn --factory`` or gunicorn take it too).
 FACTORY = "inspect_app.server.app:app_from_environment"
+#: Seconds a worker may take to start, or to answer, before uvicorn replaces it.
+WORKER_HEALTHCHECK_S = 60
 
 
 def add_hq_options(parser: argparse.ArgumentParser, *, seeding: bool = True) -> None:
@@ -177,6 +179,10 @@ def _serve_on(sock: socket.socket, settings, args: argparse.Namespace) -> int:  
         ssl_keyfile=args.ssl_keyfile,
         factory=settings.workers > 1,
         workers=settings.workers,
+        # A worker builds its app (imports, database, blob store) before it answers the
+        # supervisor; uvicorn's 5 s made a loaded machine kill every worker while it started,
+        # forever. A hung worker is still replaced, after this long.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
         # The app logs each request itself and believes X-Forwarded-For only from
         # INSPECT_TRUSTED_PROXIES (uvicorn would believe any loopback peer's).
         access_log=False,
