@@ -14,9 +14,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+)
 from pydantic import ValidationError as _PydanticError
 
 from inspect_app.core.checklist import Category, Grade, Risk
@@ -72,17 +79,30 @@ IsoDate = Annotated[
     AfterValidator(_calendar_date),
     FieldKind.DATE,
 ]
-#: A text in each language the app shows ({"zh": ..., "en": ...}, at least one), such as a
-#: checklist's suggested fix, which every reader sees in his own language.
-Translations = Annotated[
-    dict[
-        Literal["zh", "en"],
-        Annotated[
-            str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LONG_TEXT)
-        ],
-    ],
-    Field(min_length=1),
-    FieldKind.LONG_TEXT,
+
+
+def _text_or_translations(value: object) -> str | dict[str, str]:
+    """One text (as older records hold it), or a text in each language ({"zh", "en"}, at least
+    one), each stripped, 1 to MAX_LONG_TEXT characters. One validator rather than a union, so
+    a refusal names the field and says what it may hold."""
+    if isinstance(value, str):
+        texts: dict[Any, Any] = {"": value}
+    elif isinstance(value, dict) and value and set(value) <= {"zh", "en"}:
+        texts = value
+    else:
+        raise ValueError('must be a text, or texts by language: {"zh": ..., "en": ...}')
+    stripped = {}
+    for lang, text in texts.items():
+        if not isinstance(text, str) or not text.strip() or len(text.strip()) > MAX_LONG_TEXT:
+            raise ValueError(f"each text must hold 1 to {MAX_LONG_TEXT} characters")
+        stripped[lang] = text.strip()
+    return stripped[""] if isinstance(value, str) else stripped
+
+
+#: A text every reader sees in his own language, such as a checklist's suggested fix: a text in
+#: each language the app shows, or (older records) one text.
+TextOrTranslations = Annotated[
+    str | dict[str, str], PlainValidator(_text_or_translations), FieldKind.LONG_TEXT
 ]
 Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN.pattern)]
 Photos = Annotated[list[Sha256], Field(max_length=MAX_PHOTOS), FieldKind.PHOTOS]
@@ -119,7 +139,7 @@ class CreatePayload(Payload):
     category: Category | None = None
     reference: ShortText | None = None
     #: Both languages when it comes from a checklist; one plain text in records made before.
-    suggested_fix: Translations | LongText | None = None
+    suggested_fix: TextOrTranslations | None = None
     major_rule: ShortText | None = None
     photos: Photos = Field(default_factory=list)
 
@@ -287,9 +307,7 @@ def form_fields(model: type[Payload], *, major: bool) -> tuple[FormField, ...]:
         if kind is FieldKind.CODE:
             continue
         required = info.is_required() or (major and name in model.REQUIRED_FOR_MAJOR)
-        limit = next(
-            (m.max_length for m in info.metadata if getattr(m, "max_length", None)), None
-        )
+        limit = next((m.max_length for m in info.metadata if getattr(m, "max_length", None)), None)
         fields.append(FormField(name, kind, required, limit, options))
     return tuple(fields)
 
