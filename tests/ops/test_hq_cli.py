@@ -14,6 +14,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, func, select, text
 
+from inspect_app.resources import demo_site_path
 from inspect_app.server import schema
 from inspect_app.server.app import Settings
 from inspect_app.services.bootstrap import open_workspace
@@ -148,7 +149,13 @@ def test_two_hqs_started_together_on_an_empty_postgres(
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
         assert conn.execute(select(func.count()).select_from(schema.epochs)).scalar_one() == 1
-        assert conn.execute(select(func.count()).select_from(schema.sites)).scalar_one() == 1
+        # The demo's plants, published once though two HQs seeded at the same moment.
+        demo_plants = len(list(demo_site_path().parent.glob("demo-site*.yaml")))
+        assert (
+            conn.execute(select(func.count()).select_from(schema.sites)).scalar_one()
+            == demo_plants
+            == 2
+        )
     engine.dispose()
 
 
