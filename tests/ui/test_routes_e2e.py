@@ -116,6 +116,7 @@ def test_discard_a_draft(tmp_path: Path) -> None:
         open_app(page, url)
         app.see("Exits and escape routes clear and unlocked")
         app.tap("Pass")
+        app.see("1 / 13")  # the walk shows the answer saved before the person leaves it
         app.nav("Home")
         app.see("1 / 13 answered")
         app.see("Stamping workshop / Press line 1")
