@@ -18,6 +18,7 @@ from inspect_app.core.checklist import Grade
 from inspect_app.core.hazard import Hazard
 from inspect_app.core.rates import Period, RectificationFigures, rectification_figures
 from inspect_app.core.records import record_problems
+from inspect_app.core.workflow import Reason
 from inspect_app.server import figures as sql_figures
 from inspect_app.server import schema
 from inspect_app.server.blob_store import check_key
@@ -90,6 +91,9 @@ class TimelineEntry:
     reason: str
     device_id: str
     details: tuple[tuple[str, str], ...]
+    #: Why the state machine refused it, as a code the page says in the reader's language
+    #: (``reason`` is HQ's English, for events stored before codes).
+    why: Reason | None = None
 
 
 @dataclass(frozen=True)
@@ -325,6 +329,7 @@ def _timeline_entry(raw: str) -> TimelineEntry:
         reason=shown(data.get("reason"), 500),
         device_id=shown(data.get("device_id"), 100),
         details=details,
+        why=Reason.from_dict(data.get("why")),
     )
 
 

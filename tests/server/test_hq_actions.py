@@ -167,6 +167,25 @@ def test_a_form_without_its_token_is_refused(acting_hq: tuple[Hq, Device, str]) 
     assert current(hq, hazard_id).comments == 0
 
 
+def test_a_refused_command_on_the_timeline_is_said_in_the_reader_s_language(
+    acting_hq: tuple[Hq, Device, str],
+) -> None:
+    """HQ keeps a refused command on the hazard's timeline (the audit trail): its reason is
+    said in the reader's words there, never HQ's English log message."""
+    hq, device, hazard_id = acting_hq
+    refused = device.push([device.command(hazard_id, "void", "open", {"reason": "x"})])
+    assert refused.json()["commands"][0]["status"] == "forbidden"
+    session, _ = browser_login(hq, "chen")
+    session.cookies.set("hq_lang", "zh")
+    page = session.get(f"{hq.url}/hazards/{hazard_id}", timeout=10).text
+    timeline = page[page.index('<table class="cards">') :]
+    assert "您的岗位不能执行“作废”" in timeline, timeline
+    assert "may not" not in timeline
+    session.cookies.set("hq_lang", "en")
+    english = session.get(f"{hq.url}/hazards/{hazard_id}", timeout=10).text
+    assert "may not" in english[english.index('<table class="cards">') :]
+
+
 def test_a_refused_step_is_said_in_the_reader_s_language(
     acting_hq: tuple[Hq, Device, str],
 ) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Annotated
 
@@ -189,7 +189,11 @@ def hazard_page(
     record = ctx.reads.one(hazard_id, viewer.scope)
     if record is None:
         raise PageRefused(404, "error.no_hazard")
-    timeline = ctx.reads.timeline(hazard_id, viewer.scope)
+    lang = lang_of(request)
+    timeline = [
+        replace(e, reason=vocabulary.refusal(e.why, lang)) if e.why else e
+        for e in ctx.reads.timeline(hazard_id, viewer.scope)
+    ]
     labels = ctx.labels(lang_of(request))
     forms, app_only = offered_actions(ctx.hq, record.hazard, viewer)
     return ctx.render(
