@@ -314,7 +314,7 @@ class AppDriver:
                 )
             self.page.mouse.up()
 
-    def see(self, text: str, timeout: float = 15_000) -> None:
+    def see(self, text: str, timeout: float = 30_000) -> None:
         """Wait for text, shown as text or (inside cards, merged by Flutter) as a label."""
         quoted = text.replace('"', '\\"')
         try:
