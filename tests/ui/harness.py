@@ -3,6 +3,7 @@ semantics tree switched on, so tests find controls by role and name like a scree
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import subprocess
@@ -125,34 +126,33 @@ def running_app(
     if demo:
         choose_demo(data_dir)
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "inspect_app",
-            "run",
-            "--web",
-            "--port",
-            str(port),
-            "--data",
-            str(data_dir),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until(lambda: _serving(url), 60, "the app")
+    command = ["-m", "inspect_app", "run", "--web", "--port", str(port), "--data", str(data_dir)]
+    with serving(command, port, env) as url:
         yield url
-    finally:
-        process.terminate()
+
+
+@contextmanager
+def serving(
+    args: list[str], port: int, env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[str]:
+    """``python args...`` serving the app on ``port``: its address once it answers; stopped on
+    the way out. Its output goes to ``log`` when given."""
+    with open(log, "wb") if log else contextlib.nullcontext(subprocess.PIPE) as out:
+        process = subprocess.Popen(
+            [sys.executable, *args], stdout=out, stderr=subprocess.STDOUT, env=env
+        )
+        url = f"http://127.0.0.1:{port}/"
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        if process.stdout:
-            process.stdout.close()
+            wait_until(lambda: _serving(url), 60, "the app")
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            if process.stdout:
+                process.stdout.close()
 
 
 def open_app(page: Page, url: str | None) -> None:

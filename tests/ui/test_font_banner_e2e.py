@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +15,7 @@ from pathlib import Path
 from inspect_app.services.bootstrap import open_workspace
 from tests.browser import chromium
 from tests.support.services import free_port, wait_until
-from tests.ui.harness import PHONE, AppDriver, _serving, choose_demo, open_app
+from tests.ui.harness import PHONE, AppDriver, choose_demo, open_app, serving
 
 SYSTEM_FONT = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
 BANNER = "Chinese font missing: install fonts-droid-fallback"
@@ -37,23 +35,9 @@ app.run(Path(sys.argv[3]), True, "127.0.0.1", int(sys.argv[4]))
 @contextmanager
 def app_without_font(font: Path, assets: Path, data_dir: Path, log: Path) -> Iterator[str]:
     port = free_port()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-c", LAUNCH, str(font), str(assets), str(data_dir), str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        url = f"http://127.0.0.1:{port}/"
-        try:
-            wait_until(lambda: _serving(url), 60, "the app")
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    command = ["-c", LAUNCH, str(font), str(assets), str(data_dir), str(port)]
+    with serving(command, port, {**os.environ, "PYTHONUNBUFFERED": "1"}, log) as url:
+        yield url
 
 
 def banner_shown(app: AppDriver) -> bool:
