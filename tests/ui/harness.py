@@ -3,7 +3,6 @@ semantics tree switched on, so tests find controls by role and name like a scree
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
 import subprocess
@@ -14,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 from PIL import Image, ImageStat
 from playwright.sync_api import Page
@@ -131,13 +131,18 @@ def running_app(
         yield url
 
 
+#: What Flet logs when it drops a browser's connection after an error.
+SESSION_LOST = "Receive loop error"
+
+
 @contextmanager
 def serving(
     args: list[str], port: int, env: dict[str, str] | None = None, log: Path | None = None
 ) -> Iterator[str]:
     """``python args...`` serving the app on ``port``: its address once it answers; stopped on
-    the way out. Its output goes to ``log`` when given."""
-    with open(log, "wb") if log else contextlib.nullcontext(subprocess.PIPE) as out:
+    the way out. Its output goes to ``log`` when given, else to a temporary file whose end is
+    printed if the test fails (never to a pipe nobody reads: a full pipe would stall the app)."""
+    with open(log, "w+b") if log else tempfile.TemporaryFile() as out:
         process = subprocess.Popen(
             [sys.executable, *args], stdout=out, stderr=subprocess.STDOUT, env=env
         )
@@ -145,14 +150,26 @@ def serving(
         try:
             wait_until(lambda: _serving(url), 60, "the app")
             yield url
+        except BaseException:
+            print(f"--- the app's output, last part ---\n{_tail(out)}", file=sys.stderr)
+            raise
+        else:
+            # Flet drops a browser's connection when its receive loop fails (an answer for a
+            # control no longer on the page): the screen then reloads under the person.
+            output = _tail(out, 1_000_000)
+            assert SESSION_LOST not in output, f"the app dropped a session:\n{output[-6_000:]}"
         finally:
             process.terminate()
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
-            if process.stdout:
-                process.stdout.close()
+
+
+def _tail(out: IO[bytes], size: int = 6_000) -> str:
+    out.flush()
+    out.seek(0)
+    return out.read()[-size:].decode(errors="replace")
 
 
 def open_app(page: Page, url: str | None) -> None:
@@ -193,7 +210,9 @@ class AppDriver:
     def type_into(self, label: str, text: str) -> None:
         # Flutter web only takes keyboard input once its own text field has focus; the first
         # click on a freshly built screen sometimes only wakes the semantics layer, and keys
-        # typed then are lost: so check the field holds the text, and try again if not.
+        # typed then are lost; and a click while the list still scrolls the field into view
+        # can land on the field beside it. So type only once this very field has focus, check
+        # that it holds the text, and try again if not.
         field = self.page.get_by_role("textbox", name=label).first
         tries = 3
         for _ in range(tries):
@@ -201,15 +220,13 @@ class AppDriver:
             self.taps += 1
             try:
                 self.page.wait_for_function(
-                    "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)",
-                    timeout=5_000,
+                    "e => e === document.activeElement", arg=field.element_handle(), timeout=5_000
                 )
             except PlaywrightTimeout:
                 continue
             self.page.keyboard.press("Control+A")
             self.page.keyboard.type(text)
-            typed = self.page.evaluate("() => document.activeElement?.value ?? ''")
-            if typed == text:
+            if field.evaluate("e => e.value") == text:
                 return
         raise AssertionError(f"could not type into {label!r} in {tries} tries")
 

@@ -37,11 +37,17 @@ def form_fields(command_type: CommandType, hazard: Hazard) -> tuple[FormField, .
 
 
 class FormError(ValueError):
-    """A form that cannot be sent yet; ``field`` names the input to fix."""
+    """A form that cannot be sent yet; ``fields`` names every input to fix, in the form's
+    order (all at once, so the person fixes them in one go)."""
 
-    def __init__(self, field_name: str, message: str) -> None:
+    def __init__(self, fields: str | list[str], message: str) -> None:
         super().__init__(message)
-        self.field = field_name
+        self.fields = (fields,) if isinstance(fields, str) else tuple(fields)
+
+    @property
+    def field(self) -> str:
+        """The first input to fix: the one the form scrolls to."""
+        return self.fields[0]
 
 
 def build_payload(
@@ -49,25 +55,28 @@ def build_payload(
 ) -> dict[str, Any]:
     """The command payload from what the person entered, checked by the same model HQ uses."""
     raw: dict[str, Any] = {}
+    missing: list[str] = []
     for form_field in form_fields(command_type, hazard):
         value = values.get(form_field.name)
         if form_field.kind is FieldKind.PHOTOS:
             if value:
                 raw[form_field.name] = list(value)
             elif form_field.required:
-                raise FormError(form_field.name, "add at least one photo")
+                missing.append(form_field.name)
             continue
         text = str(value or "").strip()
         if form_field.required and not text:
-            raise FormError(form_field.name, f"fill in {form_field.name}")
+            missing.append(form_field.name)
         if text:
             raw[form_field.name] = text
+    if missing:
+        raise FormError(missing, "fill in " + ", ".join(missing))
     try:
         data = parse_payload(command_type, raw)
     except PayloadError as exc:
         raise FormError((exc.field or "").split(".")[0], exc.reason) from exc
-    if hazard.is_major and (missing := missing_for_major(data)):
-        raise FormError(missing, f"fill in {missing}")
+    if hazard.is_major and (absent := missing_for_major(data)):
+        raise FormError(absent, f"fill in {absent}")
     return data.to_payload()
 
 
@@ -364,6 +373,8 @@ class HazardScreen:
     open_hazard: str | None = None
     form: CommandType | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    # What stops the form, in words: per field (shown beside it) and for the whole form.
+    field_errors: dict[str, str] = field(default_factory=dict)
     error: str | None = None
 
     def open(self, hazard_id: str | None) -> None:
@@ -373,9 +384,11 @@ class HazardScreen:
     def start_form(self, command_type: CommandType) -> None:
         self.form = command_type
         self.values = {}
+        self.field_errors = {}
         self.error = None
 
     def close_form(self) -> None:
         self.form = None
         self.values = {}
+        self.field_errors = {}
         self.error = None

@@ -95,14 +95,16 @@ def build_detail(shell: Shell) -> ft.Control:
         facts.append(status(t("detail.voided", reason=hazard.void_reason), bold=True))
     rows.append(ft.Column(facts, spacing=4))
     rows += _conflicts(shell, model)
-    rows.append(actions(shell, model))
+    scroller = ft.ListView(spacing=10, expand=True, padding=ft.Padding.only(right=8))
+    rows.append(actions(shell, model, scroller))
     if hazard.is_major:
         rows.append(_major(shell, model))
     for group in model.photo_groups():
         rows.append(_photos(shell, model, t(f"detail.{group.kind}"), group.kind, group.photos))
     rows.append(_plan(shell, model))
     rows.append(_timeline(shell, model))
-    return ft.ListView(rows, spacing=10, expand=True, padding=ft.Padding.only(right=8))
+    scroller.controls = rows
+    return scroller
 
 
 def _chip(text: str, colour: str) -> ft.Control:

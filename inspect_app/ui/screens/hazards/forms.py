@@ -3,6 +3,7 @@ the one chosen, checked field by field."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import flet as ft
@@ -13,6 +14,7 @@ from inspect_app.ui.viewmodels.hazards import (
     FieldKind,
     FormError,
     HazardDetailModel,
+    HazardScreen,
     form_fields,
 )
 from inspect_app.ui.widgets import (
@@ -29,13 +31,20 @@ if TYPE_CHECKING:
 SIDE_ACTIONS = (CommandType.COMMENT, CommandType.ADD_PHOTO, CommandType.VOID)
 # Steps that send something back or say no, shown in red.
 NAY_ACTIONS = (CommandType.VERIFY_FAIL, CommandType.REFUSE_EXTENSION)
+# Fields entered by buttons or photos rather than typed.
+BUTTON_KINDS = (FieldKind.PERSON, FieldKind.CHOICE, FieldKind.PHOTOS)
 
 
-def actions(shell: Shell, model: HazardDetailModel) -> ft.Control:
+def field_key(name: str) -> str:
+    """The scroll key of a form field's first row: scrolled to when it must be fixed."""
+    return f"field.{name}"
+
+
+def actions(shell: Shell, model: HazardDetailModel, scroller: ft.ListView) -> ft.Control:
     t = shell.t
     screen = shell.hazard_screen
     if screen.form is not None:
-        return _form(shell, model, screen.form)
+        return _form(shell, model, screen.form, scroller)
     actions = model.actions()
     # Workflow steps as big filled buttons (failing a verification in red); comments, photos and
     # voiding as smaller outlined ones beneath.
@@ -76,18 +85,41 @@ def _choose_action(shell: Shell, model: HazardDetailModel, command_type: Command
         shell.page.run_task(_send, shell, model, command_type)
 
 
-def _form(shell: Shell, model: HazardDetailModel, command_type: CommandType) -> ft.Control:
+@dataclass
+class _FormView:
+    """The controls of a form shown now that its problems are written into, in place, without
+    a redraw (a redraw would take the field from under the fingers and lose the scroll)."""
+
+    scroller: ft.ListView
+    typed: dict[str, ft.TextField] = field(default_factory=dict)
+    slots: dict[str, ft.Column] = field(default_factory=dict)
+
+    def show(self, problems: dict[str, str]) -> None:
+        for name, text_field in self.typed.items():
+            text_field.error = problems.get(name)
+            text_field.update()
+        for name, slot in self.slots.items():
+            slot.controls = _problem_line(problems.get(name))
+            slot.update()
+
+
+def _form(
+    shell: Shell, model: HazardDetailModel, command_type: CommandType, scroller: ft.ListView
+) -> ft.Control:
     t = shell.t
     screen = shell.hazard_screen
     values = screen.values
+    view = _FormView(scroller)
     rows: list[ft.Control] = []
     for form_field in form_fields(command_type, model.hazard):
-        label = t(f"field.{form_field.name}")
+        name = form_field.name
+        problem = screen.field_errors.get(name)
+        first = len(rows)
+        label = t(f"field.{name}")
         if form_field.kind is FieldKind.DATE:
             label = t("form.date_label", field=label)
         if not form_field.required:
             label = f"{label} {t('form.optional')}"
-        name = form_field.name
         if form_field.kind is FieldKind.PERSON:
             rows.append(ft.Text(label, size=16))
             rows.append(
@@ -123,27 +155,35 @@ def _form(shell: Shell, model: HazardDetailModel, command_type: CommandType) -> 
         elif form_field.kind is FieldKind.PHOTOS:
             photos: list[str] = values.setdefault(name, [])
 
-            def add(data: bytes, photos: list[str] = photos) -> None:
+            def add(data: bytes, photos: list[str] = photos, n: str = name) -> None:
                 sha = model.add_photo(data)
                 if sha not in photos:
                     photos.append(sha)
+                screen.field_errors.pop(n, None)
 
             rows += photo_rows(shell, photos, add)
         else:
             multiline = form_field.kind is FieldKind.LONG_TEXT
-            rows.append(
-                ft.TextField(
-                    label=label,
-                    value=values.get(name, ""),
-                    multiline=multiline,
-                    min_lines=2 if multiline else 1,
-                    text_size=18,
-                    keyboard_type=ft.KeyboardType.DATETIME
-                    if form_field.kind is FieldKind.DATE
-                    else None,
-                    on_change=lambda e, n=name: values.__setitem__(n, e.control.value),
-                )
+            text_field = ft.TextField(
+                label=label,
+                value=values.get(name, ""),
+                multiline=multiline,
+                min_lines=2 if multiline else 1,
+                text_size=18,
+                keyboard_type=ft.KeyboardType.DATETIME
+                if form_field.kind is FieldKind.DATE
+                else None,
+                error=problem,
+                on_change=lambda e, n=name: _typed(screen, n, e.control),
             )
+            view.typed[name] = text_field
+            rows.append(text_field)
+        if form_field.kind in BUTTON_KINDS:
+            # Under the field's label (or its add button); a typed field shows its own.
+            slot = ft.Column(_problem_line(problem), spacing=0)
+            view.slots[name] = slot
+            rows.insert(first + 1, slot)
+        rows[first].key = ft.ScrollKey(field_key(name))
     if screen.error:
         rows.append(status(screen.error, colour=ft.Colors.RED_900, bold=True))
     rows.append(
@@ -151,7 +191,7 @@ def _form(shell: Shell, model: HazardDetailModel, command_type: CommandType) -> 
             [
                 big_button(
                     t("form.send"),
-                    lambda _: shell.page.run_task(_send, shell, model, command_type),
+                    lambda _: shell.page.run_task(_send, shell, model, command_type, view),
                     icon=ft.Icons.SEND,
                 ),
                 big_button(t("form.cancel"), lambda _: _cancel(shell), selected=False),
@@ -166,8 +206,17 @@ def _form(shell: Shell, model: HazardDetailModel, command_type: CommandType) -> 
     )
 
 
+def _typed(screen: HazardScreen, name: str, text_field: ft.TextField) -> None:
+    """Keep what is typed; a field being fixed drops its error in place."""
+    screen.values[name] = text_field.value
+    if screen.field_errors.pop(name, None) is not None:
+        text_field.error = None
+        text_field.update()
+
+
 def _set_value(shell: Shell, name: str, value: str) -> None:
     shell.hazard_screen.values[name] = value
+    shell.hazard_screen.field_errors.pop(name, None)
     shell.render()
 
 
@@ -176,20 +225,26 @@ def _cancel(shell: Shell) -> None:
     shell.render()
 
 
-async def _send(shell: Shell, model: HazardDetailModel, command_type: CommandType) -> None:
+async def _send(
+    shell: Shell,
+    model: HazardDetailModel,
+    command_type: CommandType,
+    view: _FormView | None = None,
+) -> None:
     t = shell.t
     screen = shell.hazard_screen
     try:
         decision = await shell.run_blocking(model.perform, command_type, dict(screen.values))
     except FormError as exc:
-        kind = next(f.kind for f in form_fields(command_type, model.hazard) if f.name == exc.field)
-        key = {FieldKind.PHOTOS: "form.need_photo", FieldKind.DATE: "form.bad_date"}.get(
-            kind, "form.required"
-        )
-        if kind is FieldKind.DATE and not screen.values.get(exc.field):
-            key = "form.required"
-        screen.error = t(key, field=t(f"field.{exc.field}"))
-        shell.render()
+        kinds = {f.name: f.kind for f in form_fields(command_type, model.hazard)}
+        screen.field_errors = {
+            name: _said_problem(shell, name, kinds.get(name), screen.values.get(name))
+            for name in exc.fields
+        }
+        if view is not None:
+            # Every problem beside its field, the first brought into view.
+            view.show(screen.field_errors)
+            await view.scroller.scroll_to(scroll_key=field_key(exc.field), duration=300)
         return
     if not decision.applied:
         said = t.reason(decision.reason) if decision.reason else t(f"result.{decision.result}")
@@ -201,3 +256,17 @@ async def _send(shell: Shell, model: HazardDetailModel, command_type: CommandTyp
         shell.background_sync.trigger()
     shell.toast(t("form.done", action=t(f"action.{command_type.value}")))
     shell.render()
+
+
+def _problem_line(problem: str | None) -> list[ft.Control]:
+    return [status(problem, colour=ft.Colors.RED_900, bold=True)] if problem else []
+
+
+def _said_problem(shell: Shell, name: str, kind: FieldKind | None, value: object) -> str:
+    """What is wrong with one field, in the reader's language."""
+    key = "form.required"
+    if kind is FieldKind.PHOTOS:
+        key = "form.need_photo"
+    elif kind is FieldKind.DATE and value:
+        key = "form.bad_date"
+    return shell.t(key, field=shell.t(f"field.{name}"))
