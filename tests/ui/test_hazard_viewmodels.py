@@ -139,6 +139,12 @@ def test_the_major_path_through_the_forms(workspace: Workspace) -> None:
     with pytest.raises(FormError) as incomplete:
         detail.perform(CommandType.SUBMIT_GOVERNANCE, {**GOVERNANCE, "emergency_plan": ""})
     assert incomplete.value.field == "emergency_plan"
+    # Every field still to fill is named at once, in the form's order.
+    with pytest.raises(FormError) as several:
+        detail.perform(
+            CommandType.SUBMIT_GOVERNANCE, {**GOVERNANCE, "emergency_plan": "", "targets": " "}
+        )
+    assert several.value.fields == ("targets", "emergency_plan")
     assert detail.perform(CommandType.SUBMIT_GOVERNANCE, GOVERNANCE).applied
     extension = detail.perform(
         CommandType.REQUEST_EXTENSION, {"reason": "Lock on order", "new_deadline": "2026-11-29"}
