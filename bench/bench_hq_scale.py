@@ -253,10 +253,7 @@ def pages(engine: Engine) -> dict[str, Callable[[], object]]:
         second = open_page(conn, NOW, scope=EVERYWHERE, overdue_only=True).next_after
 
     def group_home() -> None:
-        with engine.connect() as conn:
-            open_counts(conn, NOW, scope=EVERYWHERE, by="plant")
-            figures(conn, month, NOW, scope=EVERYWHERE, by="plant")
-            month_figures(conn, NOW.date(), 6, scope=EVERYWHERE)
+        reads.overview(month, NOW, 6, EVERYWHERE, "plant")
 
     def plant_page() -> None:
         with engine.connect() as conn:

@@ -164,6 +164,18 @@ class RectificationFigures:
         return self.by_grade[Grade.MAJOR].open_overdue
 
 
+def combined(parts: Iterable[RectificationFigures]) -> list[RectificationFigures]:
+    """The figures of a whole from those of its disjoint parts (every plant of a group), the
+    same looks side by side: each look's counts summed grade by grade. A look no part has is
+    absent; the looks keep the first part's order."""
+    looks: dict[tuple[Period, datetime], dict[Grade, Counts]] = {}
+    for part in parts:
+        by_grade = looks.setdefault((part.period, part.as_of), {g: Counts() for g in Grade})
+        for grade, counts in part.by_grade.items():
+            by_grade[grade] = by_grade[grade] + counts
+    return [RectificationFigures(p, a, g) for (p, a), g in looks.items()]
+
+
 def original_deadline(hazard: Hazard) -> date:
     """What on time is measured against: an approved extension does not make a late fix on time."""
     return date.fromisoformat(hazard.original_deadline)

@@ -16,7 +16,12 @@ from sqlalchemy import Column, ColumnElement, Connection, Engine, Text, cast, se
 
 from inspect_app.core.checklist import Grade
 from inspect_app.core.hazard import Hazard
-from inspect_app.core.rates import Period, RectificationFigures, rectification_figures
+from inspect_app.core.rates import (
+    Period,
+    RectificationFigures,
+    combined,
+    rectification_figures,
+)
 from inspect_app.core.records import record_problems
 from inspect_app.core.workflow import Reason
 from inspect_app.server import figures as sql_figures
@@ -43,6 +48,17 @@ def is_photo_ref(value: Any) -> bool:
         return isinstance(value, str) and check_key(value) == value
     except ValueError:
         return False
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    """An overview's figures: per plant or workshop (by key) a period's figures, the open
+    counts now and the last months oldest first; and the months of them all together."""
+
+    rates: dict[str, RectificationFigures]
+    counts: dict[str, OpenCounts]
+    months: dict[str, list[RectificationFigures]]
+    months_together: list[RectificationFigures]
 
 
 @dataclass(frozen=True)
@@ -237,6 +253,27 @@ class HazardReads:
         """The last ``months`` months per plant or workshop, oldest first."""
         with self.engine.connect() as conn:
             return sql_figures.month_figures_by(conn, today, months, scope=scope, by=by)
+
+    def overview(
+        self, period: Period, now: datetime, months: int, scope: Scope, by: Group
+    ) -> UnitFigures:
+        """Each unit's figures for an overview page, in one connection. The months are counted
+        once, per unit: the whole's months are their sum, and a period that is one of them
+        (this month, as a rule) is taken from them rather than counted again."""
+        today = now.date()
+        as_of = min(period.end, today)
+        with self.engine.connect() as conn:
+            per_unit = sql_figures.month_figures_by(conn, today, months, scope=scope, by=by)
+            together = combined(f for unit in per_unit.values() for f in unit)
+            if not together:
+                together = sql_figures.month_figures(conn, today, months, scope=scope)
+            charted = next((i for i, f in enumerate(together) if f.period == period), None)
+            if charted is None:
+                rates = sql_figures.figures(conn, period, as_of, scope=scope, by=by)
+            else:
+                rates = {key: unit[charted] for key, unit in per_unit.items()}
+            counts = sql_figures.open_counts(conn, now, scope=scope, by=by)
+        return UnitFigures(rates, counts, per_unit, together)
 
     def open_counts(
         self,

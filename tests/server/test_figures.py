@@ -193,6 +193,33 @@ def test_sql_figures_equal_core_rates(
 
 
 @SETTINGS
+@given(stored=hazard_sets(), look=looks(), charted=st.booleans())
+def test_an_overview_counted_once_equals_each_figure_apart(
+    engine: Engine,
+    stored: list[Hazard],
+    look: tuple[Period, datetime | date | None],
+    charted: bool,
+) -> None:
+    """The group page's one read: the months per plant, their sum for the group, and the
+    period's figures taken from the months when it is one of them, counted apart when not."""
+    period, _ = look
+    store(engine, stored)
+    today = period.end if charted else period.end + timedelta(days=200)
+    now = datetime.combine(today, time(18), tzinfo=PLANT_TIME)
+    found = HazardReads(engine).overview(period, now, 3, EVERYWHERE, "plant")
+    assert found.months_together == figures_by_month(stored, today, 3)
+    empty = rectification_figures([], period, min(period.end, today)).by_grade
+    for plant in ("p1", "p2"):
+        mine = [h for h in stored if PLANT[h.workshop_id] == plant]
+        got = found.rates[plant].by_grade if plant in found.rates else empty
+        assert got == rectification_figures(mine, period, min(period.end, today)).by_grade
+        if plant in found.months:
+            assert found.months[plant] == figures_by_month(mine, today, 3), plant
+    with engine.connect() as conn:
+        assert found.counts == open_counts(conn, now, scope=EVERYWHERE, by="plant")
+
+
+@SETTINGS
 @given(before=hazard_sets(), after=hazard_sets(), look=looks())
 def test_tallies_kept_by_changes_equal_a_rebuild(
     engine: Engine,

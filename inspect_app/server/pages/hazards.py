@@ -301,31 +301,30 @@ def _overview(
     period: Period,
     by: Literal["plant", "workshop"],
     units: list[tuple[str, str, str]],
-) -> list[Overview]:
+) -> tuple[list[Overview], list[RectificationFigures]]:
     """A line for each (key, name, address) unit, counted in SQL: open majors and overdue now,
-    the period's rate, and the rate of each of the last months."""
-    reads = pages(request).reads
-    today = date.today()
-    as_of = min(period.end, today)
-    rates = reads.figures(period, as_of, viewer.scope, by=by)
-    counts = reads.open_counts(datetime.now(LOCAL_TIME), viewer.scope, by=by)
-    trends = reads.months_by(today, MONTHS_CHARTED, viewer.scope, by)
+    the period's rate, and the rate of each of the last months; and the months of all units
+    together."""
+    as_of = min(period.end, date.today())
+    found = pages(request).reads.overview(
+        period, datetime.now(LOCAL_TIME), MONTHS_CHARTED, viewer.scope, by
+    )
     nothing = [Rate(0, 0)] * MONTHS_CHARTED  # a unit with nothing counted: no rate
     lines = []
     for key, name, href in units:
-        opened = counts.get(key, OpenCounts())
-        months = [f.overall for f in trends[key]] if key in trends else nothing
+        opened = found.counts.get(key, OpenCounts())
+        months = [f.overall for f in found.months[key]] if key in found.months else nothing
         lines.append(
             Overview(
                 href,
                 name,
                 opened.open_major,
                 opened.overdue,
-                _total(rates, period, as_of, key),
+                _total(found.rates, period, as_of, key),
                 [rate.percent() for rate in months],
             )
         )
-    return lines
+    return lines, found.months_together
 
 
 @router.get("/group")
@@ -340,7 +339,7 @@ def group(
     period = _period(month, today, notices, t)
     labels = ctx.labels(lang)
     plants = sorted(ctx.hq.directory().sites)
-    lines = _overview(
+    lines, months = _overview(
         request,
         viewer,
         period,
@@ -355,10 +354,7 @@ def group(
         period=period,
         lines=lines,
         chart=bar_chart([rate_bar(line.name, line.figures, line.href) for line in lines]),
-        trends=[
-            trend_chart(ctx.reads.months(today, MONTHS_CHARTED, viewer.scope), g)
-            for g in (Grade.GENERAL, Grade.MAJOR)
-        ],
+        trends=[trend_chart(months, g) for g in (Grade.GENERAL, Grade.MAJOR)],
     )
 
 
@@ -448,7 +444,7 @@ def my_workshops(
     period = Period.month(today.year, today.month)
     labels = ctx.labels(lang)
     assert viewer.person is not None  # may_open("workshops") needs a workshop head
-    lines = _overview(
+    lines, _ = _overview(
         request,
         viewer,
         period,
