@@ -708,7 +708,8 @@ def test_a_photo_is_read_only_where_a_visible_hazard_shows_it(
 def test_every_hq_page_renders_after_the_attack(world: World) -> None:
     admin = world.hq.admin()
     seeded = [f"/hazards/{h}" for h in world.hazards.values()]
-    paths = ["/", "/?overdue=1", "/?status=open", "/devices", "/master", *seeded]
+    lists = ["/hazards", "/hazards?overdue=1", "/hazards?status=open"]
+    paths = ["/", *lists, "/group", "/devices", "/master", *seeded]
     for path in paths:
         answer = admin.get(f"{world.hq.url}{path}", timeout=30)
         assert answer.status_code == 200, (path, answer.text[:300])

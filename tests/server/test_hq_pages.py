@@ -106,6 +106,8 @@ def test_log_in_see_the_pushed_hazard_and_open_its_photo(hq_with_hazards, tmp_pa
         page.get_by_label("Username").fill("admin")
         page.get_by_label("Password").fill(ADMIN_PASSWORD)
         page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{hq.url}/group")  # an HQ admin lands on the group's overview
+        page.get_by_role("link", name="Hazards", exact=True).click()
         page.get_by_role("heading", name="Open hazards (2)").wait_for()
         rows = page.locator("table").first.locator("tr")
         assert "Exit door 3 chained" in rows.nth(1).inner_text()  # major first

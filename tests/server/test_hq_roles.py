@@ -19,39 +19,39 @@ PAGES = [
     "/workshops",
     "/workshops/ws-stamping",
     "/workshops/ws-welding",
-    "/",
+    "/hazards",
     "/devices",
     "/master",
     "/audit",
 ]
-#: username -> (person, admin, menu, the pages that open).
+#: username -> (person, admin, menu, the pages that open); "/" leads to the menu's first.
 ROLES = {
     "admin": (
         None,
         True,
-        ["/group", "/", "/devices", "/master", "/audit"],
+        ["/group", "/hazards", "/devices", "/master", "/audit"],
         {"/group", PLANT, f"{PLANT}/summary", "/workshops/ws-stamping", "/workshops/ws-welding"}
-        | {"/", "/devices", "/master", "/audit"},
+        | {"/hazards", "/devices", "/master", "/audit"},
     ),
     "wang": (  # workshop head of stamping
         "p-wang",
         False,
-        ["/workshops", "/"],
-        {"/workshops", "/workshops/ws-stamping", "/"},
+        ["/workshops", "/hazards"],
+        {"/workshops", "/workshops/ws-stamping", "/hazards"},
     ),
     "lin": (  # safety officer
         "p-lin",
         False,
-        [PLANT, "/"],
-        {PLANT, f"{PLANT}/summary", "/workshops/ws-stamping", "/workshops/ws-welding", "/"},
+        [PLANT, "/hazards"],
+        {PLANT, f"{PLANT}/summary", "/workshops/ws-stamping", "/workshops/ws-welding", "/hazards"},
     ),
     "zhang": (  # principal
         "p-zhang",
         False,
-        [PLANT, "/"],
-        {PLANT, f"{PLANT}/summary", "/workshops/ws-stamping", "/workshops/ws-welding", "/"},
+        [PLANT, "/hazards"],
+        {PLANT, f"{PLANT}/summary", "/workshops/ws-stamping", "/workshops/ws-welding", "/hazards"},
     ),
-    "nobody": (None, False, ["/"], {"/"}),  # an account that belongs to no person
+    "nobody": (None, False, ["/hazards"], {"/hazards"}),  # an account that belongs to no person
 }
 
 
@@ -86,6 +86,9 @@ def test_each_role_sees_its_menu_and_opens_only_its_pages(hq: Hq, username: str)
             assert "Your account may not open this page" in answer.text
     for path in menu:
         assert path in opens
+    # Signing in, and "/" after, lands on his own overview: the widest page his menu offers.
+    landing = session.get(f"{hq.url}/", timeout=10)
+    assert landing.status_code == 200 and landing.url == f"{hq.url}{menu[0]}", username
     session.cookies.set("hq_lang", "zh")
     refused = next(p for p in PAGES if p not in opens)
     answer = session.get(f"{hq.url}{refused}", timeout=10)
@@ -95,7 +98,7 @@ def test_each_role_sees_its_menu_and_opens_only_its_pages(hq: Hq, username: str)
 
 def test_an_account_with_no_person_is_told_why_it_sees_nothing(hq: Hq) -> None:
     session, _ = browser_login(hq, "nobody")
-    assert "belongs to no person" in session.get(f"{hq.url}/", timeout=10).text
+    assert "belongs to no person" in session.get(f"{hq.url}/hazards", timeout=10).text
 
 
 def test_the_demo_group_overview_shows_both_demo_plants(hq: Hq) -> None:

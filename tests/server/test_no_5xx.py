@@ -299,6 +299,6 @@ def test_pages_answer_hostile_input_without_5xx(live: tuple[Hq, Device]) -> None
     )
     assert login.status_code == 400, login.text[:300]
     session = hq.admin()
-    for path in ("/?month=2024-99999999999999999999", f"/devices?code={'A' * 4000}"):
+    for path in ("/hazards?month=2024-99999999999999999999", f"/devices?code={'A' * 4000}"):
         answer = session.get(f"{hq.url}{path}", timeout=10, allow_redirects=False)
         assert answer.status_code == 200, (path, answer.text[:300])

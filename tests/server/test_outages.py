@@ -94,7 +94,7 @@ def test_postgres_killed_during_pushes(own_postgres: PostgresCluster, tmp_path: 
         pull = requests.get(f"{hq.url}/v1/sync/pull", headers=device.headers, timeout=30)
         assert_unavailable(pull)
         assert pull.json()["detail"].startswith("HQ cannot reach its database")
-        page = admin.get(f"{hq.url}/", timeout=30)
+        page = admin.get(f"{hq.url}/hazards", timeout=30)
         assert_unavailable(page)
         assert page.headers["content-type"].startswith("text/html")
         assert "HQ cannot reach its database" in page.text

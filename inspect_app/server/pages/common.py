@@ -67,13 +67,25 @@ class Viewer:
             return Role.WORKSHOP_HEAD in roles
         return page == "hazards"
 
+    def home(self) -> str:
+        """Where this user lands: the widest overview he may open (the group for HQ admins,
+        his plant for its safety officer and principal, his workshops for a workshop head),
+        else the hazard list."""
+        if self.may_open("group"):
+            return "/group"
+        if self.may_open("plant"):
+            return f"/plants/{self.plant_id}"
+        if self.may_open("workshops"):
+            return "/workshops"
+        return "/hazards"
+
     def menu(self) -> list[tuple[str, str]]:
         """(address, catalogue key) of each page this user may open, in menu order."""
         pages_ = [
             ("group", "/group"),
             ("plant", f"/plants/{self.plant_id}"),
             ("workshops", "/workshops"),
-            ("hazards", "/"),
+            ("hazards", "/hazards"),
             ("devices", "/devices"),
             ("master", "/master"),
             ("audit", "/audit"),

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from inspect_app.core.checklist import Grade
 from inspect_app.core.hazard import Hazard, HazardStatus
@@ -275,6 +275,12 @@ def _next_href(request: Request, key: tuple[str, str] | None) -> str | None:
 
 
 @router.get("/")
+def home(viewer: Annotated[Viewer, Depends(signed_in)]) -> Response:
+    """The landing page: each reader's own overview (``Viewer.home``)."""
+    return RedirectResponse(viewer.home(), status_code=303)
+
+
+@router.get("/hazards")
 def dashboard(
     request: Request,
     viewer: Annotated[Viewer, Depends(signed_in)],
