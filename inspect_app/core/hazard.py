@@ -172,6 +172,9 @@ class Hazard:
     verification_opinion: str | None = None
     closed_at: str | None = None
     void_reason: str | None = None
+    #: Only on the device that found it: HQ would not register it, so it is kept here voided.
+    #: ``{"result": the push result, "why": workflow.Reason.to_dict() or None}``.
+    not_registered: dict[str, Any] | None = None
     comments: int = 0
     governance: GovernancePlan | None = None
     control: InterimControl | None = None

@@ -95,6 +95,13 @@ class SupervisionRecord(_Record, SupervisionPayload):
     sign_off_note: LongText | None = None
 
 
+class NotRegisteredRecord(_Record):
+    """Why HQ would not register a hazard found on this device (kept only there)."""
+
+    result: str = Field(max_length=40)
+    why: dict[str, Any] | None = None
+
+
 class HazardRecord(_Record, CreatePayload):
     """What was found (the ``create`` payload's fields) and what the state machine added."""
 
@@ -117,6 +124,7 @@ class HazardRecord(_Record, CreatePayload):
     verification_opinion: LongText | None = None
     closed_at: Timestamp | None = None
     void_reason: str | None = Field(default=None, max_length=MAX_LONG_TEXT)
+    not_registered: NotRegisteredRecord | None = None
     comments: StrictInt = Field(default=0, ge=0)
     governance: GovernanceRecord | None = None
     control: ControlRecord | None = None

@@ -309,7 +309,7 @@ class SyncEngine:
             raise
         done: list[int] = []
         missing: list[str] = []
-        refused_creates: list[tuple[dict[str, Any], str]] = []
+        refused_creates: list[tuple[dict[str, Any], dict[str, Any]]] = []
         for result in [*results.get("inspections", []), *results.get("commands", [])]:
             seq = seq_of.get(result["id"])
             if seq is None:
@@ -320,7 +320,8 @@ class SyncEngine:
             report.results[result["id"]] = result["status"]
             done.append(seq)
             if result["status"] in REFUSED and _is_create(entry_of[result["id"]]):
-                refused_creates.append((entry_of[result["id"]], result.get("message") or ""))
+                why = {"result": result["status"], "why": result.get("why")}
+                refused_creates.append((entry_of[result["id"]], why))
         self._keep_refused_creates(refused_creates)
         if done:
             self._answered.extend(done)
@@ -329,19 +330,19 @@ class SyncEngine:
         self._check_epoch(results)
         return missing
 
-    def _keep_refused_creates(self, refused: list[tuple[dict[str, Any], str]]) -> None:
+    def _keep_refused_creates(self, refused: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
         """A hazard HQ would not register (e.g. its workshop left the person's scope at HQ)
-        stays on the device, voided with HQ's reason, out of the open list: nothing is lost and
-        nobody works on a hazard HQ does not know."""
+        stays on the device, voided with HQ's result and reason as codes (said in the reader's
+        language), out of the open list: nothing is lost and nobody works on a hazard HQ does
+        not know."""
         if not refused:
             return
         with self.ws.store.transaction() as tx:
-            for entry, message in refused:
+            for entry, why in refused:
                 doc = self.ws.store.get_hazard(entry["command"]["hazard_id"])
                 if doc is not None:
-                    reason = f"HQ did not register it: {message or 'refused'}"
                     voided = HazardStatus.VOIDED.value
-                    tx.put_hazard({**doc, "status": voided, "void_reason": reason})
+                    tx.put_hazard({**doc, "status": voided, "not_registered": why})
 
     # -- pull ----------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ translations."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from inspect_app.core import vocabulary
 from inspect_app.core.hazard import HazardEvent
@@ -249,6 +250,8 @@ SCREEN: dict[str, dict[str, str]] = {
         "detail.signed_off": "Signed off by {who} on {date}",
         "detail.not_signed_off": "The authority has not signed off yet.",
         "detail.voided": "Voided: {reason}",
+        "detail.not_registered": "Voided here: HQ did not register this hazard ({reason}). "
+        "Raise it again if it still stands.",
         "detail.not_synced": "not yet at HQ",
         "plan.deadline": "Deadline",
         "form.send": "Send",
@@ -499,6 +502,8 @@ SCREEN: dict[str, dict[str, str]] = {
         "detail.signed_off": "{who} 于 {date} 同意销号",
         "detail.not_signed_off": "督办部门尚未同意销号。",
         "detail.voided": "已作废：{reason}",
+        "detail.not_registered": "已在本设备作废：总部未登记此隐患（{reason}）。"
+        "如隐患仍存在，请重新上报。",
         "detail.not_synced": "未同步",
         "plan.deadline": "整改期限",
         "form.send": "提交",
@@ -577,8 +582,13 @@ class Translator:
     def not_applied(self, event: HazardEvent) -> str:
         """Why a timeline's event was not applied: its reason, else (an event from an HQ that
         kept only English) its result in words."""
-        why = Reason.from_dict(event.why)
-        return self.reason(why) if why else self(f"result.{event.result}")
+        return self.refusal(event.result, event.why)
+
+    def refusal(self, result: str, why: dict[str, Any] | None) -> str:
+        """A command HQ did not apply: its reason (``Reason.to_dict()``) when this version can
+        say it, else its result in words."""
+        reason = Reason.from_dict(why)
+        return self.reason(reason) if reason else self(f"result.{result}")
 
     def when(self, iso: str | None) -> str:
         """A stored time for people: local, in this language; "never" when there is none."""

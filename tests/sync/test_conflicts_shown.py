@@ -5,6 +5,7 @@ And a hazard HQ will not register stays on the device, voided with HQ's reason."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from inspect_app.services.bootstrap import open_workspace
 from inspect_app.services.hazards import HazardService
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.client import enroll
+from inspect_app.ui.i18n import Translator
 from inspect_app.ui.viewmodels.hazards import HazardDetailModel
 from inspect_app.ui.viewmodels.sync import SyncModel
 from tests.server.conftest import Hq
@@ -107,7 +109,11 @@ def test_a_hazard_hq_will_not_register_is_kept_voided_with_the_reason(
         assert list(report.results.values()) == ["forbidden", "forbidden"]  # inspection, create
         [hazard] = HazardService(ws).all()
         assert hazard.status is HazardStatus.VOIDED
-        assert hazard.void_reason == "HQ did not register it: the hazard is outside your workshops"
+        assert hazard.void_reason is None  # HQ's reason is kept as codes, said when shown
+        assert hazard.not_registered is not None
+        said = {lang: Translator(lang).refusal(**hazard.not_registered) for lang in ("en", "zh")}
+        assert said["en"] == "the hazard is outside your workshops"
+        assert said["zh"] != said["en"] and not re.search("[A-Za-z]", said["zh"])
         assert ws.store.pending_outbox() == []
     finally:
         ws.store.close()

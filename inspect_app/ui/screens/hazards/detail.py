@@ -93,6 +93,9 @@ def build_detail(shell: Shell) -> ft.Control:
         facts.append(ft.Text(t("detail.opinion", opinion=hazard.verification_opinion)))
     if hazard.void_reason:
         facts.append(status(t("detail.voided", reason=hazard.void_reason), bold=True))
+    if refused := hazard.not_registered:
+        said = t.refusal(str(refused.get("result")), refused.get("why"))
+        facts.append(status(t("detail.not_registered", reason=said), bold=True))
     rows.append(ft.Column(facts, spacing=4))
     rows += _conflicts(shell, model)
     scroller = ft.ListView(spacing=10, expand=True, padding=ft.Padding.only(right=8))
