@@ -8,13 +8,26 @@ thumbnail is never asked for again, so the next run goes on where this one stopp
 answers 404 for (no longer in the person's scope, say) is noted and tried again only after the
 others, so it never takes their turn; a network failure ends the downloads of this run without
 failing the sync.
+
+A full-size photo fetched on demand is kept within a byte budget: the record ``DOWNLOADED`` lists
+the photos fetched here with their sizes, least recently opened first, and each fetch deletes
+the least recently opened full-size files (never their thumbnails) until the rest fit. Only
+photos in the record are ever deleted, and none an outbox entry (waiting or kept) or a draft
+inspection refers to. The record is written after the file is durable and after the evicted
+files are gone, so a crash leaves at worst a name whose file is missing (dropped at the next
+fetch) or one file the record does not name (kept, never evicted).
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from dataclasses import dataclass
 
+from inspect_app.core.inspection import Inspection, InspectionStatus
+from inspect_app.core.workflow import Command, referenced_photos
 from inspect_app.services.hazards import HazardService
+from inspect_app.services.outbox import COMMAND
 from inspect_app.services.workspace import Workspace
 from inspect_app.store import LocalStore
 from inspect_app.store.photo_files import check_sha, is_sha
@@ -25,6 +38,12 @@ from inspect_app.sync.transport import Transport
 PER_RUN = 200
 #: Photos HQ answered 404 for, tried after the others.
 NOT_AT_HQ = "thumbs_not_at_hq"
+#: The bytes of downloaded full-size photos a device keeps by default (``budget`` overrides it).
+BUDGET_BYTES = 200 * 1024 * 1024
+#: The full-size photos fetched on demand, ``[sha, bytes]`` pairs, least recently opened first.
+DOWNLOADED = "photos_downloaded"
+# The record is read, changed and written by the screens' threads and the sync worker.
+_RECORD_LOCK = threading.Lock()
 _JPEG = b"\xff\xd8\xff"
 
 
@@ -76,13 +95,89 @@ def fetch_thumbnails(ws: Workspace, transport: Transport, per_run: int = PER_RUN
     return done
 
 
-def fetch_full(store: LocalStore, transport: Transport, sha: str) -> bytes:
-    """The full-size photo from HQ, checked against its hash and kept on the device; raises
-    SyncError when HQ cannot be reached or does not give it."""
+def fetch_full(
+    store: LocalStore, transport: Transport, sha: str, budget: int = BUDGET_BYTES
+) -> bytes:
+    """The full-size photo from HQ, checked against its hash and kept on the device within
+    ``budget`` bytes of downloaded photos; raises SyncError when HQ cannot be reached or does
+    not give it.
+
+    A photo larger than the whole budget is returned but not kept: the budget stays a bound on
+    the space taken, and emptying the cache for one photo that breaks it anyway gains nothing.
+    """
     check_sha(sha)
     data = transport.request("GET", f"/v1/blobs/{sha}").content
-    try:
+    if hashlib.sha256(data).hexdigest() != sha:
+        raise SyncError(SyncErrorCode.PHOTO_MISMATCH)
+    if len(data) > budget:
+        return data
+    with _RECORD_LOCK:
+        record = _read_record(store)
+        if sha not in record and store.photos.has(sha):
+            return data  # this device's own photo: photo_uploads decides when it goes
         store.photos.put(sha, data)
-    except ValueError as exc:
-        raise SyncError(SyncErrorCode.PHOTO_MISMATCH) from exc
+        record.pop(sha, None)
+        record[sha] = len(data)
+        _evict(store, record, budget)
+        _write_record(store, record)
     return data
+
+
+def opened(store: LocalStore, sha: str) -> None:
+    """Someone opened this photo: a downloaded one becomes the most recently used."""
+    with _RECORD_LOCK:
+        record = _read_record(store)
+        if sha not in record or next(reversed(record)) == sha:
+            return
+        record[sha] = record.pop(sha)
+        _write_record(store, record)
+
+
+def photos_still_needed(store: LocalStore) -> set[str]:
+    """The photos an outbox entry, waiting or kept, or a draft inspection refers to."""
+    needed: set[str] = set()
+    inspections = {
+        h["id"] for h in store.list_inspections() if h["status"] == InspectionStatus.DRAFT
+    }
+    for entry in store.pending_outbox() + store.sent_outbox():
+        if entry["kind"] == COMMAND:
+            needed.update(referenced_photos(Command.from_dict(entry["command"])))
+        else:
+            inspections.add(entry["inspection_id"])
+    for inspection_id in inspections:
+        header = store.get_inspection(inspection_id)
+        if header is not None:
+            answers = list(store.answers(inspection_id).values())
+            needed.update(Inspection.from_dict({**header, "answers": answers}).all_photos)
+    return needed
+
+
+def _read_record(store: LocalStore) -> dict[str, int]:
+    """The downloaded photos and their sizes, in insertion order: least recently opened first."""
+    return {sha: size for sha, size in store.get_meta(DOWNLOADED) or []}
+
+
+def _write_record(store: LocalStore, record: dict[str, int]) -> None:
+    store.set_meta(DOWNLOADED, [[sha, size] for sha, size in record.items()])
+
+
+def _evict(store: LocalStore, record: dict[str, int], budget: int) -> None:
+    """Forget the photos whose file is gone, then delete the least recently opened until the
+    rest fit ``budget``, sparing those still needed; ``record`` is changed to match."""
+    for sha in [sha for sha in record if not store.photos.has(sha)]:
+        del record[sha]
+    excess = sum(record.values()) - budget
+    if excess <= 0:
+        return
+    needed = photos_still_needed(store)
+    evicted: list[str] = []
+    for sha, size in record.items():
+        if excess <= 0:
+            break
+        if sha not in needed:
+            evicted.append(sha)
+            excess -= size
+    if evicted:
+        store.photos.delete(*evicted)
+        for sha in evicted:
+            del record[sha]

@@ -25,7 +25,7 @@ from inspect_app.services.inspections import InspectionService
 from inspect_app.services.photos import PhotoService
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.client import connection
-from inspect_app.sync.photo_downloads import fetch_full
+from inspect_app.sync.photo_downloads import fetch_full, opened
 from inspect_app.sync.transport import RetryPolicy, SyncError
 
 PAGE_SIZE = 20
@@ -334,6 +334,7 @@ class HazardDetailModel:
         photos = PhotoService(self.ws)
         held = photos.full_size(sha256)
         if held is not None:
+            opened(self.ws.store, sha256)
             return OpenedPhoto(held, True)
         saved = connection(self.ws)
         if saved is not None:
