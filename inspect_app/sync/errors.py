@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from inspect_app.core.text import LocalText
 from inspect_app.core.vocabulary import SYNC_ERROR
 
 
@@ -32,7 +33,7 @@ class SyncErrorCode(StrEnum):
     CODE_NOT_ACCEPTED = "code_not_accepted"
     SYNC_FIRST = "sync_first"  # waiting
     REVOKED_WAITING = "revoked_waiting"  # waiting
-    OTHER_PERSON = "other_person"  # person, before: the code's person, the waiting work's
+    OTHER_PERSON = "other_person"  # person, before: the names of the code's person, the work's
     PHOTO_MISMATCH = "photo_mismatch"
     RESTORED_TWICE = "restored_twice"
     COMMAND_ORDER = "command_order"
@@ -44,7 +45,7 @@ class SyncError(Exception):
     """Sync failed; ``code`` and ``params`` are what the person is told."""
 
     def __init__(self, code: SyncErrorCode, *, detail: str | None = None, **params: Any) -> None:
-        said = SYNC_ERROR[code.value].en.format(**params)
+        said = SYNC_ERROR[code.value].en.format(**said_in(params, "en"))
         super().__init__(f"{said} ({detail})" if detail else said)
         self.code = code
         self.params = params
@@ -66,3 +67,9 @@ class RequestRejected(SyncError):
         super().__init__(SyncErrorCode.REQUEST_REJECTED, detail=message, status=status)
         self.status = status
         self.body = body
+
+
+def said_in(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The params to fill a message in ``lang``: a name given in both languages (a
+    ``LocalText``'s data, which the store can keep) in that one; codes and numbers as they are."""
+    return {k: LocalText.of(v).get(lang) if isinstance(v, dict) else v for k, v in params.items()}

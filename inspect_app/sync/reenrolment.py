@@ -68,7 +68,17 @@ def check_same_person(workspace: Workspace, person_id: str | None) -> None:
     command as the new enrolment's person, so it may only go on under the same one."""
     before = workspace.store.get_meta(USER_ID)
     if person_id != before:
-        raise SyncError(SyncErrorCode.OTHER_PERSON, person=person_id, before=before)
+        raise SyncError(
+            SyncErrorCode.OTHER_PERSON,
+            person=_name(workspace, person_id),
+            before=_name(workspace, before),
+        )
+
+
+def _name(workspace: Workspace, person_id: str | None) -> str | dict[str, str]:
+    """A person's name in both languages when the device's site knows him, else his id."""
+    person = workspace.catalog.person(person_id) if person_id else None
+    return person.name.to_data() if person else person_id or "?"
 
 
 def carry_over(workspace: Workspace, tx: Transaction, carry: bool) -> None:

@@ -14,7 +14,7 @@ from inspect_app.exports import ExportError
 from inspect_app.exports.fonts import FontNotFoundError, MissingGlyphsError
 from inspect_app.photos import PhotoError
 from inspect_app.services.errors import ServiceError
-from inspect_app.sync.errors import SyncError
+from inspect_app.sync.errors import SyncError, said_in
 
 #: The app's screen strings; a key the vocabulary owns is never written here.
 SCREEN: dict[str, dict[str, str]] = {
@@ -564,7 +564,7 @@ class Translator:
             }
             return self(f"error.{exc.code.value}", **params)
         if isinstance(exc, SyncError):
-            return self(f"sync_error.{exc.code.value}", **exc.params)
+            return self(f"sync_error.{exc.code.value}", **said_in(exc.params, self.lang))
         if isinstance(exc, ExportError):
             return self(f"export_error.{exc.code.value}", **exc.params)
         if isinstance(exc, MissingGlyphsError):

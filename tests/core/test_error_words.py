@@ -20,7 +20,7 @@ from inspect_app.core.workflow import Reason, Refusal
 from inspect_app.exports import ExportError, ExportErrorCode
 from inspect_app.exports.fonts import FontNotFoundError, MissingGlyphsError
 from inspect_app.services.errors import ErrorCode, ServiceError
-from inspect_app.sync.errors import RequestRejected, SyncError, SyncErrorCode
+from inspect_app.sync.errors import RequestRejected, SyncError, SyncErrorCode, said_in
 from inspect_app.ui.i18n import Translator
 from inspect_app.ui.viewmodels.sync import last_sync_error
 
@@ -166,7 +166,11 @@ SYNC_ERRORS = [
     SyncError(SyncErrorCode.HQ_TROUBLE, detail="Internal Server Error", tries=6, status=503),
     SyncError(SyncErrorCode.CERTIFICATE, detail="self-signed certificate in chain"),
     SyncError(SyncErrorCode.SYNC_FIRST, waiting=2),
-    SyncError(SyncErrorCode.OTHER_PERSON, person="p-zhang", before="p-li"),
+    SyncError(
+        SyncErrorCode.OTHER_PERSON,
+        person={"zh": "张国华", "en": "Zhang Guohua"},
+        before={"zh": "李明", "en": "Li Ming"},
+    ),
     SyncError(SyncErrorCode.ENTER_ADDRESS),
     RequestRejected(422, "the body is not valid JSON"),
 ]
@@ -177,7 +181,7 @@ def test_a_sync_error_is_said_in_chinese_without_hq_s_english(error: SyncError) 
     said = Translator("zh").error(error)
     assert said and not _english_left(said), said
     assert Translator("en").error(error) == vocabulary.SYNC_ERROR[error.code.value].en.format(
-        **error.params
+        **said_in(error.params, "en")
     )
     if error.detail:  # the detail is for logs and the CLI only
         assert error.detail in str(error) and error.detail not in Translator("en").error(error)

@@ -16,6 +16,7 @@ from inspect_app.services.bootstrap import open_workspace
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.client import enroll
 from inspect_app.sync.transport import SyncError
+from inspect_app.ui.i18n import Translator
 from tests.server.conftest import Hq, start_hq
 from tests.services.conftest import FakeClock
 from tests.sync.test_sync_client import sync, walk_with_failure
@@ -78,8 +79,17 @@ def test_work_is_carried_over_only_for_the_same_person(hq: Hq, device: Workspace
     walk_with_failure(device)
     with hq.app.state.hq.engine.begin() as conn:  # HQ forgets the device, as in a restore
         conn.exec_driver_sql("DELETE FROM devices")
-    with pytest.raises(SyncError, match="this code is for p-zhang, but the items waiting"):
+    with pytest.raises(SyncError) as other:
         enroll(device, hq.url, _code(hq, "p-zhang"))
+    # Named as people know them, in the reader's language, never by their ids.
+    assert str(other.value).startswith(
+        "this code is for 张国华, but the items waiting here are 李明's"
+    )
+    assert (
+        Translator("zh")
+        .error(other.value)
+        .startswith("此登记码属于 张国华，但本设备待发送的是 李明 的记录")
+    )
     assert len(device.store.pending_outbox()) == 2
     enroll(device, hq.url, _code(hq))
     assert sorted(sync(device).results.values()) == ["applied", "applied"]
