@@ -217,10 +217,20 @@ class Shell:
 
     def follow_sync(self, background: BackgroundSync) -> None:
         """Show a running sync as it goes: the worker reports from its thread, and the view is
-        redrawn on this session's event loop."""
+        redrawn on this session's event loop. A browser that loses its connection and comes
+        back (Flet resumes the session) is followed again and shown what happened meanwhile."""
         self.background_sync = background
-        self._unsubscribe = background.subscribe(self._on_sync_progress)
+        self._follow()
         self.page.on_disconnect = lambda _: self.stop_following_sync()
+        self.page.on_connect = lambda _: self._reconnected()
+
+    def _follow(self) -> None:
+        if self._unsubscribe is None and self.background_sync is not None:
+            self._unsubscribe = self.background_sync.subscribe(self._on_sync_progress)
+
+    def _reconnected(self) -> None:
+        self._follow()
+        self.render()
 
     def stop_following_sync(self) -> None:
         if self._unsubscribe is not None:
@@ -232,8 +242,10 @@ class Shell:
             return
         try:
             self.page.run_task(self._redraw)
-        except Exception:  # the session has gone away: stop reporting to it
-            self.stop_following_sync()
+        except Exception:
+            # No connection to redraw on (between a disconnect and its handler, or a resume):
+            # this report is skipped, and a resumed session is redrawn whole.
+            log.debug("sync progress not shown: no connection", exc_info=True)
 
     async def _redraw(self) -> None:
         self.render()
