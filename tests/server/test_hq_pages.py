@@ -134,7 +134,7 @@ def test_log_in_see_the_pushed_hazard_and_open_its_photo(hq_with_hazards, tmp_pa
         page.get_by_role("button", name="Log out").click()
         page.get_by_role("heading", name="HQ log in").wait_for()
         page.goto(f"{hq.url}/devices")
-        assert page.url.endswith("/login")  # the session ended
+        assert page.url.endswith("/login?after=%2Fdevices")  # the session ended
         assert errors == [], errors
 
 

@@ -378,7 +378,8 @@ def test_same_site_forms_with_their_token_work(hq: Hq) -> None:
     assert "revoked" in revoked.text
     out = session.post(f"{hq.url}/logout", data={"csrf": csrf}, headers=same_site, timeout=60)
     assert out.url == f"{hq.url}/login"
-    assert session.get(f"{hq.url}/devices", timeout=60).url == f"{hq.url}/login"
+    after = session.get(f"{hq.url}/devices", timeout=60).url
+    assert after == f"{hq.url}/login?after=%2Fdevices"  # the session ended
 
 
 @pytest.mark.parametrize(
@@ -493,3 +494,39 @@ def test_a_login_body_that_is_not_utf8_form_data_answers_400(hq: Hq, body: bytes
     )
     assert answer.status_code == 400
     assert "the form could not be read" in answer.text
+
+
+def test_logging_in_opens_the_page_asked_for_and_only_one_on_this_site(hq: Hq) -> None:
+    session = english_session()
+    asked = session.get(f"{hq.url}/hazards?overdue=1", timeout=60)
+    assert asked.url == f"{hq.url}/login?after=%2Fhazards%3Foverdue%3D1"
+    answer = session.post(
+        f"{hq.url}/login",
+        data={
+            "username": "admin",
+            "password": ADMIN_PASSWORD,
+            "csrf": csrf_of(asked.text),
+            "after": re.search(r'name="after" value="([^"]+)"', asked.text)[1],  # type: ignore[index]
+        },
+        headers={"Origin": hq.url},
+        timeout=60,
+    )
+    assert answer.status_code == 200 and answer.url == f"{hq.url}/hazards?overdue=1"
+    # A link that would send the reader to another site after logging in goes home instead.
+    for hostile in ("https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:x"):
+        other = english_session()
+        form = other.get(f"{hq.url}/login", params={"after": hostile}, timeout=60)
+        assert hostile not in form.text
+        answer = other.post(
+            f"{hq.url}/login",
+            data={
+                "username": "admin",
+                "password": ADMIN_PASSWORD,
+                "csrf": csrf_of(form.text),
+                "after": hostile,
+            },
+            headers={"Origin": hq.url},
+            timeout=60,
+            allow_redirects=False,
+        )
+        assert answer.status_code == 303 and answer.headers["location"] == "/", hostile

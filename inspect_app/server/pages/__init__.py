@@ -7,6 +7,7 @@ what he may open. HTML and one stylesheet, no script; on a phone, tables become 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -50,8 +51,12 @@ def register_pages(app: FastAPI, hq: HQ, accounts: Accounts) -> None:
         assert isinstance(exc, PageRefused)
         return refused(request, exc.status, exc.message, exc.values)
 
-    async def on_login_required(_: Request, __: Exception) -> Response:
-        return RedirectResponse("/login", status_code=303)
+    async def on_login_required(request: Request, __: Exception) -> Response:
+        # Back to the page asked for once logged in (a page read, not a form's post).
+        asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method != "GET" or asked == "/":
+            return RedirectResponse("/login", status_code=303)
+        return RedirectResponse(f"/login?{urlencode({'after': asked})}", status_code=303)
 
     app.add_exception_handler(PageRefused, on_refused)
     app.add_exception_handler(LoginRequired, on_login_required)

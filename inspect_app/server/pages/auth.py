@@ -18,9 +18,19 @@ from inspect_app.server.security import CSRF_COOKIE, new_csrf_token
 router = APIRouter(include_in_schema=False)
 
 
-def _login_page(request: Request, error: str = "", status: int = 200) -> Response:
+def local_path(value: str) -> str:
+    """``value`` when it is a path on this site, else "/": a link that sends a reader on after
+    logging in or switching language never leads to another site."""
+    return value if value.startswith("/") and not value.startswith(("//", "/\\")) else "/"
+
+
+def _login_page(
+    request: Request, error: str = "", status: int = 200, after: str = "/"
+) -> Response:
     token = request.cookies.get(CSRF_COOKIE) or new_csrf_token()
-    response = pages(request).render(request, "login.html", None, status, csrf=token, error=error)
+    response = pages(request).render(
+        request, "login.html", None, status, csrf=token, error=error, after=local_path(after)
+    )
     if request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(
             CSRF_COOKIE,
@@ -33,8 +43,9 @@ def _login_page(request: Request, error: str = "", status: int = 200) -> Respons
 
 
 @router.get("/login")
-def login_form(request: Request) -> Response:
-    return _login_page(request)
+def login_form(request: Request, after: str = "/") -> Response:
+    """The login form; ``after`` is the page asked for, opened once logged in."""
+    return _login_page(request, after=after)
 
 
 @router.post("/login")
@@ -45,8 +56,8 @@ async def login_submit(request: Request) -> Response:
             form.get("username", ""), form.get("password", ""), audit.address_of(request)
         )
     except HQError as exc:
-        return _login_page(request, str(exc), exc.status)
-    response = RedirectResponse("/", status_code=303)
+        return _login_page(request, str(exc), exc.status, form.get("after", "/"))
+    response = RedirectResponse(local_path(form.get("after", "/")), status_code=303)
     set_session_cookie(response, token, https=request.url.scheme == "https")
     return response
 
@@ -56,7 +67,7 @@ def switch_language(lang: str, back: str = "/") -> Response:
     """Chinese or English for the HQ pages, kept in a cookie; back to the page it was asked
     from (a path on this site only)."""
     response = RedirectResponse(
-        back if back.startswith("/") and not back.startswith(("//", "/\\")) else "/",
+        local_path(back),
         status_code=303,
     )
     response.set_cookie(LANG_COOKIE, language(lang), samesite="lax", max_age=365 * 86400)
