@@ -33,7 +33,7 @@ from inspect_app.services.outbox import COMMAND, INSPECTION
 from inspect_app.services.workspace import Workspace
 from inspect_app.sync.errors import RequestRejected, SyncError, SyncErrorCode
 from inspect_app.sync.photo_downloads import fetch_thumbnails
-from inspect_app.sync.photo_uploads import PhotoUploads
+from inspect_app.sync.photo_uploads import PhotoUploads, photos_still_needed
 from inspect_app.sync.progress import Phase, ProgressCallback, SyncProgress, ignore_progress
 from inspect_app.sync.transport import Transport
 
@@ -182,10 +182,7 @@ class SyncEngine:
             return
         with self.ws.store.transaction() as tx:
             tx.drop_sent([e["seq"] for e in old])
-        dropped = {e["seq"] for e in old}
-        still = [e for e in kept if e["seq"] not in dropped] + self.ws.store.pending_outbox()
-        needed = set(self._photos_of(still)) | self._draft_photos()
-        self.uploads.release(self._photos_of(old), needed)
+        self.uploads.release(self._photos_of(old), photos_still_needed(self.ws.store))
 
     # -- photos --------------------------------------------------------------------------------
 
@@ -241,13 +238,6 @@ class SyncEngine:
 
     def _note_photo_references(self, entries: list[dict[str, Any]]) -> None:
         self._photo_refs = self._photos_of(entries)
-
-    def _draft_photos(self) -> set[str]:
-        photos: set[str] = set()
-        for header in self.inspections.headers():
-            if header["status"] == "draft":
-                photos.update(self.inspections.get(header["id"]).all_photos)
-        return photos
 
     # -- push ----------------------------------------------------------------------------------
 

@@ -24,14 +24,12 @@ import hashlib
 import threading
 from dataclasses import dataclass
 
-from inspect_app.core.inspection import Inspection, InspectionStatus
-from inspect_app.core.workflow import Command, referenced_photos
 from inspect_app.services.hazards import HazardService
-from inspect_app.services.outbox import COMMAND
 from inspect_app.services.workspace import Workspace
 from inspect_app.store import LocalStore
 from inspect_app.store.photo_files import check_sha, is_sha
 from inspect_app.sync.errors import RequestRejected, SyncError, SyncErrorCode
+from inspect_app.sync.photo_uploads import photos_still_needed
 from inspect_app.sync.transport import Transport
 
 #: The most thumbnails one sync run fetches (about 30 KB each).
@@ -131,25 +129,6 @@ def opened(store: LocalStore, sha: str) -> None:
             return
         record[sha] = record.pop(sha)
         _write_record(store, record)
-
-
-def photos_still_needed(store: LocalStore) -> set[str]:
-    """The photos an outbox entry, waiting or kept, or a draft inspection refers to."""
-    needed: set[str] = set()
-    inspections = {
-        h["id"] for h in store.list_inspections() if h["status"] == InspectionStatus.DRAFT
-    }
-    for entry in store.pending_outbox() + store.sent_outbox():
-        if entry["kind"] == COMMAND:
-            needed.update(referenced_photos(Command.from_dict(entry["command"])))
-        else:
-            inspections.add(entry["inspection_id"])
-    for inspection_id in inspections:
-        header = store.get_inspection(inspection_id)
-        if header is not None:
-            answers = list(store.answers(inspection_id).values())
-            needed.update(Inspection.from_dict({**header, "answers": answers}).all_photos)
-    return needed
 
 
 def _read_record(store: LocalStore) -> dict[str, int]:

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from inspect_app.core.inspection import Inspection, InspectionStatus
+from inspect_app.core.workflow import Command, referenced_photos
+from inspect_app.services.outbox import COMMAND
 from inspect_app.store import LocalStore
 
 AT_HQ = "photos_at_hq"
@@ -65,3 +68,22 @@ class PhotoUploads:
             self.at_hq.difference_update(freed)
             self.store.set_meta(AT_HQ, sorted(self.at_hq))
         return len(freed)
+
+
+def photos_still_needed(store: LocalStore) -> set[str]:
+    """The photos an outbox entry, waiting or kept, or a draft inspection refers to."""
+    needed: set[str] = set()
+    inspections = {
+        h["id"] for h in store.list_inspections() if h["status"] == InspectionStatus.DRAFT
+    }
+    for entry in store.pending_outbox() + store.sent_outbox():
+        if entry["kind"] == COMMAND:
+            needed.update(referenced_photos(Command.from_dict(entry["command"])))
+        else:
+            inspections.add(entry["inspection_id"])
+    for inspection_id in inspections:
+        header = store.get_inspection(inspection_id)
+        if header is not None:
+            answers = list(store.answers(inspection_id).values())
+            needed.update(Inspection.from_dict({**header, "answers": answers}).all_photos)
+    return needed
