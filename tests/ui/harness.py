@@ -283,8 +283,10 @@ class AppDriver:
         """Type into the field that took the focus by itself (autofocus), else tap it first;
         then Enter, the keyboard's Done."""
         try:
+            # The field focuses itself once drawn: on a loaded machine that can take a while,
+            # and a tap meanwhile would race the autofocus.
             self.page.wait_for_function(
-                "() => document.activeElement?.tagName === 'INPUT'", timeout=5_000
+                "() => document.activeElement?.tagName === 'INPUT'", timeout=30_000
             )
             self.page.keyboard.press("Control+A")
             self.page.keyboard.type(text)
