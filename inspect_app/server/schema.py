@@ -112,6 +112,15 @@ Index("ix_hazards_status", hazards.c.status)
 Index("ix_hazards_status_deadline", hazards.c.status, hazards.c.deadline, hazards.c.id)
 Index("ix_hazards_plant_status", hazards.c.plant_id, hazards.c.status, hazards.c.deadline)
 Index("ix_hazards_workshop_status", hazards.c.workshop_id, hazards.c.status, hazards.c.deadline)
+#: Covers the open hazards' counts (open, majors, overdue per plant or workshop).
+Index(
+    "ix_hazards_open_counts",
+    hazards.c.status,
+    hazards.c.grade,
+    hazards.c.deadline,
+    hazards.c.plant_id,
+    hazards.c.workshop_id,
+)
 #: Covers every column a figure reads, so the never-rectified hazards are counted from it alone.
 Index(
     "ix_hazards_figures",
