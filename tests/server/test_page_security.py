@@ -5,6 +5,7 @@ are limited per address, and bad form bodies or query parameters never answer 50
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from collections.abc import Iterator
@@ -496,37 +497,34 @@ def test_a_login_body_that_is_not_utf8_form_data_answers_400(hq: Hq, body: bytes
     assert "the form could not be read" in answer.text
 
 
-def test_logging_in_opens_the_page_asked_for_and_only_one_on_this_site(hq: Hq) -> None:
-    session = english_session()
-    asked = session.get(f"{hq.url}/hazards?overdue=1", timeout=60)
-    assert asked.url == f"{hq.url}/login?after=%2Fhazards%3Foverdue%3D1"
-    answer = session.post(
+def post_login(hq: Hq, session: requests.Session, form: str, after: str) -> requests.Response:
+    """Log in as the admin through ``form`` (the login page's HTML), asking to go to ``after``;
+    the redirect is not followed."""
+    return session.post(
         f"{hq.url}/login",
         data={
             "username": "admin",
             "password": ADMIN_PASSWORD,
-            "csrf": csrf_of(asked.text),
-            "after": re.search(r'name="after" value="([^"]+)"', asked.text)[1],  # type: ignore[index]
+            "csrf": csrf_of(form),
+            "after": after,
         },
         headers={"Origin": hq.url},
         timeout=60,
+        allow_redirects=False,
     )
-    assert answer.status_code == 200 and answer.url == f"{hq.url}/hazards?overdue=1"
+
+
+def test_logging_in_opens_the_page_asked_for_and_only_one_on_this_site(hq: Hq) -> None:
+    session = english_session()
+    asked = session.get(f"{hq.url}/hazards?overdue=1", timeout=60)
+    assert asked.url == f"{hq.url}/login?after=%2Fhazards%3Foverdue%3D1"
+    after = re.search(r'name="after" value="([^"]+)"', asked.text)[1]  # type: ignore[index]
+    answer = post_login(hq, session, asked.text, html.unescape(after))
+    assert answer.status_code == 303 and answer.headers["location"] == "/hazards?overdue=1"
     # A link that would send the reader to another site after logging in goes home instead.
     for hostile in ("https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:x"):
         other = english_session()
         form = other.get(f"{hq.url}/login", params={"after": hostile}, timeout=60)
         assert hostile not in form.text
-        answer = other.post(
-            f"{hq.url}/login",
-            data={
-                "username": "admin",
-                "password": ADMIN_PASSWORD,
-                "csrf": csrf_of(form.text),
-                "after": hostile,
-            },
-            headers={"Origin": hq.url},
-            timeout=60,
-            allow_redirects=False,
-        )
+        answer = post_login(hq, other, form.text, hostile)
         assert answer.status_code == 303 and answer.headers["location"] == "/", hostile

@@ -178,6 +178,18 @@ def held(ws: Workspace, shas: list[str]) -> list[str]:
     return [sha for sha in shas if ws.store.photos.has(sha)]
 
 
+def three_held(head: Workspace, shas: list[str]) -> tuple[int, Transport]:
+    """The first three of four photos fetched under a budget with room for three: a, b and c,
+    or a, c and d."""
+    a, b, c, d = shas
+    size = sizes_at_hq(head, shas)
+    budget = max(size[a] + size[b] + size[c], size[a] + size[c] + size[d])
+    transport = transport_of(head)
+    for sha in (a, b, c):
+        fetch_full(head.store, transport, sha, budget)
+    return budget, transport
+
+
 def recorded(ws: Workspace) -> list[str]:
     return [sha for sha, _ in ws.store.get_meta(DOWNLOADED) or []]
 
@@ -186,12 +198,7 @@ def test_the_least_recently_opened_goes_first_and_its_thumbnail_stays(
     device: Workspace, head: Workspace
 ) -> None:
     a, b, c, d = shas = shared_photos(device, head, 4)
-    size = sizes_at_hq(head, shas)
-    # Room for a, b and c, and for a, c and d: d in, exactly one out.
-    budget = max(size[a] + size[b] + size[c], size[a] + size[c] + size[d])
-    transport = transport_of(head)
-    for sha in (a, b, c):
-        fetch_full(head.store, transport, sha, budget)
+    budget, transport = three_held(head, shas)  # then d in, exactly one out
     assert held(head, shas) == [a, b, c] and recorded(head) == [a, b, c]
     hazard_id = head.store.list_hazards()[0]["id"]
     assert HazardDetailModel(head, hazard_id, "en").open_photo(a).full  # read here, now the newest
@@ -250,11 +257,7 @@ def test_the_record_survives_a_reopen_of_the_store(
     tmp_path: Path, device: Workspace, head: Workspace
 ) -> None:
     a, b, c, d = shas = shared_photos(device, head, 4)
-    size = sizes_at_hq(head, shas)
-    budget = max(size[a] + size[b] + size[c], size[a] + size[c] + size[d])
-    transport = transport_of(head)
-    for sha in (a, b, c):
-        fetch_full(head.store, transport, sha, budget)
+    budget, transport = three_held(head, shas)
     opened(head.store, a)
     transport.close()
     head.store.close()
