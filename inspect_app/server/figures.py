@@ -294,7 +294,9 @@ def _from_tallies(
         return
     table = schema.hazard_tallies
     month = table.c.month
-    key = (literal("") if by is None else table.c[f"{by}_id"]).label("key")
+    # An expression, as in _group_column: grouping by the bare column would walk its index
+    # over every month of history instead of reading the months asked for by the key.
+    key = (literal("") if by is None else func.coalesce(table.c[f"{by}_id"], "")).label("key")
 
     def total(condition: ColumnElement[bool], column: str, label: str) -> Any:
         return func.sum(case((condition, table.c[column]), else_=0)).label(label)
