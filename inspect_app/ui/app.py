@@ -23,6 +23,7 @@ from inspect_app.sync.background import BackgroundSync
 from inspect_app.sync.client import connection
 from inspect_app.sync.progress import SyncProgress
 from inspect_app.ui.camera import camera_available, capture_photo
+from inspect_app.ui.flet_compat import keep_sessions_on_late_method_answers
 from inspect_app.ui.font import CjkFont
 from inspect_app.ui.i18n import STRINGS, Translator, language_from_locale
 from inspect_app.ui.screens import first_run, home, settings, sync
@@ -595,6 +596,8 @@ def make_main(data_dir: Path, font: CjkFont | None = None) -> Callable[[ft.Page]
                 # demand; a device not enrolled yet skips the runs until it is.
                 opened.append((ws, BackgroundSync(ws, interval_s=60).start()))
         return opened[0]
+
+    keep_sessions_on_late_method_answers()
 
     async def main(page: ft.Page) -> None:
         page.theme = ft.Theme(

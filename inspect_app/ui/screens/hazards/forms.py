@@ -93,6 +93,12 @@ class _FormView:
     scroller: ft.ListView
     typed: dict[str, ft.TextField] = field(default_factory=dict)
     slots: dict[str, ft.Column] = field(default_factory=dict)
+    #: Where HQ's or the state machine's refusal of the whole form is said, above Send.
+    refusal: ft.Column = field(default_factory=lambda: ft.Column(spacing=0))
+
+    def refuse(self, said: str) -> None:
+        self.refusal.controls = _problem_line(said)
+        self.refusal.update()
 
     def show(self, problems: dict[str, str]) -> None:
         for name, text_field in self.typed.items():
@@ -184,8 +190,8 @@ def _form(
             view.slots[name] = slot
             rows.insert(first + 1, slot)
         rows[first].key = ft.ScrollKey(field_key(name))
-    if screen.error:
-        rows.append(status(screen.error, colour=ft.Colors.RED_900, bold=True))
+    view.refusal.controls = _problem_line(screen.error)
+    rows.append(view.refusal)
     rows.append(
         ft.Row(
             [
@@ -249,7 +255,10 @@ async def _send(
     if not decision.applied:
         said = t.reason(decision.reason) if decision.reason else t(f"result.{decision.result}")
         screen.error = t("form.refused", reason=said)
-        shell.render()
+        if view is not None:
+            view.refuse(screen.error)  # beside Send, where the person is looking
+        else:
+            shell.render()
         return
     screen.close_form()
     if shell.background_sync is not None:
