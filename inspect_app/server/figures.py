@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -39,7 +40,7 @@ from inspect_app.core.rates import (
 )
 from inspect_app.server import schema, tallies
 from inspect_app.server.scope import Scope
-from inspect_app.server.tallies import month_of
+from inspect_app.server.tallies import MEASURES, month_of
 
 STAMP = "%Y-%m-%dT%H:%M:%S.%f"
 OPEN_STATUSES = tuple(s.value for s in HazardStatus if s.is_open)
@@ -289,7 +290,8 @@ def _from_tallies(
     by: Group,
 ) -> None:
     """Add the closed months' figures, and the settled hazards at each given month's start, to
-    their tallies, in one query over the month tallies."""
+    their tallies, from one query over the month tallies: plain sums per group, grade and
+    month (the months charted and the total row), the states worked out from them here."""
     if not closed and not settled:
         return
     table = schema.hazard_tallies
@@ -297,52 +299,45 @@ def _from_tallies(
     # An expression, as in _group_column: grouping by the bare column would walk its index
     # over every month of history instead of reading the months asked for by the key.
     key = (literal("") if by is None else func.coalesce(table.c[f"{by}_id"], "")).label("key")
-
-    def total(condition: ColumnElement[bool], column: str, label: str) -> Any:
-        return func.sum(case((condition, table.c[column]), else_=0)).label(label)
-
-    def state(after: ColumnElement[bool], column: str, label: str) -> Any:
-        """A delta summed over the months not ``after``: the total less those months."""
-        whole = month == tallies.TOTAL
-        return func.sum(case((whole, table.c[column]), (after, -table.c[column]), else_=0)).label(
-            label
-        )
-
-    sums = []
-    months = []
-    for index, (look, _) in enumerate(closed):
-        at = _month_key(look.period)
-        assert at is not None
-        months.append(at)
-        sums += [total(month == at, name, f"{name}_{index}") for name in tallies.POINTS]
-        sums += [
-            state(month >= at, "open_delta", f"backlog_{index}"),
-            state(month > at, "open_delta", f"open_{index}"),
-            state(month > at, "overdue_delta", f"overdue_{index}"),
-        ]
-    for index, (at, _, _) in enumerate(settled):
-        months.append(at)
-        sums.append(state(month > at, "settled_delta", f"settled_{index}"))
+    wanted = [_month_key(look.period) or "" for look, _ in closed] + [at for at, _, _ in settled]
+    summed: dict[tuple[str, str], dict[str, dict[str, int]]] = {}
     for row in conn.execute(
-        select(key, table.c.grade, *sums)
-        .where(scoped, or_(month == tallies.TOTAL, month >= min(months)))
-        .group_by(key, table.c.grade)
+        select(key, table.c.grade, month, *(func.sum(table.c[m]).label(m) for m in MEASURES))
+        .where(scoped, or_(month == tallies.TOTAL, month >= min(wanted)))
+        .group_by(key, table.c.grade, month)
     ):
         values = row._mapping
-        for index, (_, found) in enumerate(closed):
-            counts = {name: int(values[f"{name}_{index}"] or 0) for name in tallies.POINTS}
-            opened, overdue = (int(values[f"{n}_{index}"] or 0) for n in ("open", "overdue"))
+        summed.setdefault((row.key, row.grade), {})[row.month] = {
+            m: int(values[m] or 0) for m in MEASURES
+        }
+    for (group, grade), months in summed.items():
+        state = partial(_state, months)
+        for look, found in closed:
+            at = _month_key(look.period) or ""
+            points = months.get(at, {})
+            opened = state("open_delta", at, begun=False)
+            overdue = state("overdue_delta", at, begun=False)
+            counts = {name: points.get(name, 0) for name in tallies.POINTS}
             counts.update(
-                backlog=int(values[f"backlog_{index}"] or 0),
+                backlog=state("open_delta", at, begun=True),
                 open_overdue=overdue,
                 open_not_yet_due=opened - overdue,
             )
             if any(counts.values()):
-                _tally(found, row.key, row.grade).update(counts)
-        for index, (_, _, found) in enumerate(settled):
-            number = int(values[f"settled_{index}"] or 0)
+                _tally(found, group, grade).update(counts)
+        for at, _, found in settled:
+            number = state("settled_delta", at, begun=False)
             if number:
-                _tally(found, row.key, row.grade).update(backlog=number, open_overdue=number)
+                _tally(found, group, grade).update(backlog=number, open_overdue=number)
+
+
+def _state(months: dict[str, dict[str, int]], delta: str, at: str, begun: bool) -> int:
+    """A delta's state at the start (``begun``) or the end of month ``at``: its total less the
+    months after that."""
+    later = sum(
+        v[delta] for m, v in months.items() if m != tallies.TOTAL and (m >= at if begun else m > at)
+    )
+    return months.get(tallies.TOTAL, {}).get(delta, 0) - later
 
 
 def _tallies_scoped(
