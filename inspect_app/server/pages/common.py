@@ -68,16 +68,9 @@ class Viewer:
         return page == "hazards"
 
     def home(self) -> str:
-        """Where this user lands: the widest overview he may open (the group for HQ admins,
-        his plant for its safety officer and principal, his workshops for a workshop head),
-        else the hazard list."""
-        if self.may_open("group"):
-            return "/group"
-        if self.may_open("plant"):
-            return f"/plants/{self.plant_id}"
-        if self.may_open("workshops"):
-            return "/workshops"
-        return "/hazards"
+        """Where this user lands: the first page of his menu, the widest overview he may open
+        (the group, his plant, his workshops), else the hazard list, which everyone may open."""
+        return self.menu()[0][0]
 
     def menu(self) -> list[tuple[str, str]]:
         """(address, catalogue key) of each page this user may open, in menu order."""

@@ -194,7 +194,7 @@ def hazard_page(
         replace(e, reason=vocabulary.refusal(e.why, lang)) if e.why else e
         for e in ctx.reads.timeline(hazard_id, viewer.scope)
     ]
-    labels = ctx.labels(lang_of(request))
+    labels = ctx.labels(lang)
     forms, app_only = offered_actions(ctx.hq, record.hazard, viewer)
     return ctx.render(
         request,
