@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from inspect_app.core.checklist import Grade, Risk
-from inspect_app.core.commands import FieldKind, FormField, PayloadError, missing_for_major
+from inspect_app.core.commands import FieldKind, FormField, PayloadError
 from inspect_app.core.hazard import Hazard, HazardEvent, HazardStatus
 from inspect_app.core.roles import Role
 from inspect_app.core.workflow import (
@@ -53,7 +53,8 @@ class FormError(ValueError):
 def build_payload(
     command_type: CommandType, hazard: Hazard, values: dict[str, Any]
 ) -> dict[str, Any]:
-    """The command payload from what the person entered, checked by the same model HQ uses."""
+    """The command payload from what the person entered, checked by the same model HQ uses;
+    the parts a major hazard needs besides are required fields of its form."""
     raw: dict[str, Any] = {}
     missing: list[str] = []
     for form_field in form_fields(command_type, hazard):
@@ -75,8 +76,6 @@ def build_payload(
         data = parse_payload(command_type, raw)
     except PayloadError as exc:
         raise FormError((exc.field or "").split(".")[0], exc.reason) from exc
-    if hazard.is_major and (absent := missing_for_major(data)):
-        raise FormError(absent, f"fill in {absent}")
     return data.to_payload()
 
 
