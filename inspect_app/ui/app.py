@@ -25,6 +25,7 @@ from inspect_app.sync.progress import SyncProgress
 from inspect_app.ui.camera import camera_available, capture_photo
 from inspect_app.ui.flet_compat import keep_sessions_on_late_method_answers
 from inspect_app.ui.font import CjkFont
+from inspect_app.ui.frame import Frame
 from inspect_app.ui.i18n import STRINGS, Translator, language_from_locale
 from inspect_app.ui.screens import first_run, home, settings, sync
 from inspect_app.ui.screens.hazards import tab as hazards
@@ -33,7 +34,7 @@ from inspect_app.ui.viewmodels.dashboard import DashboardModel
 from inspect_app.ui.viewmodels.hazards import HazardListModel, HazardScreen
 from inspect_app.ui.viewmodels.start import StartModel
 from inspect_app.ui.viewmodels.walk import WalkViewModel
-from inspect_app.ui.widgets import FONT_FAMILY, MIN_TOUCH, big_button
+from inspect_app.ui.widgets import FONT_FAMILY, big_button
 
 log = logging.getLogger(__name__)
 ASSETS = Path(__file__).with_name("assets")
@@ -89,6 +90,7 @@ class Shell:
         # take the focus from the field being typed in.
         self._top = ft.View(route="/", padding=0, bgcolor=ft.Colors.WHITE)
         self._below = ft.View(route="/", padding=0, bgcolor=ft.Colors.WHITE)
+        self.frame = Frame(self.DESTINATIONS, self._tab, self.back)
         self.background_sync: BackgroundSync | None = None
         #: The sync runs finished when Sync now was tapped; until one more has, it is running.
         self.sync_asked: int | None = None
@@ -431,63 +433,6 @@ class Shell:
             return sync.build(self)
         return home.build(self)
 
-    def _app_bar(self) -> ft.AppBar:
-        back: ft.Control | None = None
-        if len(self.history) > 1 and not self.first_run:
-            back = ft.IconButton(
-                ft.Icon(ft.Icons.ARROW_BACK, semantics_label=self.t("nav.previous")),
-                tooltip=self.t("nav.previous"),
-                on_click=lambda _: self.back(),
-            )
-        actions: list[ft.Control] = []
-        if self.demo:
-            actions.append(
-                ft.Container(
-                    ft.Text(self.t("demo.label"), color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD),
-                    bgcolor=ft.Colors.DEEP_ORANGE_800,
-                    border_radius=14,
-                    padding=ft.Padding.symmetric(horizontal=12, vertical=4),
-                    margin=ft.Margin.only(right=12),
-                )
-            )
-        return ft.AppBar(
-            leading=back,
-            automatically_imply_leading=False,
-            title=ft.Text(self.t("app.title"), size=18),
-            actions=actions,
-            toolbar_height=MIN_TOUCH,
-            bgcolor=ft.Colors.INDIGO_50,
-        )
-
-    def _navigation(self) -> tuple[ft.Control | None, ft.NavigationBar | None]:
-        """The rail (tablets, desktops) or the bottom bar (phones); none on the first run."""
-        if self.first_run:
-            return None, None
-        index = [d[0] for d in self.DESTINATIONS].index(self.section)
-        if self.wide:
-            rail = ft.NavigationRail(
-                selected_index=index,
-                label_type=ft.NavigationRailLabelType.ALL,
-                min_width=96,
-                destinations=[
-                    ft.NavigationRailDestination(
-                        icon=icon, selected_icon=selected, label=self.t(key)
-                    )
-                    for _, icon, selected, key in self.DESTINATIONS
-                ],
-                on_change=lambda e: self._tab(e.control.selected_index),
-            )
-            return rail, None
-        bar = ft.NavigationBar(
-            selected_index=index,
-            destinations=[
-                ft.NavigationBarDestination(icon=icon, selected_icon=selected, label=self.t(key))
-                for _, icon, selected, key in self.DESTINATIONS
-            ],
-            on_change=lambda e: self._tab(e.control.selected_index),
-        )
-        return None, bar
-
     def _tab(self, index: int) -> None:
         route = self.DESTINATIONS[index][0]
         if route == "/inspect":
@@ -502,19 +447,14 @@ class Shell:
         if shown != self.route:  # a hazard opened or closed, the walk reached its summary
             self._arrive(shown, back=True)
             self.page.run_task(self.page.push_route, shown)
-        rail, bar = self._navigation()
+        frame = self.frame
+        can_go_back = len(self.history) > 1 and not self.first_run
+        frame.show(self.t, self.section, can_go_back, self.t("demo.label") if self.demo else None)
+        navigate = not self.first_run
         self._top.route = self.route
-        self._top.appbar = self._app_bar()
-        self._top.navigation_bar = bar
-        self._top.controls = [
-            ft.Row(
-                [rail, ft.VerticalDivider(width=1), self.body],
-                expand=True,
-                vertical_alignment=ft.CrossAxisAlignment.START,
-            )
-            if rail
-            else self.body
-        ]
+        self._top.appbar = frame.app_bar
+        self._top.navigation_bar = frame.bar if navigate and not self.wide else None
+        self._top.controls = [frame.around(self.body) if navigate and self.wide else self.body]
         if not self._font_ready():
             self._top.controls.insert(0, _font_banner())
         views = [self._top]
