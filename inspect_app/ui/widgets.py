@@ -54,7 +54,10 @@ def big_button(
     expand: bool = False,
     icon: str | None = None,
     compact: bool = False,
+    key: str | None = None,
 ) -> ft.Control:
+    """A tall, bold button; ``key`` names it across redraws (a tap on it while the screen
+    redraws reaches the button drawn in its place)."""
     # Only set expand when wanted: an explicit expand=False breaks a Row(wrap=True) in Flet 1.0.
     extra: dict[str, object] = {"expand": True} if expand else {}
     if icon:
@@ -63,6 +66,7 @@ def big_button(
         label,
         on_click=on_click,
         height=MIN_TOUCH,
+        key=key,
         **extra,
         style=ft.ButtonStyle(
             bgcolor=colour if selected else ft.Colors.WHITE,

@@ -245,7 +245,8 @@ class AppDriver:
         field = self.page.get_by_role("textbox", name=label).first
         tries = 3
         for _ in range(tries):
-            field.click()
+            with self._screen_kept_on_timeout():
+                field.click()
             self.taps += 1
             try:
                 self.page.wait_for_function(
@@ -365,12 +366,18 @@ class AppDriver:
     def see(self, text: str, timeout: float = 30_000) -> None:
         """Wait for text, shown as text or (inside cards, merged by Flutter) as a label."""
         quoted = text.replace('"', '\\"')
-        try:
+        with self._screen_kept_on_timeout():
             self.page.get_by_text(text, exact=False).or_(
                 self.page.locator(f'flt-semantics[aria-label*="{quoted}"]')
             ).first.wait_for(timeout=timeout)
+
+    @contextmanager
+    def _screen_kept_on_timeout(self) -> Iterator[None]:
+        """Keep what the screen showed, in ``ui-failure.png`` in the temporary folder, for
+        whoever reads a wait that timed out."""
+        try:
+            yield
         except PlaywrightTimeout:
-            # Keep what the screen showed for whoever reads the failure.
             self.page.screenshot(path=str(Path(tempfile.gettempdir()) / "ui-failure.png"))
             raise
 

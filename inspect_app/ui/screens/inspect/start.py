@@ -1,4 +1,8 @@
-"""Inspect, first screen: pick a checklist, workshop, area and equipment, then begin."""
+"""Inspect, first screen: pick a checklist, workshop, area and equipment, then begin.
+
+Each choice redraws the screen. The screen and its buttons carry keys, so Flet matches the
+redrawn controls to the ones shown and a tap made meanwhile (Begin straight after the area)
+reaches the button drawn in its place instead of being dropped as aimed at nothing."""
 
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ CATEGORY_ICONS = {
     "environment": ft.Icons.ENGINEERING,
     "other": ft.Icons.CHECKLIST,
 }
+#: The start screen's own key: its redraws are matched to what is shown, control by control.
+SCREEN_KEY = "start"
 
 
 def build(shell: Shell) -> ft.Control:
@@ -37,18 +43,25 @@ def build(shell: Shell) -> ft.Control:
             subtitle=ft.Text(f"v{c.version} · {c.items}"),
             selected=c.selected,
             min_height=MIN_TOUCH,
+            key=f"checklist:{c.id}",
             on_click=lambda _, cid=c.id: _then_render(shell, model.toggle_checklist, cid),
         )
         for c in model.checklists(lang)
     ]
     rows.append(card(t("start.checklist"), checklists))
     if model.chosen is None:
-        return ft.ListView(rows, spacing=12, expand=True)
-    rows.append(_choices(shell, t("start.workshop"), model.workshops(lang), model.choose_workshop))
+        return ft.ListView(rows, spacing=12, expand=True, key=SCREEN_KEY)
+    rows.append(
+        _choices(
+            shell, "workshop", t("start.workshop"), model.workshops(lang), model.choose_workshop
+        )
+    )
     if model.workshop:
-        rows.append(_choices(shell, t("start.area"), model.areas(lang), model.choose_area))
+        rows.append(_choices(shell, "area", t("start.area"), model.areas(lang), model.choose_area))
         if model.needs_asset:
-            rows.append(_choices(shell, t("start.asset"), model.assets(lang), model.choose_asset))
+            rows.append(
+                _choices(shell, "asset", t("start.asset"), model.assets(lang), model.choose_asset)
+            )
         if model.error is not None:  # why Begin did not start, in place above it
             rows.append(status(t.error(model.error), colour=ft.Colors.RED_900, bold=True))
         rows.append(
@@ -57,13 +70,14 @@ def build(shell: Shell) -> ft.Control:
                 lambda _: _begin(shell),
                 selected=model.ready,
                 icon=ft.Icons.PLAY_ARROW,
+                key="begin",
             )
         )
-    return ft.ListView(rows, spacing=12, expand=True)
+    return ft.ListView(rows, spacing=12, expand=True, key=SCREEN_KEY)
 
 
 def _choices(
-    shell: Shell, title: str, choices: list[Choice], choose: Callable[[str], None]
+    shell: Shell, kind: str, title: str, choices: list[Choice], choose: Callable[[str], None]
 ) -> ft.Control:
     return card(
         title,
@@ -74,6 +88,7 @@ def _choices(
                         c.label,
                         lambda _, cid=c.id: _then_render(shell, choose, cid),
                         selected=c.selected,
+                        key=f"{kind}:{c.id}",
                     )
                     for c in choices
                 ],
