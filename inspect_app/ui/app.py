@@ -447,18 +447,18 @@ class Shell:
         if shown != self.route:  # a hazard opened or closed, the walk reached its summary
             self._arrive(shown, back=True)
             self.page.run_task(self.page.push_route, shown)
+        first_run = self.first_run  # read from the store once per render
+        can_go_back = len(self.history) > 1 and not first_run
         frame = self.frame
-        can_go_back = len(self.history) > 1 and not self.first_run
         frame.show(self.t, self.section, can_go_back, self.t("demo.label") if self.demo else None)
-        navigate = not self.first_run
         self._top.route = self.route
         self._top.appbar = frame.app_bar
-        self._top.navigation_bar = frame.bar if navigate and not self.wide else None
-        self._top.controls = [frame.around(self.body) if navigate and self.wide else self.body]
+        self._top.navigation_bar = None if first_run or self.wide else frame.bar
+        self._top.controls = [self.body if first_run or not self.wide else frame.around(self.body)]
         if not self._font_ready():
             self._top.controls.insert(0, _font_banner())
         views = [self._top]
-        if len(self.history) > 1 and not self.first_run:
+        if can_go_back:
             self._below.route = self.history[-2]
             views.insert(0, self._below)
         if list(self.page.views) != views:
